@@ -1,0 +1,28 @@
+"""The console's outbound side: rounds and reveals are printed to the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.adapters.console import render
+from bot.core.ports import PostedRef, RevealPost, RoundPost
+
+PLATFORM = "console"
+
+
+class ConsolePublisher:
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self._write = write
+
+    async def post_round(self, post: RoundPost) -> PostedRef:
+        self._write(
+            render.round_post(
+                post.question, post.pack_title, post.reveal_at, post.subscription.schedule.timezone
+            )
+        )
+        # In the terminal the "thread" is the round itself.
+        ref = f"round-{post.round.id}"
+        return PostedRef(message_id=ref, thread_id=ref)
+
+    async def post_reveal(self, reveal: RevealPost) -> None:
+        self._write(render.reveal(reveal.question, reveal.answerers))

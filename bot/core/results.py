@@ -1,0 +1,77 @@
+"""What the core hands back to adapters: plain data, for each platform to render its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.bank.models import Question
+from bot.core.errors import PublishFailure
+from bot.core.models import Round, Subscription
+from bot.store import Answerer, ChangeOutcome, MessageOutcome
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A message seen in a thread on some platform."""
+
+    platform: str
+    thread_id: str
+    message_id: str
+    user_id: str
+    user_name: str
+    text: str
+    is_bot: bool = False
+    event_id: str | None = None  # the platform's delivery id, when it has one
+
+
+class PostStatus(StrEnum):
+    POSTED = "posted"
+    ALREADY = "already"  # the channel already has a round for that local date
+    FAILED = "failed"
+    NOT_SUBSCRIBED = "not_subscribed"
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status: PostStatus
+    round: Round | None = None
+    question: Question | None = None
+    failure: PublishFailure | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RevealResult:
+    round: Round
+    question: Question
+    answerers: tuple[Answerer, ...]
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    outcome: MessageOutcome | None  # None: not an answer at all (bot, or not a round's thread)
+    round: Round | None = None
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    outcome: ChangeOutcome
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    subscription: Subscription | None
+    open_round: Round | None
+    open_question: Question | None
+    next_post: datetime | None
+
+
+@dataclass(frozen=True)
+class QuizCard:
+    quiz_id: int
+    question: Question
+    pack_title: str

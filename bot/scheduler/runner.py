@@ -1,0 +1,158 @@
+"""Timed jobs: each channel's daily post and each round's reveal.
+
+The database is the source of truth: jobs are rebuilt from subscriptions and open rounds at
+start-up, nothing is pickled. Two runners share the triggers and the job functions:
+
+- `RealTimeScheduler` hands them to APScheduler's AsyncIOScheduler (wall-clock time);
+- `ManualScheduler` walks the same triggers when told to `advance`, moving a ManualClock to
+  each fire time in turn, so a week of rounds passes in a moment (tests, the console demo).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import ManualClock
+from bot.core.engine import Engine
+from bot.core.models import Round, RoundStatus, Subscription
+from bot.scheduler.triggers import post_job_id, post_trigger, reveal_job_id, reveal_trigger
+
+log = logging.getLogger(__name__)
+_TICK = timedelta(microseconds=1)
+
+
+class _Jobs:
+    """The job functions both runners call. Errors are logged, never raised into the runner."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def post(self, subscription_id: int) -> None:
+        try:
+            await self.engine.post_due(subscription_id)
+        except Exception:
+            log.exception("post job failed subscription=%s", subscription_id)
+
+    async def reveal(self, round_id: int) -> None:
+        try:
+            await self.engine.reveal(round_id)
+        except Exception:
+            log.exception("reveal job failed round=%s", round_id)
+
+
+class RealTimeScheduler:
+    def __init__(self, engine: Engine, *, post_grace: timedelta) -> None:
+        self.engine = engine
+        self._jobs = _Jobs(engine)
+        self._post_grace = int(post_grace.total_seconds())
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+
+    async def start(self) -> None:
+        """Build the jobs from the database, catch up, and start (inside the running loop)."""
+        self.engine.set_schedule_listener(self)
+        for subscription in await self.engine.store.subscriptions():
+            self.subscription_changed(subscription)
+        for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
+            self.round_posted(open_round)
+        self._scheduler.start()
+        await self.engine.catch_up()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def subscription_changed(self, subscription: Subscription) -> None:
+        job_id = post_job_id(subscription.id)
+        if not subscription.active:
+            if self._scheduler.get_job(job_id):
+                self._scheduler.remove_job(job_id)
+            return
+        # A late start within the grace still posts; later than that the day is skipped
+        # (the same rule `catch_up` applies at start-up).
+        self._scheduler.add_job(
+            self._jobs.post, post_trigger(subscription), args=[subscription.id], id=job_id,
+            replace_existing=True, coalesce=True, misfire_grace_time=self._post_grace,
+        )  # fmt: skip
+
+    def round_posted(self, round: Round) -> None:
+        # A reveal is never dropped, however late: misfire_grace_time=None.
+        self._scheduler.add_job(
+            self._jobs.reveal, reveal_trigger(round.reveal_at), args=[round.id],
+            id=reveal_job_id(round.id), replace_existing=True, misfire_grace_time=None,
+        )  # fmt: skip
+
+    def next_run_times(self) -> dict[str, datetime]:
+        return {
+            job.id: job.next_run_time for job in self._scheduler.get_jobs() if job.next_run_time
+        }
+
+
+@dataclass(order=True)
+class _Pending:
+    when: datetime
+    order: int  # reveals (0) before posts (1) at the same instant
+    job_id: str = field(compare=False)
+    trigger: Any = field(compare=False)
+    target: int = field(compare=False)
+
+
+class ManualScheduler:
+    def __init__(self, engine: Engine, clock: ManualClock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._jobs = _Jobs(engine)
+        self._pending: dict[str, _Pending] = {}
+
+    async def start(self) -> None:
+        self.engine.set_schedule_listener(self)
+        for subscription in await self.engine.store.subscriptions():
+            self.subscription_changed(subscription)
+        for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
+            self.round_posted(open_round)
+        await self.engine.catch_up()
+
+    def shutdown(self) -> None:
+        self._pending.clear()
+
+    def subscription_changed(self, subscription: Subscription) -> None:
+        job_id = post_job_id(subscription.id)
+        self._pending.pop(job_id, None)
+        if subscription.active:
+            trigger = post_trigger(subscription)
+            when = trigger.get_next_fire_time(None, self.clock.now())
+            if when is not None:
+                self._pending[job_id] = _Pending(when, 1, job_id, trigger, subscription.id)
+
+    def round_posted(self, round: Round) -> None:
+        job_id = reveal_job_id(round.id)
+        trigger = reveal_trigger(round.reveal_at)
+        self._pending[job_id] = _Pending(round.reveal_at, 0, job_id, trigger, round.id)
+
+    def next_run_times(self) -> dict[str, datetime]:
+        return {job_id: pending.when for job_id, pending in self._pending.items()}
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move time forward by `delta`, running every job that falls due on the way, in order."""
+        target = self.clock.now() + delta
+        while self._pending:
+            job = min(self._pending.values())
+            if job.when > target:
+                break
+            self.clock.set(max(job.when, self.clock.now()))
+            del self._pending[job.job_id]
+            if job.order == 0:
+                await self._jobs.reveal(job.target)
+            else:
+                # Re-arm before running, as APScheduler does, so the job may replace itself.
+                following = job.trigger.get_next_fire_time(job.when, job.when + _TICK)
+                if following is not None:
+                    self._pending[job.job_id] = _Pending(
+                        following, 1, job.job_id, job.trigger, job.target
+                    )
+                await self._jobs.post(job.target)
+        self.clock.set(target)

@@ -1,0 +1,720 @@
+"""The store: every SQL statement the bot runs (besides the migrations) lives here.
+
+One aiosqlite connection serves the whole bot. Its statements are serialised by a lock, so a
+write transaction (BEGIN IMMEDIATE … COMMIT) from one coroutine never interleaves with another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self, cast
+
+import aiosqlite
+
+from bot.core.models import (
+    ChannelRef,
+    Leaderboard,
+    LeaderboardEntry,
+    Round,
+    RoundStatus,
+    StreakView,
+    Subscription,
+    Window,
+)
+from bot.core.schedule import Schedule, days_from_cron, days_to_cron
+from bot.store.migrate import connect, migrate
+
+Row = Any  # an aiosqlite row (a tuple)
+
+
+def to_ts(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def from_ts(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+class MessageOutcome(StrEnum):
+    ANSWERED = "answered"  # the user's first answer in this round
+    ADDED = "added"  # another message from someone who already answered: counts once
+    LATE = "late"  # after the reveal: kept, earns nothing
+    DUPLICATE = "duplicate"  # a redelivered event or message: nothing changed
+
+
+class ChangeOutcome(StrEnum):
+    UPDATED = "updated"  # an edit was stored
+    REMOVED = "removed"  # a delete took away the user's answer (and its streak credit)
+    KEPT = "kept"  # a delete after which the user still has an answer, or after the reveal
+    UNKNOWN = "unknown"  # not a message we stored
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class Answerer:
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CycleState:
+    cycle: int
+    used: frozenset[str]
+    last_question: str | None
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    id: int
+    platform: str
+    user_id: str
+    question_id: str
+    asked_at: datetime
+    revealed_at: datetime | None
+
+
+_SUBSCRIPTION_COLUMNS = (
+    "id, platform, space_id, channel_id, post_time, timezone, days, reveal_after_s, packs, "
+    "active, problem, subscribed_by"
+)
+_ROUND_COLUMNS = (
+    "id, subscription_id, local_date, question_id, cycle, kind, status, reveal_at, posted_at, "
+    "revealed_at, message_id, thread_id"
+)
+
+
+def _subscription(row: Row) -> Subscription:
+    hour, minute = map(int, row[4].split(":"))
+    return Subscription(
+        id=row[0],
+        channel=ChannelRef(row[1], row[2], row[3]),
+        schedule=Schedule(
+            time(hour, minute), row[5], days_from_cron(row[6]), timedelta(seconds=row[7])
+        ),
+        packs=tuple(row[8].split(",")) if row[8] else None,
+        active=bool(row[9]),
+        problem=row[10],
+        subscribed_by=row[11],
+    )
+
+
+def _round(row: Row) -> Round:
+    return Round(
+        id=row[0],
+        subscription_id=row[1],
+        local_date=date.fromisoformat(row[2]),
+        question_id=row[3],
+        cycle=row[4],
+        kind=row[5],
+        status=RoundStatus(row[6]),
+        reveal_at=cast(datetime, from_ts(row[7])),
+        posted_at=from_ts(row[8]),
+        revealed_at=from_ts(row[9]),
+        message_id=row[10],
+        thread_id=row[11],
+    )
+
+
+class Store:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, migrations: Path | None = None) -> Store:
+        conn = await connect(path)
+        try:
+            await migrate(conn, migrations)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    @staticmethod
+    async def _fetchone(
+        conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
+    ) -> Row | None:
+        async with conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    @staticmethod
+    async def _changes(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> int:
+        async with conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    @staticmethod
+    async def _first_time(
+        conn: aiosqlite.Connection, platform: str, event_id: str | None, now: datetime
+    ) -> bool:
+        """Record a platform event id; False when it was seen before."""
+        if event_id is None:
+            return True
+        inserted = await Store._changes(
+            conn,
+            "INSERT OR IGNORE INTO processed_events (platform, event_id, processed_at) VALUES (?, ?, ?)",
+            (platform, event_id, to_ts(now)),
+        )
+        return inserted == 1
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    async def save_subscription(
+        self,
+        channel: ChannelRef,
+        schedule: Schedule,
+        packs: Sequence[str] | None,
+        subscribed_by: str | None,
+        now: datetime,
+    ) -> Subscription:
+        """Create or replace a channel's subscription; it becomes active with no problem."""
+        async with self._write() as conn:
+            await conn.execute(
+                """
+                INSERT INTO subscriptions (platform, space_id, channel_id, post_time, timezone, days,
+                    reveal_after_s, packs, active, problem, subscribed_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?, ?)
+                ON CONFLICT (platform, space_id, channel_id) DO UPDATE SET
+                    post_time = excluded.post_time, timezone = excluded.timezone,
+                    days = excluded.days, reveal_after_s = excluded.reveal_after_s,
+                    packs = excluded.packs, active = 1, problem = NULL,
+                    subscribed_by = excluded.subscribed_by, updated_at = excluded.updated_at
+                """,
+                (
+                    channel.platform, channel.space_id, channel.channel_id,
+                    f"{schedule.post_time:%H:%M}", schedule.timezone, days_to_cron(schedule.days),
+                    int(schedule.reveal_after.total_seconds()), ",".join(packs) if packs else None,
+                    subscribed_by, to_ts(now), to_ts(now),
+                ),
+            )  # fmt: skip
+            row = await self._fetchone(
+                conn,
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
+                "WHERE platform = ? AND space_id = ? AND channel_id = ?",
+                (channel.platform, channel.space_id, channel.channel_id),
+            )
+        return _subscription(row)
+
+    async def subscription(self, channel: ChannelRef) -> Subscription | None:
+        row = await self._one(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
+            "WHERE platform = ? AND space_id = ? AND channel_id = ?",
+            (channel.platform, channel.space_id, channel.channel_id),
+        )
+        return _subscription(row) if row else None
+
+    async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
+        row = await self._one(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
+        )
+        return _subscription(row) if row else None
+
+    async def subscriptions(self, *, active_only: bool = True) -> list[Subscription]:
+        where = "WHERE active = 1" if active_only else ""
+        rows = await self._all(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions {where} ORDER BY id"
+        )
+        return [_subscription(r) for r in rows]
+
+    async def set_subscription_state(
+        self, subscription_id: int, *, active: bool, problem: str | None, now: datetime
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "UPDATE subscriptions SET active = ?, problem = ?, updated_at = ? WHERE id = ?",
+                (int(active), problem, to_ts(now), subscription_id),
+            )
+
+    # -- rounds -----------------------------------------------------------------------------
+
+    async def cycle_state(self, subscription_id: int) -> CycleState:
+        """Where a channel is in its cycle through the questions."""
+        rows = await self._all(
+            """
+            SELECT question_id, cycle FROM rounds WHERE subscription_id = ?
+              AND cycle = (SELECT MAX(cycle) FROM rounds WHERE subscription_id = ?)
+            ORDER BY local_date DESC
+            """,
+            (subscription_id, subscription_id),
+        )
+        if not rows:
+            return CycleState(0, frozenset(), None)
+        return CycleState(rows[0][1], frozenset(r[0] for r in rows), rows[0][0])
+
+    async def claim_round(
+        self,
+        subscription_id: int,
+        local_date: date,
+        question_id: str,
+        cycle: int,
+        kind: Literal["scheduled", "manual"],
+        now: datetime,
+        reveal_at: datetime,
+    ) -> Round | None:
+        """Take a channel's local date for a round; None when the date is already taken."""
+        async with self._write() as conn:
+            inserted = await self._changes(
+                conn,
+                """
+                INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
+                    claimed_at, reveal_at)
+                VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)
+                ON CONFLICT (subscription_id, local_date) DO NOTHING
+                """,
+                (subscription_id, local_date.isoformat(), question_id, cycle, kind,
+                 to_ts(now), to_ts(reveal_at)),
+            )  # fmt: skip
+            if not inserted:
+                return None
+            row = await self._fetchone(
+                conn,
+                f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
+                (subscription_id, local_date.isoformat()),
+            )
+        return _round(row)
+
+    async def mark_posted(
+        self,
+        round_id: int,
+        message_id: str,
+        thread_id: str,
+        posted_at: datetime,
+        reveal_at: datetime,
+    ) -> Round:
+        async with self._write() as conn:
+            await conn.execute(
+                "UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?, posted_at = ?, "
+                "reveal_at = ? WHERE id = ? AND status = 'claimed'",
+                (message_id, thread_id, to_ts(posted_at), to_ts(reveal_at), round_id),
+            )
+            row = await self._fetchone(
+                conn, f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
+            )
+        return _round(row)
+
+    async def release_claim(self, round_id: int) -> None:
+        """Give a date back after a failed post (only a claim: never a posted round)."""
+        async with self._write() as conn:
+            await conn.execute(
+                "DELETE FROM rounds WHERE id = ? AND status = 'claimed'", (round_id,)
+            )
+
+    async def round(self, round_id: int) -> Round | None:
+        row = await self._one(f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,))
+        return _round(row) if row else None
+
+    async def round_on(self, subscription_id: int, local_date: date) -> Round | None:
+        row = await self._one(
+            f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
+            (subscription_id, local_date.isoformat()),
+        )
+        return _round(row) if row else None
+
+    async def round_by_thread(self, platform: str, thread_id: str) -> Round | None:
+        row = await self._one(
+            f"""
+            SELECT {", ".join("r." + c.strip() for c in _ROUND_COLUMNS.split(","))}
+            FROM rounds r JOIN subscriptions s ON s.id = r.subscription_id
+            WHERE r.thread_id = ? AND s.platform = ?
+            """,
+            (thread_id, platform),
+        )
+        return _round(row) if row else None
+
+    async def rounds_with_status(
+        self, status: RoundStatus, subscription_id: int | None = None
+    ) -> list[Round]:
+        sql = f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE status = ?"
+        params: list[Any] = [status.value]
+        if subscription_id is not None:
+            sql += " AND subscription_id = ?"
+            params.append(subscription_id)
+        rows = await self._all(sql + " ORDER BY local_date, id", params)
+        return [_round(r) for r in rows]
+
+    async def latest_round(self, subscription_id: int) -> Round | None:
+        row = await self._one(
+            f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? "
+            "ORDER BY local_date DESC LIMIT 1",
+            (subscription_id,),
+        )
+        return _round(row) if row else None
+
+    # -- answers ----------------------------------------------------------------------------
+
+    async def record_message(
+        self,
+        *,
+        platform: str,
+        message_id: str,
+        event_id: str | None,
+        round_id: int,
+        user_id: str,
+        user_name: str,
+        text: str,
+        truncated: bool,
+        now: datetime,
+    ) -> MessageOutcome:
+        """Store a message in a round's thread and count it as an answer when in time."""
+        async with self._write() as conn:
+            if not await self._first_time(conn, platform, event_id, now):
+                return MessageOutcome.DUPLICATE
+            state = await self._fetchone(
+                conn,
+                "SELECT status, reveal_at, subscription_id FROM rounds WHERE id = ?",
+                (round_id,),
+            )
+            assert state is not None, "record_message needs an existing round"
+            late = state[0] == RoundStatus.REVEALED.value or to_ts(now) >= state[1]
+            await conn.execute(
+                "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
+                "ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name",
+                (platform, user_id, user_name),
+            )
+            stored = await self._changes(
+                conn,
+                """
+                INSERT INTO messages (platform, message_id, round_id, user_id, text, truncated,
+                    late, sent_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (platform, message_id) DO NOTHING
+                """,
+                (
+                    platform,
+                    message_id,
+                    round_id,
+                    user_id,
+                    text,
+                    int(truncated),
+                    int(late),
+                    to_ts(now),
+                ),
+            )
+            if not stored:
+                return MessageOutcome.DUPLICATE
+            if late:
+                return MessageOutcome.LATE
+            first = await self._changes(
+                conn,
+                "INSERT INTO answers (round_id, user_id, subscription_id, answered_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING",
+                (round_id, user_id, state[2], to_ts(now)),
+            )
+            if not first:
+                return MessageOutcome.ADDED
+            await conn.execute(
+                "INSERT INTO members (subscription_id, user_id, answers) VALUES (?, ?, 1) "
+                "ON CONFLICT (subscription_id, user_id) DO UPDATE SET answers = answers + 1",
+                (state[2], user_id),
+            )
+            return MessageOutcome.ANSWERED
+
+    async def edit_message(
+        self,
+        *,
+        platform: str,
+        message_id: str,
+        event_id: str | None,
+        text: str,
+        truncated: bool,
+        now: datetime,
+    ) -> ChangeOutcome:
+        async with self._write() as conn:
+            if not await self._first_time(conn, platform, event_id, now):
+                return ChangeOutcome.DUPLICATE
+            changed = await self._changes(
+                conn,
+                "UPDATE messages SET text = ?, truncated = ?, edited_at = ? "
+                "WHERE platform = ? AND message_id = ? AND deleted_at IS NULL",
+                (text, int(truncated), to_ts(now), platform, message_id),
+            )
+        return ChangeOutcome.UPDATED if changed else ChangeOutcome.UNKNOWN
+
+    async def delete_message(
+        self, *, platform: str, message_id: str, event_id: str | None, now: datetime
+    ) -> ChangeOutcome:
+        """Forget a message's text; before the reveal, its author's last message takes the answer."""
+        async with self._write() as conn:
+            if not await self._first_time(conn, platform, event_id, now):
+                return ChangeOutcome.DUPLICATE
+            row = await self._fetchone(
+                conn,
+                """
+                SELECT m.id, m.round_id, m.user_id, m.late, m.deleted_at, r.status, r.subscription_id
+                FROM messages m JOIN rounds r ON r.id = m.round_id
+                WHERE m.platform = ? AND m.message_id = ?
+                """,
+                (platform, message_id),
+            )
+            if row is None:
+                return ChangeOutcome.UNKNOWN
+            pk, round_id, user_id, late, deleted_at, status, subscription_id = row
+            if deleted_at is not None:
+                return ChangeOutcome.DUPLICATE
+            await conn.execute(
+                "UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", (to_ts(now), pk)
+            )
+            if late or status == RoundStatus.REVEALED.value:
+                return ChangeOutcome.KEPT
+            left = await self._fetchone(
+                conn,
+                "SELECT COUNT(*) FROM messages WHERE round_id = ? AND user_id = ? "
+                "AND late = 0 AND deleted_at IS NULL",
+                (round_id, user_id),
+            )
+            if left and left[0]:
+                return ChangeOutcome.KEPT
+            await conn.execute(
+                "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+            )
+            await conn.execute(
+                "UPDATE members SET answers = answers - 1 WHERE subscription_id = ? AND user_id = ?",
+                (subscription_id, user_id),
+            )
+            return ChangeOutcome.REMOVED
+
+    async def answer_text(self, round_id: int, user_id: str) -> str:
+        rows = await self._all(
+            "SELECT text FROM messages WHERE round_id = ? AND user_id = ? AND late = 0 "
+            "AND deleted_at IS NULL ORDER BY sent_at, id",
+            (round_id, user_id),
+        )
+        return "\n".join(r[0] for r in rows)
+
+    # -- reveal -----------------------------------------------------------------------------
+
+    async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
+        """Close a round and move streaks on; None when it was not open."""
+        async with self._write() as conn:
+            row = await self._fetchone(
+                conn,
+                "SELECT r.status, r.subscription_id, s.platform FROM rounds r "
+                "JOIN subscriptions s ON s.id = r.subscription_id WHERE r.id = ?",
+                (round_id,),
+            )
+            if row is None or row[0] != RoundStatus.POSTED.value:
+                return None
+            _, subscription_id, platform = row
+            await conn.execute(
+                "UPDATE rounds SET status = 'revealed', revealed_at = ? WHERE id = ?",
+                (to_ts(now), round_id),
+            )
+            # Everyone who missed this round loses their current streak...
+            await conn.execute(
+                """
+                UPDATE members SET current_streak = 0
+                WHERE subscription_id = ? AND current_streak > 0
+                  AND user_id NOT IN (SELECT user_id FROM answers WHERE round_id = ?)
+                """,
+                (subscription_id, round_id),
+            )
+            # ...and everyone who answered it extends theirs (SET reads the old row values).
+            await conn.execute(
+                """
+                UPDATE members SET current_streak = current_streak + 1,
+                                   best_streak = MAX(best_streak, current_streak + 1)
+                WHERE subscription_id = ?
+                  AND user_id IN (SELECT user_id FROM answers WHERE round_id = ?)
+                """,
+                (subscription_id, round_id),
+            )
+            async with conn.execute(
+                """
+                SELECT a.user_id, COALESCE(u.name, a.user_id) FROM answers a
+                LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
+                WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id
+                """,
+                (platform, round_id),
+            ) as cursor:
+                return [Answerer(r[0], r[1]) for r in await cursor.fetchall()]
+
+    # -- leaderboards and streaks -----------------------------------------------------------
+
+    async def leaderboard(
+        self,
+        *,
+        channel: ChannelRef,
+        whole_space: bool,
+        window: Window,
+        since: datetime | None,
+        ranked_by: Literal["streak", "answers"],
+        caller_id: str | None,
+        size: int = 10,
+    ) -> Leaderboard:
+        scope_where = "s.platform = ? AND s.space_id = ?"
+        scope_params: list[Any] = [channel.platform, channel.space_id]
+        if not whole_space:
+            scope_where += " AND s.channel_id = ?"
+            scope_params.append(channel.channel_id)
+        if since is None:
+            counts = "SELECT m.subscription_id, m.user_id, m.answers AS n FROM members m"
+            count_params: list[Any] = []
+        else:
+            counts = (
+                "SELECT a.subscription_id, a.user_id, COUNT(*) AS n FROM answers a "
+                "WHERE a.answered_at >= ? GROUP BY a.subscription_id, a.user_id"
+            )
+            count_params = [to_ts(since)]
+        order = (
+            "current_streak DESC, answers DESC"
+            if ranked_by == "streak"
+            else "answers DESC, current_streak DESC"
+        )
+        sql = f"""
+            WITH scope AS (SELECT s.id FROM subscriptions s WHERE {scope_where}),
+            counts AS ({counts}),
+            board AS (
+                SELECT m.user_id, MAX(m.current_streak) AS current_streak,
+                       MAX(m.best_streak) AS best_streak, COALESCE(SUM(c.n), 0) AS answers
+                FROM members m
+                LEFT JOIN counts c ON c.subscription_id = m.subscription_id AND c.user_id = m.user_id
+                WHERE m.subscription_id IN (SELECT id FROM scope)
+                GROUP BY m.user_id
+            ),
+            ranked AS (
+                SELECT b.*, COALESCE(u.name, b.user_id) AS name,
+                       RANK() OVER (ORDER BY {order}) AS rank,
+                       ROW_NUMBER() OVER (ORDER BY {order}, COALESCE(u.name, b.user_id)) AS position
+                FROM board b LEFT JOIN users u ON u.platform = ? AND u.user_id = b.user_id
+                WHERE b.answers > 0 OR b.current_streak > 0
+            )
+            SELECT rank, user_id, name, current_streak, best_streak, answers, position
+            FROM ranked WHERE position <= ? OR user_id = ? ORDER BY position
+        """
+        rows = await self._all(
+            sql, [*scope_params, *count_params, channel.platform, size, caller_id]
+        )
+        entries = [LeaderboardEntry(*r[:6]) for r in rows if r[6] <= size]
+        outside = [LeaderboardEntry(*r[:6]) for r in rows if r[6] > size]
+        scope_key = f"{channel.platform}:{channel.space_id}" if whole_space else channel.key
+        return Leaderboard(
+            scope_key, window, ranked_by, tuple(entries), outside[0] if outside else None
+        )
+
+    async def streak(self, subscription_id: int, user_id: str) -> StreakView:
+        row = await self._one(
+            """
+            SELECT m.current_streak, m.best_streak, m.answers,
+                   EXISTS (SELECT 1 FROM answers a JOIN rounds r ON r.id = a.round_id
+                           WHERE r.subscription_id = m.subscription_id AND r.status = 'posted'
+                             AND a.user_id = m.user_id)
+            FROM members m WHERE m.subscription_id = ? AND m.user_id = ?
+            """,
+            (subscription_id, user_id),
+        )
+        return (
+            StreakView(row[0], row[1], row[2], bool(row[3])) if row else StreakView(0, 0, 0, False)
+        )
+
+    async def user_name(self, platform: str, user_id: str) -> str | None:
+        row = await self._one(
+            "SELECT name FROM users WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+        return row[0] if row else None
+
+    # -- named values ---------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        row = await self._one("SELECT value FROM bot_state WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    async def set_state(self, key: str, value: str, now: datetime) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, to_ts(now)),
+            )
+
+    # -- quizzes ----------------------------------------------------------------------------
+
+    async def quiz_history(self, platform: str, user_id: str) -> dict[str, datetime]:
+        """When the user was last quizzed on each question."""
+        rows = await self._all(
+            "SELECT question_id, MAX(asked_at) FROM quizzes WHERE platform = ? AND user_id = ? "
+            "GROUP BY question_id",
+            (platform, user_id),
+        )
+        return {r[0]: cast(datetime, from_ts(r[1])) for r in rows}
+
+    async def add_quiz(
+        self, platform: str, user_id: str, question_id: str, now: datetime
+    ) -> QuizRecord:
+        async with (
+            self._write() as conn,
+            conn.execute(
+                "INSERT INTO quizzes (platform, user_id, question_id, asked_at) VALUES (?, ?, ?, ?)",
+                (platform, user_id, question_id, to_ts(now)),
+            ) as cursor,
+        ):
+            quiz_id = cast(int, cursor.lastrowid)
+        return QuizRecord(quiz_id, platform, user_id, question_id, now, None)
+
+    async def quiz(self, quiz_id: int) -> QuizRecord | None:
+        row = await self._one(
+            "SELECT id, platform, user_id, question_id, asked_at, revealed_at FROM quizzes WHERE id = ?",
+            (quiz_id,),
+        )
+        return self._quiz(row) if row else None
+
+    async def latest_quiz(self, platform: str, user_id: str) -> QuizRecord | None:
+        row = await self._one(
+            "SELECT id, platform, user_id, question_id, asked_at, revealed_at FROM quizzes "
+            "WHERE platform = ? AND user_id = ? ORDER BY asked_at DESC, id DESC LIMIT 1",
+            (platform, user_id),
+        )
+        return self._quiz(row) if row else None
+
+    async def mark_quiz_revealed(self, quiz_id: int, now: datetime) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "UPDATE quizzes SET revealed_at = COALESCE(revealed_at, ?) WHERE id = ?",
+                (to_ts(now), quiz_id),
+            )
+
+    @staticmethod
+    def _quiz(row: Row) -> QuizRecord:
+        return QuizRecord(
+            row[0], row[1], row[2], row[3], cast(datetime, from_ts(row[4])), from_ts(row[5])
+        )

@@ -1,0 +1,76 @@
+"""The shipped question bank: size, shape and the house rules for reference answers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlparse
+
+import pytest
+
+from bot.bank.loader import load_bank
+from bot.bank.models import Bank
+from bot.paths import default_questions_dir
+
+SEED_PACKS = {"ml": 10, "cv": 10, "nlp": 9, "systems": 7}  # systems: seed 2 split into four
+NEW_PACKS = ("classic", "llm", "mlops")
+IMPERATIVES = {"explain", "describe", "list", "design", "compare", "give", "outline", "estimate"}
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank(default_questions_dir())
+
+
+def test_bank_size_and_pack_counts(bank: Bank) -> None:
+    assert len(bank) >= 70
+    counts = {pack.name: len(pack.questions) for pack in bank.packs}
+    for name, expected in SEED_PACKS.items():
+        assert counts[name] == expected, name
+    assert sum(counts[name] for name in NEW_PACKS) >= 34
+    assert all(counts[name] >= 10 for name in NEW_PACKS)
+
+
+def test_ids_are_unique_and_prefixed_by_their_pack(bank: Bank) -> None:
+    ids = [q.id for q in bank.questions()]
+    assert len(ids) == len(set(ids))
+    assert all(q.id.startswith(f"{q.pack}-") for q in bank.questions())
+
+
+def test_each_question_follows_the_house_rules(bank: Bank) -> None:
+    for q in bank.questions():
+        words = len(q.answer.split())
+        assert 120 <= words <= 300, f"{q.id}: {words} words"
+        assert 3 <= len(q.key_points) <= 6, q.id
+        assert 1 <= len(q.further_reading) <= 3, q.id
+        for url in q.further_reading:
+            parsed = urlparse(url)
+            assert parsed.scheme == "https" and "." in parsed.netloc, f"{q.id}: {url}"
+        first_word = q.text.split()[0].lower().strip(",.:")
+        assert q.text.endswith("?") or first_word in IMPERATIVES, f"{q.id}: {q.text!r}"
+        assert not re.search(r"\$|\\frac|\\\(", q.answer), f"{q.id}: LaTeX in the answer"
+        assert not re.search(r"^#", q.answer, re.MULTILINE), f"{q.id}: heading inside the answer"
+        assert all(tag == tag.lower() for tag in q.tags), q.id
+
+
+def test_difficulty_is_spread_roughly_in_thirds(bank: Bank) -> None:
+    spread = Counter(q.difficulty for q in bank.questions())
+    for level in ("easy", "medium", "hard"):
+        assert 0.25 <= spread[level] / len(bank) <= 0.42, spread
+
+
+def test_no_question_is_asked_twice(bank: Bank) -> None:
+    texts = Counter(re.sub(r"\W+", " ", q.text.lower()).strip() for q in bank.questions())
+    assert max(texts.values()) == 1
+
+
+def test_seed_links_are_kept(bank: Bank) -> None:
+    links = {url for q in bank.questions() for url in q.further_reading}
+    assert (
+        "https://towardsdatascience.com/seven-questions-to-ask-before-introducing-ai-to-your-project-b969d591c98b"
+        in links
+    )
+    assert (
+        "https://medium.com/towards-data-science/even-google-does-not-get-it-right-a9685f7f63c9"
+        in links
+    )
