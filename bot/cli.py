@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import getpass
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import __version__
-from bot.adapters.registry import configured_platforms
+from bot.adapters.registry import configured_platforms, configured_platforms_names
 from bot.bank.loader import BankError, load_bank
 from bot.bank.models import Bank
 from bot.clock import SystemClock
@@ -23,7 +22,17 @@ from bot.config import catch_up_grace, system_timezone
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.models import WINDOWS, ChannelRef
-from bot.core.schedule import format_duration, parse_timezone
+from bot.core.schedule import format_duration, parse_post_time, parse_timezone
+from bot.ops import health, logs
+from bot.ops.backup import backup_database, restore_database
+from bot.ops.settings import (
+    SettingsError,
+    effective,
+    load_dotenv_file,
+    require_valid,
+    secret_values,
+    validate,
+)
 from bot.paths import default_db_path, default_questions_dir
 from bot.runtime import Options, run_console, run_platforms
 from bot.store import DatabaseTooNewError, Store
@@ -60,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="start every adapter with credentials (none: the console)"
     )
     console_flags(run)
+    run.add_argument(
+        "--no-console", action="store_true",
+        help="fail instead of starting the console when no platform credentials are set (servers)",
+    )  # fmt: skip
     console = commands.add_parser("console", help="a local channel in this terminal")
     console_flags(console)
 
@@ -90,19 +103,43 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("migrate", help="apply pending schema migrations")
+    backup = db_commands.add_parser("backup", help="copy the database, safe while the bot runs")
+    backup.add_argument("path", type=Path, help="the backup file to write")
+    restore = db_commands.add_parser(
+        "restore", help="replace the database with a backup (bot stopped)"
+    )
+    restore.add_argument("path", type=Path, help="the backup file to restore")
+
+    commands.add_parser("config", help="the effective configuration, secrets masked")
+    commands.add_parser("health", help="exit 0 only when the running bot is really serving")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    level = (args.log_level or os.environ.get("PRACTICEBOT_LOG_LEVEL") or "WARNING").upper()
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    load_dotenv_file()
+    quiet = args.command == "console" or (
+        args.command == "run" and not configured_platforms_names(os.environ)
+    )
+    level = (
+        args.log_level
+        or os.environ.get("PRACTICEBOT_LOG_LEVEL")
+        or ("WARNING" if quiet else "INFO")
+    )
+    logs.configure(
+        level, os.environ.get("PRACTICEBOT_LOG_FORMAT", "text"), secret_values(os.environ)
     )
     db_path: Path = args.db or default_db_path()
     try:
+        if args.command == "config":
+            return _config()
         if args.command in ("run", "console"):
+            require_valid(os.environ)
             return _console(args, db_path)
+        if args.command == "health":
+            healthy, lines = health.check(db_path)
+            print("\n".join(lines))
+            return 0 if healthy else 1
         if args.command == "questions":
             return _questions(args)
         if args.command == "channels":
@@ -110,7 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "leaderboard":
             return asyncio.run(_leaderboard(args, db_path))
         if args.command == "db":
-            return asyncio.run(_migrate(db_path))
+            return _db(args, db_path)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
     except BankError as error:
         print(error, file=sys.stderr)
         return 1
@@ -129,12 +169,16 @@ def _console(args: argparse.Namespace, db_path: Path) -> int:
         start = _parse_start(args.start, timezone)
     elif args.start:
         raise PracticeError("--start needs --clock manual.")
+    backup_dir = os.environ.get("PRACTICEBOT_BACKUP_DIR")
     options = Options(
         db_path=db_path,
         questions_dir=args.questions or default_questions_dir(),
         timezone=timezone,
         catch_up_grace=catch_up_grace(),
         manual_start=start,
+        backup_dir=Path(backup_dir) if backup_dir else None,
+        backup_keep_days=int(os.environ.get("PRACTICEBOT_BACKUP_KEEP_DAYS", "7")),
+        backup_time=parse_post_time(os.environ.get("PRACTICEBOT_BACKUP_TIME", "03:30")),
     )
     if args.command == "run":
         platforms = configured_platforms(os.environ)
@@ -143,6 +187,11 @@ def _console(args: argparse.Namespace, db_path: Path) -> int:
             print(f"Starting practicebot for: {names}.", file=sys.stderr)
             asyncio.run(run_platforms(options, [factory for _, factory in platforms]))
             return 0
+        if args.no_console:
+            raise PracticeError(
+                "No platform credentials: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN) or "
+                "DISCORD_TOKEN, e.g. in .env. See .env.example."
+            )
         print(
             "No platform credentials in the environment (DISCORD_TOKEN, SLACK_BOT_TOKEN): "
             "starting the console adapter.",
@@ -233,6 +282,29 @@ async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
 
     print(leaderboard(board))
     return 0
+
+
+def _config() -> int:
+    rows = effective(os.environ)
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        print(f"{name:<{width}}  {value}  ({source})")
+    problems = validate(os.environ)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    return 2 if problems else 0
+
+
+def _db(args: argparse.Namespace, db_path: Path) -> int:
+    if args.db_command == "backup":
+        version = backup_database(db_path, args.path)
+        print(f"Backed up {db_path} to {args.path} (schema version {version}).")
+        return 0
+    if args.db_command == "restore":
+        restore_database(args.path, db_path)
+        print(f"Restored {db_path} from {args.path}. Start the bot to apply any newer migrations.")
+        return 0
+    return asyncio.run(_migrate(db_path))
 
 
 async def _migrate(db_path: Path) -> int:

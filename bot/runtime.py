@@ -1,15 +1,20 @@
-"""Wiring: the store, the bank, the engine and the scheduler, opened and closed together."""
+"""Wiring: the store, the bank, the engine and the scheduler, opened and closed together.
+
+Shutdown order (SIGTERM/SIGINT): no new jobs fire, the posts in flight finish while the
+platform connections are still up, the adapters disconnect, the database closes, exit 0.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -21,10 +26,14 @@ from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.core.engine import Engine, EngineSettings
+from bot.ops.backup import daily_backup
+from bot.ops.health import Probe, heartbeat_path, write_heartbeats
+from bot.ops.lock import DatabaseLock
 from bot.scheduler import ManualScheduler, RealTimeScheduler
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+DRAIN_TIMEOUT_S = 6.0  # leaves time to disconnect and close within a 10 s stop
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,9 @@ class Options:
     timezone: str
     catch_up_grace: timedelta
     manual_start: datetime | None = None  # set: a manual clock starting then
+    backup_dir: Path | None = None  # default: backups/ beside the database
+    backup_keep_days: int = 7  # 0: no automatic backups
+    backup_time: time = time(3, 30)  # UTC
 
 
 @dataclass
@@ -45,30 +57,105 @@ class App:
     scheduler: RealTimeScheduler | ManualScheduler
 
 
+AdapterFactory = Callable[[Engine], PlatformAdapter]
+
+
 @asynccontextmanager
 async def open_app(options: Options) -> AsyncIterator[App]:
     """Everything the bot needs, closed on every exit path (an open connection hangs exit)."""
     bank = load_bank(options.questions_dir)
-    store = await Store.open(options.db_path)
-    scheduler: RealTimeScheduler | ManualScheduler | None = None
-    try:
-        settings = EngineSettings(
-            catch_up_grace=options.catch_up_grace, default_timezone=options.timezone
+    with DatabaseLock(options.db_path):
+        store = await Store.open(options.db_path)
+        scheduler: RealTimeScheduler | ManualScheduler | None = None
+        try:
+            settings = EngineSettings(
+                catch_up_grace=options.catch_up_grace, default_timezone=options.timezone
+            )
+            clock: Clock
+            if options.manual_start is not None:
+                clock = ManualClock(options.manual_start)
+                engine = Engine(store, bank, clock, settings)
+                scheduler = ManualScheduler(engine, clock)
+            else:
+                clock = SystemClock()
+                engine = Engine(store, bank, clock, settings)
+                scheduler = RealTimeScheduler(engine, post_grace=options.catch_up_grace)
+            yield App(store, bank, clock, engine, scheduler)
+        finally:
+            if scheduler is not None:
+                await scheduler.stop(DRAIN_TIMEOUT_S)
+            await store.close()
+
+
+@asynccontextmanager
+async def _operations(app: App, options: Options, probes: dict[str, Probe]) -> AsyncIterator[None]:
+    """Heartbeat for `practicebot health`, and the daily backup, while serving."""
+    if isinstance(app.scheduler, RealTimeScheduler) and options.backup_keep_days > 0:
+        folder = options.backup_dir or options.db_path.parent / "backups"
+
+        async def backup() -> None:
+            try:
+                await asyncio.to_thread(
+                    daily_backup, options.db_path, folder, options.backup_keep_days
+                )
+            except Exception:
+                log.exception("daily backup failed")
+
+        app.scheduler.add_daily_job(
+            "backup", options.backup_time.hour, options.backup_time.minute, backup
         )
-        clock: Clock
-        if options.manual_start is not None:
-            clock = ManualClock(options.manual_start)
-            engine = Engine(store, bank, clock, settings)
-            scheduler = ManualScheduler(engine, clock)
-        else:
-            clock = SystemClock()
-            engine = Engine(store, bank, clock, settings)
-            scheduler = RealTimeScheduler(engine, post_grace=options.catch_up_grace)
-        yield App(store, bank, clock, engine, scheduler)
+    heartbeat = asyncio.create_task(
+        write_heartbeats(heartbeat_path(options.db_path), app.store.ping, probes)
+    )
+    try:
+        yield
     finally:
-        if scheduler is not None:
-            scheduler.shutdown()
-        await store.close()
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+
+
+def _on_stop_signals(callback: Callable[[], None]) -> Callable[[], None]:
+    """Route SIGINT and SIGTERM to `callback`; returns the undo."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, callback)
+
+    def undo() -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+    return undo
+
+
+async def run_platforms(options: Options, factories: Sequence[AdapterFactory]) -> None:
+    """Serve every configured platform until SIGINT or SIGTERM."""
+    async with open_app(options) as app:
+        adapters = [factory(app.engine) for factory in factories]
+        for adapter in adapters:
+            app.engine.add_publisher(adapter.name, adapter.publisher)
+        stop = asyncio.Event()
+        undo_signals = _on_stop_signals(stop.set)
+        started: list[PlatformAdapter] = []
+        try:
+            for adapter in adapters:
+                await adapter.start()
+                started.append(adapter)
+                log.info("connected: %s", adapter.describe())
+            probes = {adapter.name: adapter.health for adapter in adapters}
+            async with _operations(app, options, probes):
+                await app.scheduler.start()
+                await stop.wait()
+                log.info("stopping: finishing posts in flight")
+                await app.scheduler.stop(DRAIN_TIMEOUT_S)
+        finally:
+            undo_signals()
+            for adapter in reversed(started):
+                try:
+                    await adapter.stop()
+                except Exception:
+                    log.exception("error while stopping %s", adapter.name)
+        log.info("stopped")
 
 
 async def run_console(
@@ -79,10 +166,9 @@ async def run_console(
         session = ConsoleSession(app.engine, user=user, out=stdout, manual=manual)
         app.engine.add_publisher(PLATFORM, ConsolePublisher(session.write))
         fresh = await app.store.subscription(CHANNEL) is None
-        packs = len(app.bank.packs)
         session.write(
-            f"practicebot console: #general on this machine "
-            f"({len(app.bank)} questions in {packs} packs, database {options.db_path})"
+            f"practicebot console: #general on this machine ({len(app.bank)} questions "
+            f"in {len(app.bank.packs)} packs, database {options.db_path})"
         )
         if manual is not None:
             session.write(
@@ -95,43 +181,17 @@ async def run_console(
                 f"Subscribed #general: {subscription.schedule.describe()}. "
                 "Change it with /subscribe. Here is your first question:"
             )
-        await app.scheduler.start()
-        if fresh:
-            await app.engine.post_now(CHANNEL)
-        else:
-            session.write(render.status(await app.engine.status(CHANNEL)))
-        session.write(f"You are {user}. Type an answer, or /help for commands.")
-        loop = asyncio.get_running_loop()
-        await session.run(stdin_lines(loop, stdin), prompt=stdin.isatty())
-
-
-AdapterFactory = Callable[[Engine], PlatformAdapter]
-
-
-async def run_platforms(options: Options, factories: Sequence[AdapterFactory]) -> None:
-    """Serve every configured platform until SIGINT or SIGTERM."""
-    async with open_app(options) as app:
-        adapters = [factory(app.engine) for factory in factories]
-        for adapter in adapters:
-            app.engine.add_publisher(adapter.name, adapter.publisher)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        started: list[PlatformAdapter] = []
-        try:
-            for adapter in adapters:
-                await adapter.start()
-                started.append(adapter)
-                log.warning("connected: %s", adapter.describe())
+        probes: dict[str, Probe] = {"console": lambda: (True, "terminal session")}
+        async with _operations(app, options, probes):
             await app.scheduler.start()
-            await stop.wait()
-            log.warning("stopping")
-        finally:
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(signum)
-            for adapter in reversed(started):
-                try:
-                    await adapter.stop()
-                except Exception:
-                    log.exception("error while stopping %s", adapter.name)
+            if fresh:
+                await app.engine.post_now(CHANNEL)
+            else:
+                session.write(render.status(await app.engine.status(CHANNEL)))
+            session.write(f"You are {user}. Type an answer, or /help for commands.")
+            lines = stdin_lines(asyncio.get_running_loop(), stdin)
+            undo_signals = _on_stop_signals(lambda: lines.put_nowait(None))
+            try:
+                await session.run(lines, prompt=stdin.isatty())
+            finally:
+                undo_signals()

@@ -179,4 +179,4 @@ async def test_real_time_scheduler_builds_its_jobs_from_the_database(world: Worl
         await world.engine.unsubscribe(CHANNEL)
         assert {job.id for job in real._scheduler.get_jobs()} == {f"reveal:{posted.round.id}"}
     finally:
-        real.shutdown()
+        assert await real.stop(timeout_s=5)

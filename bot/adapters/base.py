@@ -26,3 +26,7 @@ class PlatformAdapter(Protocol):
     async def stop(self) -> None:
         """Stop taking events and close connections."""
         ...
+
+    def health(self) -> tuple[bool, str]:
+        """(live, detail) of the platform connection, for the heartbeat. Must not block."""
+        ...

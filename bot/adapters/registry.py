@@ -6,6 +6,13 @@ from collections.abc import Mapping
 
 from bot.runtime import AdapterFactory
 
+# The variable whose presence turns each platform on.
+PLATFORM_SWITCHES = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
+
+
+def configured_platforms_names(env: Mapping[str, str]) -> list[str]:
+    return [name for name, variable in PLATFORM_SWITCHES.items() if env.get(variable)]
+
 
 def configured_platforms(env: Mapping[str, str]) -> list[tuple[str, AdapterFactory]]:
     """(name, factory) for each platform whose credentials are set; empty means console."""

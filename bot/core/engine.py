@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -351,10 +351,16 @@ class Engine:
                 )
         return RevealResult(revealed, question, tuple(answerers))
 
-    async def catch_up(self) -> None:
-        """At start-up: finish interrupted posts, post what is due, reveal what is overdue."""
+    async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
+        """At start-up: finish interrupted posts, post what is due, reveal what is overdue.
+
+        `keep_going` is asked before each post or reveal, so a shutdown can stop a long catch-up
+        between two posts (never inside one).
+        """
         now = self.clock.now()
         for claimed in await self.store.rounds_with_status(RoundStatus.CLAIMED):
+            if not keep_going():
+                return
             subscription = await self.store.subscription_by_id(claimed.subscription_id)
             assert subscription is not None
             if subscription.active and claimed.local_date == rules.local_date(
@@ -369,9 +375,13 @@ class Engine:
             else:
                 await self.store.release_claim(claimed.id)
         for subscription in await self.store.subscriptions():
+            if not keep_going():
+                return
             if rules.due_post_date(subscription.schedule, now, self.settings.catch_up_grace):
                 await self.post_due(subscription.id)
         for open_round in await self.store.rounds_with_status(RoundStatus.POSTED):
+            if not keep_going():
+                return
             if open_round.reveal_at <= now:
                 await self.reveal(open_round.id)
 

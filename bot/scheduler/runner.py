@@ -10,12 +10,16 @@ start-up, nothing is pickled. Two runners share the triggers and the job functio
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import ManualClock
 from bot.core.engine import Engine
@@ -27,22 +31,59 @@ _TICK = timedelta(microseconds=1)
 
 
 class _Jobs:
-    """The job functions both runners call. Errors are logged, never raised into the runner."""
+    """The job functions both runners call. Errors are logged, never raised into the runner.
+
+    Jobs in flight are counted so a shutdown can let them finish: a post is never cut between
+    its claim and the record of where it went.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.stopping = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextmanager
+    def _running(self) -> Iterator[None]:
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
 
     async def post(self, subscription_id: int) -> None:
-        try:
-            await self.engine.post_due(subscription_id)
-        except Exception:
-            log.exception("post job failed subscription=%s", subscription_id)
+        with self._running():
+            try:
+                await self.engine.post_due(subscription_id)
+            except Exception:
+                log.exception("post job failed subscription=%s", subscription_id)
 
     async def reveal(self, round_id: int) -> None:
+        with self._running():
+            try:
+                await self.engine.reveal(round_id)
+            except Exception:
+                log.exception("reveal job failed round=%s", round_id)
+
+    async def catch_up(self) -> None:
+        with self._running():
+            try:
+                await self.engine.catch_up(keep_going=lambda: not self.stopping)
+            except Exception:
+                log.exception("catch-up failed")
+
+    async def drain(self, timeout_s: float) -> bool:
+        """Wait for the jobs in flight; False if some were still running after the timeout."""
         try:
-            await self.engine.reveal(round_id)
-        except Exception:
-            log.exception("reveal job failed round=%s", round_id)
+            await asyncio.wait_for(self._idle.wait(), timeout_s)
+        except TimeoutError:
+            log.warning("%d job(s) still running at shutdown", self._in_flight)
+            return False
+        return True
 
 
 class RealTimeScheduler:
@@ -51,6 +92,7 @@ class RealTimeScheduler:
         self._jobs = _Jobs(engine)
         self._post_grace = int(post_grace.total_seconds())
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._catch_up: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Build the jobs from the database, catch up, and start (inside the running loop)."""
@@ -60,11 +102,29 @@ class RealTimeScheduler:
         for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
             self.round_posted(open_round)
         self._scheduler.start()
-        await self.engine.catch_up()
+        # Catch up in the background, as a job in flight: a stop signal is heard meanwhile.
+        self._catch_up = asyncio.create_task(self._jobs.catch_up())
 
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def stop(self, timeout_s: float = 8.0) -> bool:
+        """Fire no more jobs, then let the ones in flight finish."""
+        self._jobs.stopping = True
+        self.shutdown()
+        if self._catch_up is not None and not self._catch_up.done():
+            await asyncio.wait({self._catch_up}, timeout=timeout_s)
+        return await self._jobs.drain(timeout_s)
+
+    def add_daily_job(
+        self, job_id: str, hour: int, minute: int, job: Callable[[], Awaitable[None]]
+    ) -> None:
+        """A maintenance job once a day at HH:MM UTC (e.g. the backup)."""
+        self._scheduler.add_job(
+            job, CronTrigger(hour=hour, minute=minute, timezone="UTC"), id=job_id,
+            replace_existing=True, coalesce=True, misfire_grace_time=3600,
+        )  # fmt: skip
 
     def subscription_changed(self, subscription: Subscription) -> None:
         job_id = post_job_id(subscription.id)
@@ -114,10 +174,15 @@ class ManualScheduler:
             self.subscription_changed(subscription)
         for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
             self.round_posted(open_round)
-        await self.engine.catch_up()
+        await self._jobs.catch_up()
 
     def shutdown(self) -> None:
         self._pending.clear()
+
+    async def stop(self, timeout_s: float = 8.0) -> bool:
+        self._jobs.stopping = True
+        self.shutdown()
+        return await self._jobs.drain(timeout_s)
 
     def subscription_changed(self, subscription: Subscription) -> None:
         job_id = post_job_id(subscription.id)

@@ -653,6 +653,11 @@ class Store:
         )
         return row[0] if row else None
 
+    async def ping(self) -> bool:
+        """True when the database answers a query."""
+        row = await self._one("SELECT 1")
+        return row is not None and row[0] == 1
+
     # -- named values ---------------------------------------------------------------------
 
     async def get_state(self, key: str) -> str | None:

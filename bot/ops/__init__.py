@@ -1,0 +1,1 @@
+"""Running the bot in production: settings, logging, health, backups, the database lock."""

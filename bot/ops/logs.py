@@ -1,0 +1,67 @@
+"""Logging: stdlib logging, one line per event, text or JSON, with secrets blanked out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+REDACTED = "[redacted]"
+
+
+class _Redacting(logging.Formatter):
+    """Wraps a formatter and blanks out every known secret in what it produces."""
+
+    def __init__(self, inner: logging.Formatter, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._inner = inner
+        # Longest first, so a secret that contains another is blanked whole.
+        self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self._inner.format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (and the traceback, if any)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(level: str, fmt: str, secrets: Iterable[str]) -> None:
+    inner: logging.Formatter = (
+        JsonFormatter()
+        if fmt.lower() == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Redacting(inner, secrets))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    # Chatty libraries stay quiet unless we are debugging.
+    for name in (
+        "apscheduler",
+        "aiosqlite",
+        "discord",
+        "slack_bolt",
+        "slack_sdk",
+        "aiohttp.access",
+    ):
+        logging.getLogger(name).setLevel(max(logging.getLogger().level, logging.WARNING))
