@@ -17,7 +17,7 @@ from typing import Literal
 from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core import schedule as rules
-from bot.core.errors import InputError, NotAllowedError, NotFoundError, PublishError, PublishFailure
+from bot.core.errors import InputError, NotFoundError, PublishError, PublishFailure
 from bot.core.models import (
     ChannelRef,
     Leaderboard,
@@ -28,6 +28,7 @@ from bot.core.models import (
     Window,
 )
 from bot.core.ports import PostedRef, Publisher, RevealPost, RoundPost, ScheduleListener
+from bot.core.quiz import Quizzes
 from bot.core.results import (
     AnswerResult,
     ChangeResult,
@@ -38,8 +39,9 @@ from bot.core.results import (
     QuizCard,
     RevealResult,
 )
+from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
 from bot.core.selection import next_question
-from bot.store import MessageOutcome, Store
+from bot.store import MessageOutcome, QuizRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class EngineSettings:
     catch_up_grace: timedelta = timedelta(hours=2)
     default_timezone: str = "UTC"
     answer_limit: int = 4000  # characters kept of one message
+    review_fuzz: bool = True  # FSRS interval fuzzing (off in tests, for exact due dates)
 
 
 class _NoSchedule:
@@ -81,7 +84,8 @@ class Engine:
         self.settings = settings or EngineSettings()
         self._publishers: dict[str, Publisher] = {}
         self._listener: ScheduleListener = _NoSchedule()
-        self._rng = rng or random.Random()
+        self.reviews = Reviews(store, clock, fuzz=self.settings.review_fuzz)
+        self.quizzes = Quizzes(store, bank, clock, self.reviews, rng or random.Random())
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._publishers[platform] = publisher
@@ -123,14 +127,7 @@ class Engine:
         return subscription
 
     def _parse_packs(self, text: str) -> tuple[str, ...]:
-        names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
-        unknown = [n for n in names if self.bank.pack(n) is None]
-        if unknown or not names:
-            raise InputError(
-                f"Unknown pack '{unknown[0] if unknown else text}'. "
-                f"Packs: {', '.join(self.bank.pack_names)}."
-            )
-        return names
+        return self.quizzes.parse_packs(text)
 
     async def unsubscribe(self, channel: ChannelRef) -> bool:
         subscription = await self.store.subscription(channel)
@@ -460,7 +457,7 @@ class Engine:
             return StreakView(0, 0, 0, False)
         return await self.store.streak(subscription.id, user_id)
 
-    # -- quiz -------------------------------------------------------------------------------
+    # -- quiz and reviews -------------------------------------------------------------------
 
     async def quiz(
         self,
@@ -470,38 +467,49 @@ class Engine:
         pack: str | None = None,
         channel: ChannelRef | None = None,
     ) -> QuizCard:
-        """A question for one person, privately: unseen ones first, never the channel's open round."""
-        packs = self._parse_packs(pack) if pack else None
-        candidates = self.bank.questions(packs)
+        """A question for one person, privately: due reviews first, then new questions, easy
+        before hard; never the channel's open round."""
+        avoid = None
         if channel is not None:
             subscription = await self.store.subscription(channel)
             open_round = await self.open_round(subscription) if subscription else None
-            if open_round is not None:
-                candidates = [q for q in candidates if q.id != open_round.question_id] or candidates
-        history = await self.store.quiz_history(platform, user_id)
-        unseen = [q for q in candidates if q.id not in history]
-        if unseen:
-            question = self._rng.choice(unseen)
-        else:
-            question = min(candidates, key=lambda q: history[q.id])
-        record = await self.store.add_quiz(platform, user_id, question.id, self.clock.now())
-        found = self.bank.pack(question.pack)
-        return QuizCard(record.id, question, found.title if found else question.pack)
+            avoid = open_round.question_id if open_round else None
+        return await self.quizzes.ask(platform, user_id, pack=pack, avoid=avoid)
+
+    async def answer_quiz(
+        self,
+        platform: str,
+        user_id: str,
+        text: str,
+        *,
+        quiz_id: int | None = None,
+        append: bool = False,
+    ) -> QuizCard:
+        """Keep what someone writes before revealing their quiz (for feedback)."""
+        clipped, _ = self._clip(text)
+        return await self.quizzes.write_answer(
+            platform, user_id, clipped, quiz_id=quiz_id, append=append
+        )
+
+    async def pending_quiz(self, platform: str, user_id: str) -> QuizRecord | None:
+        return await self.quizzes.pending(platform, user_id)
 
     async def reveal_quiz(
         self, platform: str, user_id: str, quiz_id: int | None = None
     ) -> QuizCard:
         """The reference answer of a quiz (the caller's latest one when no id is given)."""
-        record = (
-            await self.store.quiz(quiz_id)
-            if quiz_id is not None
-            else await self.store.latest_quiz(platform, user_id)
-        )
-        if record is None:
-            raise NotFoundError("No quiz to answer yet: ask for one with /quiz.")
-        if (record.platform, record.user_id) != (platform, user_id):
-            raise NotAllowedError("That quiz belongs to someone else: ask for your own with /quiz.")
-        await self.store.mark_quiz_revealed(record.id, self.clock.now())
-        question = self._question(record.question_id)
-        found = self.bank.pack(question.pack)
-        return QuizCard(record.id, question, found.title if found else question.pack)
+        return await self.quizzes.reveal(platform, user_id, quiz_id)
+
+    async def rate_quiz(
+        self, platform: str, user_id: str, rating: str, quiz_id: int | None = None
+    ) -> Rated:
+        return await self.quizzes.rate(platform, user_id, parse_rating(rating), quiz_id)
+
+    async def rate_round(self, platform: str, user_id: str, round_id: int, rating: str) -> Rated:
+        return await self.reviews.rate_round(platform, user_id, round_id, parse_rating(rating))
+
+    async def review_stats(self, platform: str, user_id: str) -> ReviewStats:
+        return await self.reviews.stats(platform, user_id)
+
+    async def set_daily_feedback(self, platform: str, user_id: str, enabled: bool) -> None:
+        await self.store.set_daily_feedback(platform, user_id, enabled)

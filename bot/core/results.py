@@ -75,3 +75,5 @@ class QuizCard:
     quiz_id: int
     question: Question
     pack_title: str
+    intro: str | None = None  # e.g. "2 reviews due — here is the first."
+    written_answer: str | None = None  # what the person wrote before the reveal

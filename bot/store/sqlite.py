@@ -672,6 +672,114 @@ class Store:
                 (key, value, to_ts(now)),
             )
 
+    # -- spaced repetition -----------------------------------------------------------------
+
+    async def review_cards(self, platform: str, user_id: str) -> dict[str, tuple[str, datetime]]:
+        """Every card of a person: question id → (card JSON, due)."""
+        rows = await self._all(
+            "SELECT question_id, card, due_at FROM review_cards WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        )
+        return {r[0]: (r[1], cast(datetime, from_ts(r[2]))) for r in rows}
+
+    async def save_review(
+        self,
+        *,
+        platform: str,
+        user_id: str,
+        question_id: str,
+        card: str,
+        due: datetime,
+        rating: str,
+        source: Literal["quiz", "daily"],
+        quiz_id: int | None,
+        round_id: int | None,
+        log: str,
+        now: datetime,
+    ) -> bool:
+        """Store a rating and the card it produced; False when that quiz or round was rated before."""
+        async with self._write() as conn:
+            logged = await self._changes(
+                conn,
+                """
+                INSERT INTO review_log (platform, user_id, question_id, rating, source, round_id,
+                    quiz_id, reviewed_at, log)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """,
+                (
+                    platform,
+                    user_id,
+                    question_id,
+                    rating,
+                    source,
+                    round_id,
+                    quiz_id,
+                    to_ts(now),
+                    log,
+                ),
+            )
+            if not logged:
+                return False
+            await conn.execute(
+                """
+                INSERT INTO review_cards (platform, user_id, question_id, card, due_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (platform, user_id, question_id) DO UPDATE SET
+                    card = excluded.card, due_at = excluded.due_at, updated_at = excluded.updated_at
+                """,
+                (platform, user_id, question_id, card, to_ts(due), to_ts(now)),
+            )
+            return True
+
+    async def review_count(self, platform: str, user_id: str) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM review_log WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        )
+        return int(row[0]) if row else 0
+
+    async def rated_round(self, platform: str, user_id: str, round_id: int) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM review_log WHERE platform = ? AND user_id = ? AND round_id = ?",
+            (platform, user_id, round_id),
+        )
+        return row is not None
+
+    async def quiz_rated(self, quiz_id: int) -> bool:
+        return await self._one("SELECT 1 FROM review_log WHERE quiz_id = ?", (quiz_id,)) is not None
+
+    async def answered(self, round_id: int, user_id: str) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+        )
+        return row is not None
+
+    async def set_daily_feedback(self, platform: str, user_id: str, enabled: bool) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "INSERT INTO user_settings (platform, user_id, daily_feedback) VALUES (?, ?, ?) "
+                "ON CONFLICT (platform, user_id) DO UPDATE SET daily_feedback = excluded.daily_feedback",
+                (platform, user_id, int(enabled)),
+            )
+
+    async def daily_feedback_users(self, platform: str) -> set[str]:
+        rows = await self._all(
+            "SELECT user_id FROM user_settings WHERE platform = ? AND daily_feedback = 1",
+            (platform,),
+        )
+        return {r[0] for r in rows}
+
+    async def set_quiz_answer(self, quiz_id: int, text: str) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                "UPDATE quizzes SET answer_text = ? WHERE id = ? AND revealed_at IS NULL",
+                (text, quiz_id),
+            )
+
+    async def quiz_answer(self, quiz_id: int) -> str | None:
+        row = await self._one("SELECT answer_text FROM quizzes WHERE id = ?", (quiz_id,))
+        return row[0] if row else None
+
     # -- quizzes ----------------------------------------------------------------------------
 
     async def quiz_history(self, platform: str, user_id: str) -> dict[str, datetime]:

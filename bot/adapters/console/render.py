@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.results import ChannelStatus, QuizCard
+from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.store import Answerer
 
 WIDTH = 78
@@ -75,17 +76,39 @@ def reveal(question: Question, answerers: tuple[Answerer, ...]) -> str:
 
 def quiz_card(card: QuizCard) -> str:
     return "\n".join([
+        *([card.intro, ""] if card.intro else []),
         f"Quiz (just for you)  {question_header(card.question, card.pack_title)}",
         "",
         plain(card.question.text),
         "",
-        "Think it through, then type /answer to see the reference answer.",
+        "Write your answer if you like (plain lines), then /answer shows the reference answer.",
     ])  # fmt: skip
 
 
 def quiz_answer(card: QuizCard) -> str:
-    return "\n".join(
-        [f"Quiz: {plain(card.question.text).splitlines()[0]}", "", *reference(card.question)]
+    return "\n".join([
+        f"Quiz: {plain(card.question.text).splitlines()[0]}",
+        "",
+        *reference(card.question),
+        "",
+        "How did you do? /rate again|hard|good|easy schedules it to come back.",
+    ])  # fmt: skip
+
+
+def rated(result: Rated, now: datetime, timezone: str) -> str:
+    return (
+        f"Rated {result.rating}: it comes back {describe_wait(result.due - now)} "
+        f"({local_time(result.due, timezone)})."
+    )
+
+
+def review_stats(stats: ReviewStats) -> str:
+    if not stats.cards:
+        return "No reviews yet: /quiz, /answer, then /rate to start your review schedule."
+    retention = f"{stats.retention:.0%}" if stats.retention is not None else "n/a"
+    return (
+        f"Reviews: {stats.due_now} due now, {stats.due_this_week} more this week, "
+        f"{stats.reviews_done} done over {stats.cards} questions; estimated retention {retention}."
     )
 
 
@@ -146,6 +169,10 @@ Type a line to answer the open round (several lines from one person count once).
 Commands:
   /quiz [pack]          a private question for you; /answer shows its reference answer
   /answer               the reference answer of your latest /quiz
+  /rate again|hard|good|easy
+                        rate yourself after /answer (or after a reveal you answered)
+  /review               your spaced-repetition schedule
+  /feedback on|off      private feedback on your daily answers after each reveal
   /leaderboard [week|month|all]
                         streak leaderboard, or answers in a window
   /streak               your streak

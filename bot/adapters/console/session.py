@@ -19,7 +19,7 @@ from bot.adapters.console.publisher import PLATFORM
 from bot.clock import ManualClock
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
-from bot.core.models import ChannelRef
+from bot.core.models import ChannelRef, Round, RoundStatus
 from bot.core.results import IncomingMessage, PostStatus
 from bot.core.schedule import parse_duration
 from bot.scheduler import ManualScheduler
@@ -53,6 +53,7 @@ class ConsoleSession:
             "leaderboard": self._leaderboard, "streak": self._streak, "status": self._status,
             "packs": self._packs, "subscribe": self._subscribe, "post": self._post,
             "reveal": self._reveal, "user": self._switch_user, "advance": self._advance,
+            "rate": self._rate, "review": self._review, "feedback": self._feedback,
             "quit": self._quit, "exit": self._quit,
         }  # fmt: skip
 
@@ -94,6 +95,13 @@ class ConsoleSession:
     # -- answers ----------------------------------------------------------------------------
 
     async def _answer_line(self, text: str) -> None:
+        if await self.engine.pending_quiz(PLATFORM, _user_id(self.user)) is not None:
+            # A quiz waiting for its answer takes what the person writes, for feedback.
+            await self.engine.answer_quiz(PLATFORM, _user_id(self.user), text, append=True)
+            self.write(
+                "✓ Noted for your quiz. /answer shows the reference answer and what you covered."
+            )
+            return
         state = await self.engine.status(self.channel)
         if state.open_round is None or state.open_round.thread_id is None:
             self.write(
@@ -143,6 +151,53 @@ class ConsoleSession:
 
     async def _answer(self, args: list[str]) -> bool:
         self.write(render.quiz_answer(await self.engine.reveal_quiz(PLATFORM, _user_id(self.user))))
+        return True
+
+    async def _rate(self, args: list[str]) -> bool:
+        if len(args) != 1:
+            self.write(
+                "Usage: /rate again|hard|good|easy (after /answer, or after a reveal you answered)"
+            )
+            return True
+        user = _user_id(self.user)
+        quiz = await self.engine.store.latest_quiz(PLATFORM, user)
+        if quiz and quiz.revealed_at and not await self.engine.store.quiz_rated(quiz.id):
+            rated = await self.engine.rate_quiz(PLATFORM, user, args[0], quiz.id)
+        else:
+            round = await self._latest_revealed_round()
+            if round is None:
+                self.write("Nothing to rate yet: /quiz, then /answer, then /rate good.")
+                return True
+            rated = await self.engine.rate_round(PLATFORM, user, round.id, args[0])
+        self.write(render.rated(rated, self.engine.clock.now(), await self._timezone()))
+        return True
+
+    async def _latest_revealed_round(self) -> Round | None:
+        subscription = await self.engine.store.subscription(self.channel)
+        if subscription is None:
+            return None
+        revealed = await self.engine.store.rounds_with_status(RoundStatus.REVEALED, subscription.id)
+        return revealed[-1] if revealed else None
+
+    async def _review(self, args: list[str]) -> bool:
+        self.write(
+            render.review_stats(await self.engine.review_stats(PLATFORM, _user_id(self.user)))
+        )
+        return True
+
+    async def _feedback(self, args: list[str]) -> bool:
+        if not args or args[0].lower() not in ("on", "off"):
+            self.write(
+                "Usage: /feedback on|off — private feedback on your daily answers after each reveal"
+            )
+            return True
+        enabled = args[0].lower() == "on"
+        await self.engine.set_daily_feedback(PLATFORM, _user_id(self.user), enabled)
+        self.write(
+            "Feedback on: after each reveal you'll see which key points your answer covered."
+            if enabled
+            else "Feedback off."
+        )
         return True
 
     async def _leaderboard(self, args: list[str]) -> bool:
