@@ -46,9 +46,12 @@ async def test_bad_subscription_input_changes_nothing(world: World) -> None:
 
 
 async def test_subscription_keeps_timezone_and_takes_pack_filter(world: World) -> None:
-    await world.engine.subscribe(CHANNEL, post_time="09:00", timezone="Asia/Tokyo", packs="beta")
+    await world.engine.subscribe(
+        CHANNEL, post_time="09:00", timezone="Asia/Tokyo", packs="beta", days="mon,wed"
+    )
     changed = await world.engine.subscribe(CHANNEL, post_time="10:15")
     assert changed.schedule.timezone == "Asia/Tokyo"
+    assert changed.schedule.days == frozenset({0, 2})
     assert changed.packs == ("beta",)
     result = await world.engine.post_now(CHANNEL)
     assert result.question is not None and result.question.pack == "beta"

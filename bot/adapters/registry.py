@@ -15,6 +15,16 @@ def configured_platforms_names(env: Mapping[str, str]) -> list[str]:
 
 
 def configured_platforms(env: Mapping[str, str]) -> list[tuple[str, AdapterFactory]]:
-    """(name, factory) for each platform whose credentials are set; empty means console."""
+    """(name, factory) for each platform whose credentials are set; empty means console.
+
+    Each adapter is imported only when its platform is configured, so a console-only run
+    never loads slack-bolt or discord.py.
+    """
     found: list[tuple[str, AdapterFactory]] = []
+    if env.get(PLATFORM_SWITCHES["slack"]):
+        from bot.adapters.slack import adapter_from_env as slack_from_env
+
+        slack = slack_from_env(env)
+        if slack is not None:
+            found.append(("slack", slack))
     return found

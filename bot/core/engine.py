@@ -113,7 +113,9 @@ class Engine:
             timezone=rules.parse_timezone(timezone)
             if timezone
             else (current.schedule.timezone if current else self.settings.default_timezone),
-            days=rules.parse_days(days) if days else rules.DEFAULT_DAYS,
+            days=rules.parse_days(days)
+            if days
+            else (current.schedule.days if current else rules.DEFAULT_DAYS),
             reveal_after=rules.parse_reveal_after(reveal_after)
             if reveal_after
             else (current.schedule.reveal_after if current else rules.DEFAULT_REVEAL_AFTER),

@@ -1,0 +1,113 @@
+"""The Slack adapter the runtime starts: Socket Mode by default, or HTTP on /slack/events."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.app import build_app
+from bot.adapters.slack.config import EVENTS_PATH, SLACK_API_URL, SlackConfig
+from bot.adapters.slack.publisher import SlackPublisher, reason
+from bot.adapters.slack.refs import PLATFORM
+from bot.core.engine import Engine
+from bot.core.errors import PracticeError
+from bot.core.ports import Publisher
+
+log = logging.getLogger(__name__)
+
+
+class SlackAdapter:
+    name: str = PLATFORM
+
+    def __init__(
+        self, engine: Engine, config: SlackConfig, *, process_before_response: bool = False
+    ) -> None:
+        self.config = config
+        self.app, self.users = build_app(
+            engine, config, process_before_response=process_before_response
+        )
+        self._publisher = SlackPublisher(self.app.client)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._workspace = ""
+        self.port: int | None = None  # where HTTP mode listens, once started
+
+    @property
+    def publisher(self) -> Publisher:
+        return self._publisher
+
+    def describe(self) -> str:
+        where = f" in workspace {self._workspace}" if self._workspace else ""
+        api = "" if self.config.api_url == SLACK_API_URL else f", Web API at {self.config.api_url}"
+        if self.config.mode == "socket":
+            return f"Slack (Socket Mode{where}{api})"
+        port = self.port if self.port is not None else self.config.port
+        return f"Slack (HTTP mode{where}: {EVENTS_PATH} on port {port}{api})"
+
+    async def start(self) -> None:
+        await self._check_token()
+        if self.config.mode == "socket":
+            socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+            try:
+                # Ask for the socket URL ourselves: a refused app token fails here, clearly,
+                # where connect_async alone would keep retrying.
+                socket.client.wss_uri = await socket.client.issue_new_wss_url()
+            except SlackApiError as error:
+                await socket.close_async()  # type: ignore[no-untyped-call]
+                raise PracticeError(
+                    f"Slack refused SLACK_APP_TOKEN ({reason(error)}): it needs the "
+                    "connections:write scope, and Socket Mode must be on for the app."
+                ) from error
+            await socket.connect_async()  # type: ignore[no-untyped-call]
+            self._socket = socket
+            return
+        runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=self.config.port))
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.host, self.config.port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise PracticeError(
+                f"Cannot listen on port {self.config.port} for Slack ({error.strerror}): "
+                "set PRACTICEBOT_SLACK_PORT to a free port."
+            ) from error
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+
+    def health(self) -> tuple[bool, str]:
+        """Whether Slack can reach us now: the socket is open, or the HTTP server is listening."""
+        if self._socket is not None:
+            client = self._socket.client
+            session = client.current_session
+            live = not client.closed and session is not None and not session.closed
+            return live, "Socket Mode connected" if live else "Socket Mode reconnecting"
+        if self._runner is not None:
+            return True, f"HTTP mode listening on port {self.port}"
+        return False, "not connected"
+
+    async def _check_token(self) -> None:
+        """Fail at start-up, clearly, rather than on the first event."""
+        try:
+            identity = await self.app.client.auth_test()
+        except SlackApiError as error:
+            raise PracticeError(
+                f"Slack refused SLACK_BOT_TOKEN ({reason(error)}): use the Bot User OAuth "
+                "Token (xoxb-) from the app's OAuth & Permissions page."
+            ) from error
+        except Exception as error:
+            raise PracticeError(
+                f"Cannot reach Slack's Web API at {self.config.api_url} ({reason(error)})."
+            ) from error
+        self._workspace = str(identity.get("team") or identity.get("team_id") or "")
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

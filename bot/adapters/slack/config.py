@@ -1,0 +1,83 @@
+"""The Slack adapter's settings, read from the environment. Secrets stay out of repr and logs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.core.errors import PracticeError
+
+DEFAULT_PORT = 3000
+EVENTS_PATH = "/slack/events"
+SLACK_API_URL = "https://slack.com/api/"
+
+Mode = Literal["socket", "http"]
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    bot_token: str = field(repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    api_url: str = SLACK_API_URL
+    port: int = DEFAULT_PORT
+    host: str = "0.0.0.0"  # HTTP mode listens on every interface; tests use loopback
+    admins: frozenset[str] = frozenset()
+
+    @property
+    def mode(self) -> Mode:
+        """Socket Mode whenever an app-level token is present: no public URL needed."""
+        return "socket" if self.app_token else "http"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SlackConfig | None:
+        """None when SLACK_BOT_TOKEN is unset; PracticeError when the rest is incomplete."""
+        bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
+        if not bot_token:
+            return None
+        app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+        signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip() or None
+        if app_token is None and signing_secret is None:
+            raise PracticeError(
+                "SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN is missing: set SLACK_APP_TOKEN "
+                "(an xapp- token, for Socket Mode) or SLACK_SIGNING_SECRET (for HTTP mode)."
+            )
+        if bot_token.startswith("xapp-"):
+            raise PracticeError(
+                "SLACK_BOT_TOKEN holds an app-level token (xapp-): it needs the bot token (xoxb-)."
+            )
+        if app_token is not None and not app_token.startswith("xapp-"):
+            raise PracticeError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                "(Basic Information → App-Level Tokens, scope connections:write)."
+            )
+        return cls(
+            bot_token=bot_token,
+            app_token=app_token,
+            signing_secret=signing_secret,
+            api_url=_api_url(env.get("SLACK_API_URL", "")),
+            port=_port(env.get("PRACTICEBOT_SLACK_PORT", "")),
+            admins=frozenset(re.split(r"[\s,]+", env.get("PRACTICEBOT_SLACK_ADMINS", "").strip()))
+            - {""},
+        )
+
+
+def _api_url(value: str) -> str:
+    url = value.strip() or SLACK_API_URL
+    if not re.match(r"https?://", url):
+        raise PracticeError(f"SLACK_API_URL must be an http(s) URL (got '{url}').")
+    return url if url.endswith("/") else url + "/"
+
+
+def _port(value: str) -> int:
+    if not value.strip():
+        return DEFAULT_PORT
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise PracticeError(f"PRACTICEBOT_SLACK_PORT must be a port number (got '{value}').")
+    return port

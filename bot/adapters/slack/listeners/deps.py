@@ -1,0 +1,46 @@
+"""What every listener needs, passed in (no globals), and the shared reply helpers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncRespond
+
+from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.refs import channel_ref
+from bot.adapters.slack.users import SlackUsers
+from bot.core.engine import Engine
+from bot.core.errors import PracticeError
+from bot.core.models import ChannelRef
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Deps:
+    engine: Engine
+    users: SlackUsers
+
+
+def command_channel(command: dict[str, Any]) -> ChannelRef:
+    """The channel a slash command was typed in."""
+    return channel_ref(command.get("team_id") or "", command["channel_id"])
+
+
+@asynccontextmanager
+async def explained(respond: AsyncRespond, what: str) -> AsyncIterator[None]:
+    """Turn the engine's errors into a private reply; anything else is logged and apologised for."""
+    try:
+        yield
+    except PracticeError as error:
+        await respond(text=escape(str(error)), response_type="ephemeral")
+    except Exception:
+        log.exception("%s failed", what)
+        await respond(
+            text="Sorry, something went wrong on my side. The details are in the bot's log.",
+            response_type="ephemeral",
+        )

@@ -1,0 +1,173 @@
+"""/practice: a channel's schedule, for workspace admins and owners (or PRACTICEBOT_SLACK_ADMINS)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.adapters.slack import render
+from bot.adapters.slack.listeners.deps import Deps, command_channel, explained
+from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.publisher import INVITE_HINT
+from bot.core.errors import InputError
+from bot.core.models import ChannelRef
+from bot.core.results import PostStatus
+from bot.core.schedule import parse_days
+
+USAGE = (
+    "Usage: `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
+    "| `unsubscribe` | `status` | `post-now` | `reveal-now`\n"
+    "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`."
+)
+REFUSAL = (
+    "Only workspace admins and owners can change this channel's practice schedule "
+    "(or people the bot's operator lists in PRACTICEBOT_SLACK_ADMINS). Nothing was changed."
+)
+
+
+@dataclass(frozen=True)
+class SubscribeArgs:
+    post_time: str
+    timezone: str | None = None
+    days: str | None = None
+    packs: str | None = None
+    reveal_after: str | None = None
+
+
+def parse_subscribe(words: list[str]) -> SubscribeArgs:
+    """`HH:MM [timezone] [days] [packs=...] [reveal=...]`; days and timezone in either order."""
+    if not words:
+        raise InputError("Give the time to post, like 09:30.")
+    post_time, rest = words[0], words[1:]
+    found: dict[str, str] = {}
+    for word in rest:
+        key, equals, value = word.partition("=")
+        if equals:
+            field = {"packs": "packs", "pack": "packs", "reveal": "reveal_after"}.get(key.lower())
+            if field is None or not value:
+                raise InputError(f"Unknown option '{word}': use packs=ml,llm or reveal=8h.")
+        else:
+            field, value = ("days" if _is_days(word) else "timezone"), word
+        if field in found:
+            raise InputError(f"'{word}' repeats the {field.replace('_', ' ')}.")
+        found[field] = value
+    return SubscribeArgs(post_time, **found)
+
+
+def _is_days(word: str) -> bool:
+    try:
+        parse_days(word)
+    except InputError:
+        return False
+    return True
+
+
+Subcommand = Callable[[ChannelRef, list[str], str], Awaitable[str]]
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    engine = deps.engine
+
+    async def subscribe(channel: ChannelRef, words: list[str], user: str) -> str:
+        args = parse_subscribe(words)
+        timezone = args.timezone
+        if timezone is None and (await engine.status(channel)).subscription is None:
+            caller = await deps.users.lookup(user)  # a new channel starts in its admin's zone
+            timezone = caller.timezone if caller else None
+        subscription = await engine.subscribe(
+            channel,
+            post_time=args.post_time,
+            timezone=timezone,
+            days=args.days,
+            reveal_after=args.reveal_after,
+            packs=args.packs,
+            by=user,
+        )
+        first = await engine.next_post(subscription)
+        when = (
+            f" The first question comes {render.slack_date(first, subscription.schedule.timezone)}."
+            if first
+            else ""
+        )
+        return (
+            f"Subscribed <#{channel.channel_id}>: {escape(subscription.schedule.describe())}.{when}\n"
+            f"If I am not in this channel yet, {INVITE_HINT}."
+        )
+
+    async def unsubscribe(channel: ChannelRef, words: list[str], user: str) -> str:
+        if await engine.unsubscribe(channel):
+            return "Unsubscribed: no more daily questions here. Streaks and the leaderboard stay."
+        return "This channel was not subscribed."
+
+    async def status(channel: ChannelRef, words: list[str], user: str) -> str:
+        return render.status(await engine.status(channel))
+
+    async def post_now(channel: ChannelRef, words: list[str], user: str) -> str:
+        result = await engine.post_now(channel)
+        if result.status is PostStatus.POSTED:
+            return "Posted today's question. Answers go in its thread."
+        if result.status is PostStatus.ALREADY:
+            return "Today's question is already posted; `/practice reveal-now` reveals it."
+        return f"I could not post today's question. {escape(result.detail)}"
+
+    async def reveal_now(channel: ChannelRef, words: list[str], user: str) -> str:
+        result = await engine.reveal_now(channel)
+        count = len(result.answerers)
+        return (
+            f"Revealed: the reference answer is in the question's thread "
+            f"({count} {'person' if count == 1 else 'people'} answered)."
+        )
+
+    subcommands: dict[str, Subcommand] = {
+        "subscribe": subscribe,
+        "unsubscribe": unsubscribe,
+        "status": status,
+        "post-now": post_now,
+        "reveal-now": reveal_now,
+    }
+
+    async def practice(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with explained(respond, "/practice"):
+            words = (command.get("text") or "").split()
+            action = subcommands.get(words[0].lower()) if words else None
+            if action is None:
+                unknown = f"I don't know '{escape(words[0])}'.\n" if words else ""
+                await respond(text=unknown + USAGE, response_type="ephemeral")
+                return
+            user = command["user_id"]
+            if not await _is_admin(deps, user):
+                await respond(text=REFUSAL, response_type="ephemeral")
+                return
+            if _is_direct_message(command):
+                await respond(
+                    text="Run /practice in the channel that should get the questions.",
+                    response_type="ephemeral",
+                )
+                return
+            try:
+                reply = await action(command_channel(command), words[1:], user)
+            except InputError as error:
+                reply = f"{escape(str(error))}\n{USAGE}"
+            await respond(text=reply, response_type="ephemeral")
+
+    app.command("/practice")(practice)
+
+
+async def _is_admin(deps: Deps, user_id: str) -> bool:
+    if deps.users.listed_admin(user_id):
+        return True
+    user = await deps.users.lookup(user_id)
+    return user is not None and user.is_admin
+
+
+def _is_direct_message(command: dict[str, Any]) -> bool:
+    name = str(command.get("channel_name") or "")
+    return (
+        str(command.get("channel_id", "")).startswith("D")
+        or name == "directmessage"
+        or (name.startswith("mpdm-"))
+    )

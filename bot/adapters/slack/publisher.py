@@ -1,0 +1,129 @@
+"""The Slack adapter's outbound side: rounds and reveals through chat.postMessage.
+
+Slack's refusals become PublishError so the engine can flag or pause the subscription; when
+the bot is not in the channel, the admin who subscribed it is told directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import render
+from bot.adapters.slack.refs import message_key, message_ts
+from bot.core.errors import PublishError, PublishFailure
+from bot.core.models import Subscription
+from bot.core.ports import PostedRef, RevealPost, RoundPost
+
+log = logging.getLogger(__name__)
+
+INVITE_HINT = (
+    "invite me with `/invite @practicebot`, then `/practice post-now` posts today's question"
+)
+
+_GONE = {"channel_not_found", "is_archived"}
+_FORBIDDEN = {
+    "restricted_action",
+    "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel",
+    "ekm_access_denied",
+    "access_denied",
+    "missing_scope",
+    "not_allowed_token_type",
+    "team_access_not_granted",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+}
+
+
+def publish_error(code: str) -> PublishError:
+    """A Slack error code as the core's PublishError, with a detail an admin can act on."""
+    if code == "not_in_channel":
+        return PublishError(
+            PublishFailure.NOT_IN_CHANNEL,
+            f"I am not a member of this channel (Slack said not_in_channel): {INVITE_HINT}.",
+        )
+    if code in _GONE:
+        return PublishError(
+            PublishFailure.CHANNEL_GONE,
+            f"Slack said {code}: the channel is archived or deleted, or it is private and I "
+            "was never invited. The subscription is paused; `/practice subscribe` resumes it.",
+        )
+    if code in _FORBIDDEN:
+        return PublishError(
+            PublishFailure.FORBIDDEN, f"Slack refused the post ({code}): I may not post here."
+        )
+    return PublishError(PublishFailure.TRANSIENT, f"Slack could not take the post ({code}).")
+
+
+class SlackPublisher:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def post_round(self, post: RoundPost) -> PostedRef:
+        channel = post.subscription.channel.channel_id
+        message = render.round_post(post)
+        response = await self._post(post.subscription, text=message.text, blocks=message.blocks)
+        key = message_key(channel, str(response["ts"]))
+        return PostedRef(message_id=key, thread_id=key)
+
+    async def post_reveal(self, reveal: RevealPost) -> None:
+        if reveal.round.thread_id is None:
+            raise PublishError(PublishFailure.TRANSIENT, "the round has no thread to reply in")
+        message = render.reveal(reveal)
+        await self._post(
+            reveal.subscription,
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=message_ts(reveal.round.thread_id),
+        )
+
+    async def _post(self, subscription: Subscription, **message: Any) -> dict[str, Any]:
+        channel = subscription.channel.channel_id
+        try:
+            response = await self._client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **message
+            )
+        except SlackApiError as error:
+            failure = publish_error(reason(error))
+            await self._tell_subscriber(subscription, failure)
+            raise failure from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise PublishError(
+                PublishFailure.TRANSIENT, f"Slack could not be reached ({type(error).__name__})."
+            ) from error
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def _tell_subscriber(self, subscription: Subscription, failure: PublishError) -> None:
+        """A direct message to whoever subscribed the channel, once per new problem."""
+        if failure.failure not in (PublishFailure.NOT_IN_CHANNEL, PublishFailure.FORBIDDEN):
+            return
+        user = subscription.subscribed_by
+        if not user or subscription.problem == failure.detail:
+            return
+        channel = subscription.channel.channel_id
+        try:
+            await self._client.chat_postMessage(
+                channel=user,
+                text=f"I could not post today's question in <#{channel}>. {failure.detail}",
+            )
+        except Exception as error:
+            log.warning(
+                "could not tell the subscriber channel=%s: %s",
+                subscription.channel.key,
+                reason(error),
+            )
+
+
+def reason(error: Exception) -> str:
+    """Slack's error code, or the exception's type: safe to log (no tokens, no user text)."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error", "unknown_error"))
+    return type(error).__name__
