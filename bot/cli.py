@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import __version__
+from bot.adapters.discord import cli as discord_cli
 from bot.adapters.registry import configured_platforms, configured_platforms_names
 from bot.bank.loader import BankError, load_bank
 from bot.bank.models import Bank
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", type=Path, help="the backup file to restore")
 
+    discord_cli.add_commands(commands)
     commands.add_parser("config", help="the effective configuration, secrets masked")
     commands.add_parser("health", help="exit 0 only when the running bot is really serving")
     return parser
@@ -148,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_leaderboard(args, db_path))
         if args.command == "db":
             return _db(args, db_path)
+        if args.command == "discord":
+            return discord_cli.run(args)
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2

@@ -27,4 +27,10 @@ def configured_platforms(env: Mapping[str, str]) -> list[tuple[str, AdapterFacto
         slack = slack_from_env(env)
         if slack is not None:
             found.append(("slack", slack))
+    if env.get(PLATFORM_SWITCHES["discord"]):
+        from bot.adapters.discord import adapter_from_env as discord_from_env
+
+        discord = discord_from_env(env)
+        if discord is not None:
+            found.append(("discord", discord))
     return found

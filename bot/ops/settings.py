@@ -93,6 +93,8 @@ VARIABLES: tuple[Variable, ...] = (
              check=_user_ids),
     Variable("DISCORD_TOKEN", "Discord bot token: turns the Discord adapter on", secret=True),
     Variable("DISCORD_APPLICATION_ID", "Discord application id (default: read from the token)", check=_digits),
+    Variable("DISCORD_MESSAGE_CONTENT", "on: count thread messages (needs the Message Content intent); off: Answer button only",
+             "on", check=_one_of("on", "off", "true", "false", "yes", "no", "1", "0")),
 )  # fmt: skip
 BY_NAME = {v.name: v for v in VARIABLES}
 

@@ -1,0 +1,110 @@
+"""DiscordAdapter: the PlatformAdapter the runtime starts for Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+
+from bot.adapters.discord.client import PracticeClient
+from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
+from bot.adapters.discord.publisher import DiscordPublisher
+from bot.adapters.discord.refs import PLATFORM
+from bot.core.engine import Engine
+from bot.core.errors import InputError
+
+log = logging.getLogger(__name__)
+
+CONTENT_MODE = "message content mode: answers are read from the rounds' threads"
+BUTTON_MODE = "button/modal-only mode: answers come through each post's Answer button"
+
+
+class DiscordAdapter:
+    name = PLATFORM
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: DiscordConfig,
+        *,
+        client_options: Mapping[str, Any] | None = None,  # e.g. guild_ready_timeout in tests
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self._client_options = dict(client_options or {})
+        self._client: PracticeClient | None = None
+        self._running: asyncio.Task[None] | None = None
+        self._publisher = DiscordPublisher(lambda: self._client)
+
+    @property
+    def publisher(self) -> DiscordPublisher:
+        return self._publisher
+
+    @property
+    def client(self) -> PracticeClient | None:
+        return self._client
+
+    @property
+    def message_content(self) -> bool:
+        return self._client.message_content if self._client else self.config.message_content
+
+    def describe(self) -> str:
+        user = self._client.user if self._client else None
+        who = f" as {user}" if user else ""
+        return f"Discord{who} ({CONTENT_MODE if self.message_content else BUTTON_MODE})"
+
+    async def start(self) -> None:
+        """Log in, sync commands if they changed, connect, and return once the cache is ready."""
+        try:
+            await self._connect(message_content=self.config.message_content)
+        except discord.LoginFailure:
+            raise InputError(TOKEN_REJECTED) from None
+        except discord.PrivilegedIntentsRequired:
+            if not self.config.message_content:
+                raise
+            log.warning(
+                "Discord refused the Message Content intent: it is not enabled for this "
+                "application in the developer portal (Bot → Privileged Gateway Intents). "
+                "Carrying on without it."
+            )
+            await self._connect(message_content=False)
+        log.info("Discord is in %s", CONTENT_MODE if self.message_content else BUTTON_MODE)
+
+    async def _connect(self, *, message_content: bool) -> None:
+        client = PracticeClient(
+            self.engine,
+            message_content=message_content,
+            application_id=self.config.application_id,
+            **self._client_options,
+        )
+        self._client = client
+        running = asyncio.create_task(client.start(self.config.token), name="discord-client")
+        ready = asyncio.create_task(client.ready.wait())
+        await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            self._client = None
+            await client.close()  # releases the HTTP session even after a failed login
+            running.result()  # raises why it stopped (LoginFailure, PrivilegedIntentsRequired...)
+            raise ConnectionError("the Discord connection closed before it was ready")
+        self._running = running
+
+    async def stop(self) -> None:
+        client, running = self._client, self._running
+        if client is not None:
+            await client.close()
+        if running is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await running
+
+    def health(self) -> tuple[bool, str]:
+        client = self._client
+        if client is None or client.is_closed():
+            return False, "not connected"
+        if not client.is_ready():
+            return False, "connecting to the gateway"
+        return True, f"gateway latency {client.latency * 1000:.0f} ms"

@@ -1,0 +1,120 @@
+"""`practicebot discord ...`: the invite URL, and syncing slash commands by hand.
+
+The lead's bot/cli.py calls `add_commands` on its subparsers and `run` for the `discord`
+command. discord.py is imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
+from bot.core.errors import InputError, PracticeError
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register `discord sync [--guild ID] [--clear]` and `discord invite-url`."""
+    discord_parser: argparse.ArgumentParser = subparsers.add_parser(
+        "discord", help="Discord: the invite URL and slash-command sync"
+    )
+    actions = discord_parser.add_subparsers(dest="discord_command", metavar="ACTION", required=True)
+    actions.add_parser(
+        "invite-url", help="print the URL that adds the bot to a server, with its permissions"
+    )
+    sync = actions.add_parser(
+        "sync",
+        help="upload the slash commands now: to one server (instant, for development) or globally",
+    )
+    sync.add_argument("--guild", type=int, metavar="ID", help="the server (guild) id to sync to")
+    sync.add_argument(
+        "--clear", action="store_true", help="with --guild: remove the server's copies again"
+    )
+
+
+def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if env is None else env
+    try:
+        if args.discord_command == "invite-url":
+            print(invite_url_from_env(environ))
+            return 0
+        if args.discord_command == "sync":
+            if args.clear and args.guild is None:
+                raise InputError("--clear needs --guild ID.")
+            config = DiscordConfig.from_env(environ)
+            count = asyncio.run(_sync(args, config))
+            where = f"server {args.guild}" if args.guild is not None else "every server (global)"
+            verb = "Removed the server's copies of the" if args.clear else f"Synced {count}"
+            print(f"{verb} slash commands for {where}.")
+            return 0
+    except PracticeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    raise AssertionError(f"unhandled discord command {args.discord_command}")
+
+
+def invite_url_from_env(env: Mapping[str, str]) -> str:
+    from bot.adapters.discord.invite import application_id_from_token, invite_url
+
+    config_id = env.get("DISCORD_APPLICATION_ID", "").strip()
+    if config_id:
+        if not config_id.isdigit():
+            raise InputError(f"DISCORD_APPLICATION_ID must be a number (got '{config_id}').")
+        return invite_url(int(config_id))
+    token = env.get("DISCORD_TOKEN", "").strip()
+    application_id = application_id_from_token(token) if token else None
+    if application_id is None:
+        raise InputError(
+            "Set DISCORD_APPLICATION_ID (the developer portal's Application ID) or DISCORD_TOKEN."
+        )
+    return invite_url(application_id)
+
+
+async def _sync(args: argparse.Namespace, config: DiscordConfig) -> int:
+    return await sync_commands(
+        config,
+        db_path=getattr(args, "db", None),
+        questions_dir=getattr(args, "questions", None),
+        guild_id=args.guild,
+        clear=args.clear,
+    )
+
+
+async def sync_commands(
+    config: DiscordConfig,
+    *,
+    db_path: Path | None,
+    questions_dir: Path | None,
+    guild_id: int | None,
+    clear: bool = False,
+) -> int:
+    """Log in over HTTP only (no gateway) and upload the commands; how many were synced."""
+    import discord
+
+    from bot.adapters.discord.client import PracticeClient
+    from bot.adapters.discord.sync import force_sync
+    from bot.bank.loader import load_bank
+    from bot.clock import SystemClock
+    from bot.core.engine import Engine
+    from bot.paths import default_db_path, default_questions_dir
+    from bot.store import Store
+
+    bank = load_bank(questions_dir or default_questions_dir())
+    async with await Store.open(db_path or default_db_path()) as store:
+        engine = Engine(store, bank, SystemClock())
+        client = PracticeClient(
+            engine, message_content=False, sync_commands=False,
+            application_id=config.application_id,
+        )  # fmt: skip
+        try:
+            await client.login(config.token)
+            return await force_sync(client.tree, store, engine.clock, guild_id, clear=clear)
+        except discord.LoginFailure:
+            raise InputError(TOKEN_REJECTED) from None
+        finally:
+            await client.close()

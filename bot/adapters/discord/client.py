@@ -1,0 +1,99 @@
+"""The discord.py client: intents, the command tree, and routing of gateway events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord import events
+from bot.adapters.discord.commands import build_commands
+from bot.adapters.discord.replies import Interaction, send_private
+from bot.adapters.discord.sync import sync_if_changed
+from bot.adapters.discord.views import AnswerButton, ShowAnswerButton
+from bot.core.engine import Engine
+from bot.core.errors import PracticeError
+
+log = logging.getLogger(__name__)
+
+
+def intents(*, message_content: bool) -> discord.Intents:
+    chosen = discord.Intents.none()
+    chosen.guilds = True  # channels, threads and the bot's own roles: permission checks
+    chosen.guild_messages = True  # answers, edits and deletes in the rounds' threads
+    chosen.message_content = message_content  # privileged: enabled in the developer portal
+    return chosen
+
+
+class PracticeTree(app_commands.CommandTree[discord.Client]):
+    async def on_error(
+        self, interaction: Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(cause, app_commands.CheckFailure) and interaction.response.is_done():
+            return  # the check already told the user why
+        if isinstance(cause, PracticeError):
+            text = str(cause)
+        else:
+            log.error(
+                "slash command %s failed",
+                interaction.command and interaction.command.qualified_name,
+                exc_info=cause,
+            )
+            text = "Sorry, something went wrong on our side. It has been logged."
+        try:
+            await send_private(interaction, text)
+        except discord.HTTPException as reply_error:
+            log.warning("could not send an error reply: %s", reply_error)
+
+
+class PracticeClient(discord.Client):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        message_content: bool,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        # The bot never joins voice: skip discord.py's warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(
+            intents=intents(message_content=message_content),
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.engine = engine
+        self.message_content = message_content
+        self.sync_commands = sync_commands
+        self.ready = asyncio.Event()
+        self.tree = PracticeTree(self)
+        for command in build_commands(engine):
+            self.tree.add_command(command)
+        self.add_dynamic_items(AnswerButton, ShowAnswerButton)
+
+    async def setup_hook(self) -> None:
+        if self.sync_commands:
+            await sync_if_changed(self.tree, self.engine.store, self.engine.clock)
+
+    async def on_ready(self) -> None:
+        self.ready.set()
+
+    async def on_message(self, message: discord.Message) -> None:
+        # Without the Message Content intent the text is empty: answers come through the modal.
+        if self.message_content:
+            await events.message_created(self.engine, message)
+
+    async def on_raw_message_edit(self, event: discord.RawMessageUpdateEvent) -> None:
+        if self.message_content:
+            await events.message_edited(self.engine, event)
+
+    async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
+        await events.message_deleted(self.engine, event.message_id)
+
+    async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent) -> None:
+        for message_id in event.message_ids:
+            await events.message_deleted(self.engine, message_id)

@@ -1,0 +1,278 @@
+"""The slash commands. Each handler is thin: read the options, call the engine, reply privately.
+
+Errors the core raises (bad time, unknown timezone, nothing to reveal...) are turned into
+ephemeral replies by the tree's error handler (client.py), so handlers only raise them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.utils import format_dt
+
+from bot.adapters.discord import render
+from bot.adapters.discord.permissions import missing_to_post, needs_sentence
+from bot.adapters.discord.refs import PLATFORM, ROUND_CHANNEL_TYPES, channel_ref, round_channel
+from bot.adapters.discord.replies import Interaction, in_time, send_private
+from bot.adapters.discord.views import quiz_view
+from bot.core.engine import Engine
+from bot.core.errors import InputError
+from bot.core.models import ChannelRef
+from bot.core.results import PostResult, PostStatus
+from bot.core.schedule import search_timezones
+
+Choices = list[app_commands.Choice[str]]
+AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
+AUTOCOMPLETE_LIMIT = 25  # choices Discord shows
+REFUSAL = (
+    "Only members with the Manage Server permission can change the daily practice here. "
+    "Nothing was changed."
+)
+
+
+def build_commands(engine: Engine) -> list[AnyCommand]:
+    return [
+        quiz_command(engine),
+        leaderboard_command(engine),
+        streak_command(engine),
+        PracticeGroup(engine),
+    ]
+
+
+def pack_choices(engine: Engine, current: str) -> Choices:
+    """Pack names for a comma-separated list: the text before the last comma is kept."""
+    done, _, typing = current.rpartition(",")
+    prefix = f"{done}," if done else ""
+    chosen = {p.strip() for p in done.split(",")}
+    names = [
+        name
+        for name in engine.bank.pack_names
+        if name not in chosen and typing.strip().lower() in name.lower()
+    ]
+    return [app_commands.Choice(name=prefix + n, value=prefix + n) for n in names][
+        :AUTOCOMPLETE_LIMIT
+    ]
+
+
+def _in_a_server(interaction: Interaction) -> ChannelRef:
+    channel = round_channel(interaction)
+    if channel is None:
+        raise InputError("Use this command in a server channel.")
+    return channel
+
+
+# -- everyone's commands --------------------------------------------------------------------
+
+
+def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(name="quiz", description="A private question, just for you")
+    @app_commands.describe(pack="Only questions from this pack (default: any)")
+    async def quiz(interaction: Interaction, pack: str | None = None) -> None:
+        card = await in_time(
+            interaction,
+            engine.quiz(
+                PLATFORM, str(interaction.user.id), pack=pack, channel=round_channel(interaction)
+            ),
+        )
+        await send_private(
+            interaction, embeds=[render.quiz_embed(card)], view=quiz_view(card.quiz_id)
+        )
+
+    @quiz.autocomplete("pack")
+    async def quiz_packs(interaction: Interaction, current: str) -> Choices:
+        return [c for c in pack_choices(engine, current) if "," not in c.value]
+
+    return quiz
+
+
+def leaderboard_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(
+        name="leaderboard", description="The longest streaks, or the most answers"
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(
+        window="Rank by answers in this window (default: by current streak)",
+        scope="This channel (default) or the whole server",
+    )
+    async def leaderboard(
+        interaction: Interaction,
+        window: Literal["week", "month", "all"] | None = None,
+        scope: Literal["channel", "server"] = "channel",
+    ) -> None:
+        board = await in_time(
+            interaction,
+            engine.leaderboard(
+                _in_a_server(interaction),
+                window=window,
+                whole_space=scope == "server",
+                caller_id=str(interaction.user.id),
+            ),
+        )
+        embed = render.leaderboard_embed(board, whole_server=scope == "server")
+        await send_private(interaction, embeds=[embed])
+
+    return leaderboard
+
+
+def streak_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(
+        name="streak", description="A streak in this channel: yours or a teammate's"
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(user="Whose streak (default: yours)")
+    async def streak(interaction: Interaction, user: discord.User | None = None) -> None:
+        who = user or interaction.user
+        view = await in_time(interaction, engine.streak(_in_a_server(interaction), str(who.id)))
+        await send_private(
+            interaction,
+            render.streak_text(str(who.id), view, yours=who.id == interaction.user.id),
+        )
+
+    return streak
+
+
+# -- /practice: for server managers ---------------------------------------------------------
+
+
+class PracticeGroup(app_commands.Group):
+    """Discord hides these from members without Manage Server by default; a server can change
+    that default, so each call is checked again here."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(
+            name="practice",
+            description="The daily question in this channel (needs Manage Server)",
+            guild_only=True,
+            allowed_contexts=app_commands.AppCommandContext(guild=True),
+            default_permissions=discord.Permissions(manage_guild=True),
+        )
+        self.engine = engine
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        granted = interaction.permissions
+        if granted.manage_guild or granted.administrator:
+            return True
+        await send_private(interaction, REFUSAL)
+        return False
+
+    @staticmethod
+    def _channel(interaction: Interaction) -> tuple[ChannelRef, int]:
+        channel = interaction.channel
+        if interaction.guild_id is None or channel is None:
+            raise InputError("Use /practice in a server channel.")
+        if getattr(channel, "type", None) not in ROUND_CHANNEL_TYPES:
+            raise InputError(
+                "Use /practice in the text channel that should get the daily question "
+                "(not in a thread or a voice channel)."
+            )
+        return channel_ref(interaction.guild_id, channel.id), channel.id
+
+    async def _problem(self, channel: ChannelRef) -> str:
+        return render.problem_note((await self.engine.status(channel)).subscription)
+
+    @app_commands.command(
+        name="subscribe", description="Post a question in this channel on a schedule"
+    )
+    @app_commands.describe(
+        time="Post time on a 24-hour clock, e.g. 09:30",
+        timezone="The team's timezone, e.g. Europe/Berlin",
+        days="Days to post: mon-fri (default), daily, mon,wed,fri ...",
+        reveal_after="When the answer is revealed after the post: 8h (default), 90m, 1d ...",
+        packs="Only these packs, comma-separated (default: all)",
+    )
+    async def subscribe(
+        self,
+        interaction: Interaction,
+        time: str,
+        timezone: str,
+        days: str | None = None,
+        reveal_after: str | None = None,
+        packs: str | None = None,
+    ) -> None:
+        channel, channel_id = self._channel(interaction)
+        subscription = await in_time(
+            interaction,
+            self.engine.subscribe(
+                channel,
+                post_time=time,
+                timezone=timezone,
+                days=days,
+                reveal_after=reveal_after,
+                packs=packs,
+                by=str(interaction.user.id),
+            ),
+        )
+        text = f"Subscribed <#{channel_id}>: {subscription.schedule.describe()}."
+        next_post = await in_time(interaction, self.engine.next_post(subscription))
+        if next_post is not None:
+            text += f" First question: {format_dt(next_post, 'F')}."
+        missing = missing_to_post(interaction.app_permissions)
+        if missing:
+            text += f"\n⚠️ {needs_sentence(missing)} Until then the daily post will fail."
+        await send_private(interaction, text + render.problem_note(subscription))
+
+    @subscribe.autocomplete("timezone")
+    async def timezone_choices(self, interaction: Interaction, current: str) -> Choices:
+        return [
+            app_commands.Choice(name=zone, value=zone)
+            for zone in search_timezones(current, AUTOCOMPLETE_LIMIT)
+        ]
+
+    @subscribe.autocomplete("packs")
+    async def packs_choices(self, interaction: Interaction, current: str) -> Choices:
+        return pack_choices(self.engine, current)
+
+    @app_commands.command(name="unsubscribe", description="Stop the daily question in this channel")
+    async def unsubscribe(self, interaction: Interaction) -> None:
+        channel, _ = self._channel(interaction)
+        if await in_time(interaction, self.engine.unsubscribe(channel)):
+            text = (
+                "Unsubscribed: no more daily questions here. Answers and streaks are kept; "
+                "subscribe again any time."
+            )
+        else:
+            text = "This channel is not subscribed."
+        await send_private(interaction, text)
+
+    @app_commands.command(name="status", description="Schedule, open round and next question here")
+    async def status(self, interaction: Interaction) -> None:
+        channel, channel_id = self._channel(interaction)
+        state = await in_time(interaction, self.engine.status(channel))
+        assert interaction.guild_id is not None
+        await send_private(interaction, render.status_text(state, interaction.guild_id, channel_id))
+
+    @app_commands.command(
+        name="post-now", description="Post today's question now (it replaces the scheduled one)"
+    )
+    async def post_now(self, interaction: Interaction) -> None:
+        channel, channel_id = self._channel(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # posting talks to Discord
+        result = await self.engine.post_now(channel)
+        assert interaction.guild_id is not None
+        await send_private(interaction, post_reply(result, interaction.guild_id, channel_id))
+
+    @app_commands.command(name="reveal-now", description="Reveal the open round's answer now")
+    async def reveal_now(self, interaction: Interaction) -> None:
+        channel, _ = self._channel(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.engine.reveal_now(channel)
+        thread = f" in <#{result.round.thread_id}>" if result.round.thread_id else ""
+        who = len(result.answerers)
+        await send_private(
+            interaction,
+            f"Revealed{thread}: {render.first_line(result.question.text)} "
+            f"({who} answered)." + await self._problem(channel),
+        )
+
+
+def post_reply(result: PostResult, guild_id: int, channel_id: int) -> str:
+    link = render.jump_url(guild_id, channel_id, result.round.message_id if result.round else None)
+    if result.status is PostStatus.POSTED:
+        return f"Posted today's question: {link}. It takes the place of today's scheduled post."
+    if result.status is PostStatus.ALREADY:
+        return f"Today's question is already posted: {link}."
+    if result.status is PostStatus.FAILED:
+        return f"Could not post: {result.detail}"
+    return "This channel is not subscribed: start with /practice subscribe."

@@ -1,0 +1,145 @@
+"""Posting rounds and reveals in Discord, and turning Discord's refusals into PublishErrors.
+
+A round is an embed in the channel with the Answer button, and a public thread started from
+it where answers go. A reveal is one or more embed messages in that thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Literal
+
+import aiohttp
+import discord
+
+from bot.adapters.discord import render
+from bot.adapters.discord.client import PracticeClient
+from bot.adapters.discord.permissions import missing_to_post, needs_sentence
+from bot.adapters.discord.replies import NO_MENTIONS
+from bot.adapters.discord.views import round_view
+from bot.core.errors import PublishError, PublishFailure
+from bot.core.ports import PostedRef, RevealPost, RoundPost
+
+log = logging.getLogger(__name__)
+THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day: the thread stays open past any reveal
+GONE = "The channel was deleted, or the bot can no longer see it."
+MISSING_ACCESS = 50001  # Discord's error code when the bot cannot see the channel at all
+Postable = discord.TextChannel  # news channels are TextChannel objects in discord.py
+
+
+class DiscordPublisher:
+    def __init__(self, client: Callable[[], PracticeClient | None]) -> None:
+        self._client = client  # the adapter's current client (None before start)
+
+    def _connected(self) -> PracticeClient:
+        client = self._client()
+        if client is None or client.is_closed():
+            raise PublishError(PublishFailure.TRANSIENT, "Discord is not connected.")
+        return client
+
+    async def post_round(self, post: RoundPost) -> PostedRef:
+        client = self._connected()
+        channel = await self._channel(client, int(post.subscription.channel.channel_id))
+        me = channel.guild.me
+        if me is not None:  # the cache knows the bot's roles: name what is missing up front
+            missing = missing_to_post(channel.permissions_for(me))
+            if missing:
+                raise PublishError(PublishFailure.FORBIDDEN, needs_sentence(missing))
+        embed = render.round_embed(post, message_content=client.message_content)
+        try:
+            message = await channel.send(
+                embed=embed, view=round_view(), allowed_mentions=NO_MENTIONS
+            )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            raise _failure(error, channel, ["Send Messages", "Embed Links"]) from error
+        try:
+            thread = await message.create_thread(
+                name=render.thread_name(post.question, post.round.local_date),
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            # A question without its thread cannot take answers: take it back, report why.
+            await _withdraw(message)
+            raise _failure(error, channel, ["Create Public Threads"]) from error
+        return PostedRef(message_id=str(message.id), thread_id=str(thread.id))
+
+    async def post_reveal(self, reveal: RevealPost) -> None:
+        client = self._connected()
+        guild_id = int(reveal.subscription.channel.space_id)
+        channel_id = int(reveal.subscription.channel.channel_id)
+        thread_id = reveal.round.thread_id or reveal.round.message_id
+        messages = render.reveal_messages(reveal.question, reveal.answerers)
+        target = client.get_partial_messageable(
+            int(thread_id) if thread_id else channel_id,
+            guild_id=guild_id,
+            type=discord.ChannelType.public_thread if thread_id else discord.ChannelType.text,
+        )
+        try:
+            await _send_all(target, messages)
+        except discord.NotFound:
+            # The thread was deleted: reveal in the channel rather than not at all.
+            log.warning("round thread gone, revealing in the channel round=%s", reveal.round.id)
+            fallback = client.get_partial_messageable(channel_id, guild_id=guild_id)
+            try:
+                await _send_all(fallback, messages)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+                raise _failure(error, None, ["Send Messages", "Embed Links"]) from error
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            raise _failure(error, None, ["Send Messages in Threads"]) from error
+        if reveal.round.message_id:
+            await _close_answers(client, channel_id, int(reveal.round.message_id))
+
+    async def _channel(self, client: PracticeClient, channel_id: int) -> Postable:
+        channel = client.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await client.fetch_channel(channel_id)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+                raise _failure(error, None, ["View Channel"]) from error
+        if not isinstance(channel, discord.TextChannel):
+            raise PublishError(
+                PublishFailure.CHANNEL_GONE, "The channel is no longer a text channel."
+            )
+        return channel
+
+
+async def _send_all(
+    target: discord.PartialMessageable, messages: list[list[discord.Embed]]
+) -> None:
+    for embeds in messages:
+        await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+
+
+def _failure(error: BaseException, channel: Postable | None, likely: list[str]) -> PublishError:
+    """What Discord's error means for the subscription."""
+    if isinstance(error, discord.NotFound):
+        return PublishError(PublishFailure.CHANNEL_GONE, GONE)
+    if isinstance(error, discord.Forbidden):
+        if error.code == MISSING_ACCESS:
+            return PublishError(PublishFailure.FORBIDDEN, needs_sentence(["View Channel"]))
+        me = channel.guild.me if channel is not None else None
+        named = missing_to_post(channel.permissions_for(me)) if channel and me else []
+        return PublishError(PublishFailure.FORBIDDEN, needs_sentence(named or likely))
+    if isinstance(error, discord.HTTPException):
+        return PublishError(
+            PublishFailure.TRANSIENT,
+            f"Discord answered {error.status}: {error.text or 'no detail'}",
+        )
+    return PublishError(PublishFailure.TRANSIENT, f"Could not reach Discord: {error!r}")
+
+
+async def _withdraw(message: discord.Message) -> None:
+    try:
+        await message.delete()
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("could not delete a question left without its thread: %s", error)
+
+
+async def _close_answers(client: PracticeClient, channel_id: int, message_id: int) -> None:
+    """After the reveal the Answer button has nothing left to do: take it off the post."""
+    post = client.get_partial_messageable(channel_id).get_partial_message(message_id)
+    try:
+        await post.edit(view=None)
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("could not remove the Answer button message=%s: %s", message_id, error)

@@ -1,0 +1,623 @@
+"""A loopback fake of Discord for driving the real discord.py client in tests.
+
+One aiohttp server on 127.0.0.1 (port 0) serves both halves:
+- the REST routes the bot calls, under /api/v10 (point `discord.http.Route.BASE` at `api_url`);
+  every call is recorded, and a test can make a route refuse (403, 404) the way Discord does;
+- a gateway websocket at / (set `DiscordWebSocket.DEFAULT_GATEWAY` to `gateway_url`): HELLO,
+  then READY and GUILD_CREATE after IDENTIFY, HEARTBEAT_ACK for heartbeats, RESUME handling,
+  and whatever events a test dispatches.
+
+Payloads carry the fields discord.py 2.x reads. Snowflakes come from a counter; a thread
+started from a message takes the message's id, as on Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import yarl
+from aiohttp import WSMsgType, web
+
+Json = dict[str, Any]
+API_PREFIX = "/api/v10"
+MESSAGE_CONTENT_INTENT = 1 << 15
+EPHEMERAL = 1 << 6
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    id: int
+    name: str
+    bot: bool = False
+
+    def payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "global_name": self.name.title(),
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+        }
+
+    def member(self, permissions: int | None = None, roles: Iterable[int] = ()) -> Json:
+        member: Json = {
+            "user": self.payload(),
+            "roles": [str(r) for r in roles],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "nick": None,
+        }
+        if permissions is not None:
+            member["permissions"] = str(permissions)
+        return member
+
+
+@dataclass
+class Call:
+    """One REST request the bot made."""
+
+    method: str
+    path: str  # without the /api/v10 prefix
+    query: dict[str, str]
+    body: Any
+    status: int = 200
+
+    @property
+    def flags(self) -> int:
+        data = self.body.get("data", self.body) if isinstance(self.body, dict) else {}
+        return int((data or {}).get("flags") or 0)
+
+    @property
+    def embeds(self) -> list[Json]:
+        data = self.body.get("data", self.body) if isinstance(self.body, dict) else {}
+        return list((data or {}).get("embeds") or [])
+
+    @property
+    def text(self) -> str:
+        """Everything a person would read in this message: content and embeds."""
+        data = self.body.get("data", self.body) if isinstance(self.body, dict) else {}
+        data = data or {}
+        parts = [data.get("content") or ""]
+        for embed in data.get("embeds") or []:
+            parts += [embed.get("title") or "", embed.get("description") or ""]
+            parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
+            parts.append((embed.get("footer") or {}).get("text") or "")
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class Refusal:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    code: int
+    message: str
+
+
+@dataclass
+class FakeDiscord:
+    app_id: int = 900_000_000_000_000_001
+    guild_id: int = 910_000_000_000_000_001
+    message_content_allowed: bool = True  # False: the portal has not enabled the intent
+    bot_permissions: int = 309_237_730_304  # what the invite grants the bot's role
+    calls: list[Call] = field(default_factory=list)
+    identifies: list[Json] = field(default_factory=list)
+    resumes: list[Json] = field(default_factory=list)
+    replay_on_resume: list[tuple[str, Json]] = field(default_factory=list)
+    channels: dict[int, Json] = field(default_factory=dict)
+    messages: dict[int, Json] = field(default_factory=dict)
+    _refusals: list[Refusal] = field(default_factory=list)
+    interactions: dict[int, Json] = field(default_factory=dict)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_000_000_000_000_000_001))
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _seq: int = 0
+    _socket: web.WebSocketResponse | None = None
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self.bot = FakeUser(self.app_id, "practicebot", bot=True)
+        self.owner = FakeUser(self.next_id(), "owner")
+        self.bot_role_id = self.next_id()
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def add_channel(self, name: str, *, deny_bot: int = 0) -> int:
+        """A text channel; `deny_bot` permission bits are denied to the bot's role there."""
+        channel_id = self.next_id()
+        overwrites = (
+            [{"id": str(self.bot_role_id), "type": 0, "allow": "0", "deny": str(deny_bot)}]
+            if deny_bot
+            else []
+        )
+        self.channels[channel_id] = {
+            "id": str(channel_id),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": name,
+            "position": len(self.channels),
+            "permission_overwrites": overwrites,
+            "parent_id": None,
+            "nsfw": False,
+            "topic": None,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+        }
+        return channel_id
+
+    def refuse(
+        self, method: str, path: str, *, status: int = 403, code: int = 50013, message: str = ""
+    ) -> None:
+        """Make matching requests fail the way Discord does (path is a regex, fully matched)."""
+        default = {403: "Missing Permissions", 404: "Unknown Channel"}.get(status, "Error")
+        self._refusals.append(Refusal(method, re.compile(path), status, code, message or default))
+
+    def clear_refusals(self) -> None:
+        self._refusals.clear()
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_get("/", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        if self._socket is not None and not self._socket.closed:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> yarl.URL:
+        return yarl.URL(f"ws://127.0.0.1:{self.port}/")
+
+    # -- payloads ---------------------------------------------------------------------------
+
+    def guild_payload(self) -> Json:
+        everyone = {
+            "id": str(self.guild_id), "name": "@everyone", "permissions": str(1 << 10 | 1 << 11),
+            "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False,
+            "flags": 0,
+        }  # fmt: skip
+        bot_role = {
+            "id": str(self.bot_role_id), "name": "practicebot",
+            "permissions": str(self.bot_permissions), "position": 1, "color": 0, "hoist": False,
+            "managed": True, "mentionable": False, "flags": 0,
+        }  # fmt: skip
+        return {
+            "id": str(self.guild_id),
+            "name": "ML team",
+            "icon": None,
+            "owner_id": str(self.owner.id),
+            "roles": [everyone, bot_role],
+            "channels": list(self.channels.values()),
+            "threads": [],
+            "members": [self._member(self.bot)],
+            "member_count": 3,
+            "large": False,
+            "unavailable": False,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "system_channel_flags": 0,
+            "afk_timeout": 300,
+        }
+
+    def message_payload(
+        self,
+        channel_id: int,
+        author: FakeUser,
+        content: str = "",
+        *,
+        message_id: int | None = None,
+        edited: str | None = None,
+        embeds: list[Json] | None = None,
+        components: list[Json] | None = None,
+        type: int = 0,
+        flags: int = 0,
+    ) -> Json:
+        return {
+            "id": str(message_id or self.next_id()),
+            "channel_id": str(channel_id),
+            "guild_id": str(self.guild_id),
+            "author": author.payload(),
+            "member": {k: v for k, v in self._member(author).items() if k != "user"},
+            "content": content,
+            "timestamp": now_iso(),
+            "edited_timestamp": edited,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": embeds or [],
+            "components": components or [],
+            "pinned": False,
+            "type": type,
+            "flags": flags,
+        }
+
+    def _member(self, user: FakeUser, permissions: int | None = None) -> Json:
+        roles = [self.bot_role_id] if user == self.bot else []
+        return user.member(permissions, roles)
+
+    def interaction(
+        self,
+        type: int,
+        data: Json,
+        *,
+        user: FakeUser,
+        channel_id: int,
+        permissions: int = 1 << 10 | 1 << 11,
+        message: Json | None = None,
+    ) -> Json:
+        interaction_id = self.next_id()
+        channel = self.channels.get(channel_id) or self._thread_payload(channel_id)
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(self.app_id),
+            "type": type,
+            "data": data,
+            "guild_id": str(self.guild_id),
+            "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
+            "channel_id": str(channel_id),
+            "channel": channel,
+            "member": user.member(permissions),
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "app_permissions": str(self.bot_permissions),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "context": 0,
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    def slash(
+        self,
+        name: str,
+        options: Json | None = None,
+        *,
+        user: FakeUser,
+        channel_id: int,
+        permissions: int = 1 << 10 | 1 << 11,
+        subcommand: str | None = None,
+        focused: str | None = None,
+    ) -> Json:
+        """An application command (or, with `focused`, its autocomplete) interaction.
+
+        A FakeUser as an option value is a user option, resolved as Discord does."""
+        values = []
+        resolved: Json = {}
+        for key, value in (options or {}).items():
+            option: Json = {"name": key, "type": _option_type(value), "value": value}
+            if isinstance(value, FakeUser):
+                option["value"] = str(value.id)
+                resolved.setdefault("users", {})[str(value.id)] = value.payload()
+                member = {k: v for k, v in self._member(value).items() if k != "user"}
+                resolved.setdefault("members", {})[str(value.id)] = member
+            if key == focused:
+                option["focused"] = True
+            values.append(option)
+        if subcommand is not None:
+            values = [{"name": subcommand, "type": 1, "options": values}]
+        data: Json = {"id": str(self.next_id()), "name": name, "type": 1, "options": values}
+        if resolved:
+            data["resolved"] = resolved
+        return self.interaction(
+            4 if focused else 2, data, user=user, channel_id=channel_id, permissions=permissions
+        )
+
+    def _thread_payload(self, thread_id: int) -> Json:
+        message = self.messages.get(thread_id)
+        parent = int(message["channel_id"]) if message else next(iter(self.channels))
+        return {
+            "id": str(thread_id),
+            "type": 11,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(parent),
+            "owner_id": str(self.bot.id),
+            "name": "answers",
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": now_iso(),
+                "locked": False,
+            },
+        }
+
+    # -- REST -------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = request.path[len(API_PREFIX) :]
+        body: Any = None
+        if request.can_read_body:
+            if request.content_type == "multipart/form-data":
+                form = await request.post()
+                body = json.loads(str(form.get("payload_json", "null")))
+            else:
+                text = await request.text()
+                body = json.loads(text) if text else None
+        call = Call(request.method, path, dict(request.query), body)
+        self.calls.append(call)
+        self._changed.set()
+        for refusal in self._refusals:
+            if refusal.method == request.method and refusal.pattern.fullmatch(path):
+                call.status = refusal.status
+                return _json_response(
+                    {"code": refusal.code, "message": refusal.message}, status=refusal.status
+                )
+        for method, pattern, handler in self._routes():
+            match = re.fullmatch(pattern, path)
+            if method == request.method and match:
+                result = handler(call, **match.groupdict())
+                if result is None:
+                    return web.Response(status=204)
+                return _json_response(result)
+        call.status = 404
+        return _json_response({"code": 0, "message": f"fake: no route {path}"}, status=404)
+
+    def _routes(self) -> list[tuple[str, str, Callable[..., Json | list[Json] | None]]]:
+        return [
+            ("GET", r"/users/@me", lambda call: self.bot.payload()),
+            ("GET", r"/oauth2/applications/@me", lambda call: self._application()),
+            ("PUT", r"/applications/\d+/commands", self._commands),
+            ("PUT", r"/applications/\d+/guilds/\d+/commands", self._commands),
+            ("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message),
+            ("POST", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)/threads", self._thread),
+            ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", self._edit_message),
+            ("DELETE", r"/channels/\d+/messages/(?P<message>\d+)", self._delete_message),
+            ("GET", r"/channels/(?P<channel>\d+)", self._get_channel),
+            ("POST", r"/interactions/(?P<interaction>\d+)/[^/]+/callback", self._callback),
+            ("POST", r"/webhooks/\d+/[^/]+", self._followup),
+            ("PATCH", r"/webhooks/\d+/[^/]+/messages/[^/]+", self._followup),
+        ]
+
+    def _application(self) -> Json:
+        return {
+            "id": str(self.app_id), "name": "practicebot", "description": "", "icon": None,
+            "bot_public": True, "bot_require_code_grant": False, "owner": self.owner.payload(),
+            "verify_key": "0" * 64, "flags": 0, "summary": "", "team": None,
+            "interactions_endpoint_url": None,
+        }  # fmt: skip
+
+    def _commands(self, call: Call) -> list[Json]:
+        return [
+            {**command, "id": str(self.next_id()), "application_id": str(self.app_id),
+             "version": "1", "default_member_permissions": command.get("default_member_permissions")}
+            for command in call.body
+        ]  # fmt: skip
+
+    def _create_message(self, call: Call, channel: str) -> Json:
+        body = call.body or {}
+        message = self.message_payload(
+            int(channel), self.bot, body.get("content") or "",
+            embeds=body.get("embeds"), components=body.get("components"),
+        )  # fmt: skip
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _thread(self, call: Call, channel: str, message: str) -> Json:
+        # On Discord a thread started from a message has the message's id.
+        thread = self._thread_payload(int(message))
+        thread["name"] = call.body["name"]
+        thread["thread_metadata"]["auto_archive_duration"] = call.body["auto_archive_duration"]
+        if self._socket is not None and not self._socket.closed:
+            task = asyncio.get_running_loop().create_task(
+                self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return thread
+
+    def _edit_message(self, call: Call, channel: str, message: str) -> Json:
+        stored = self.messages.get(int(message)) or self.message_payload(int(channel), self.bot)
+        stored.update(
+            {k: v for k, v in (call.body or {}).items() if k in ("content", "embeds", "components")}
+        )
+        return stored
+
+    def _delete_message(self, call: Call, message: str) -> None:
+        self.messages.pop(int(message), None)
+
+    def _get_channel(self, call: Call, channel: str) -> Json:
+        found = self.channels.get(int(channel))
+        return found if found is not None else self._thread_payload(int(channel))
+
+    def _callback(self, call: Call, interaction: str) -> Json:
+        kind = call.body["type"]
+        data = call.body.get("data") or {}
+        answer: Json = {
+            "interaction": {
+                "id": interaction, "type": 2,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL),
+            },
+        }  # fmt: skip
+        if kind in (4, 5, 7):
+            channel = int(self.interactions[int(interaction)]["channel_id"])
+            message = self.message_payload(
+                channel, self.bot, data.get("content") or "",
+                embeds=data.get("embeds"), components=data.get("components"),
+                flags=int(data.get("flags") or 0),
+            )  # fmt: skip
+            answer["interaction"]["response_message_id"] = message["id"]
+            answer["resource"] = {"type": kind, "message": message}
+        return answer
+
+    def _followup(self, call: Call) -> Json:
+        body = call.body or {}
+        return self.message_payload(
+            next(iter(self.channels)), self.bot, body.get("content") or "",
+            embeds=body.get("embeds"), components=body.get("components"),
+            flags=int(body.get("flags") or 0),
+        )  # fmt: skip
+
+    # -- the gateway ------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json(
+            {"op": 10, "d": {"heartbeat_interval": 45_000}, "s": None, "t": None}
+        )
+        async for frame in socket:
+            if frame.type is not WSMsgType.TEXT:
+                continue
+            packet = json.loads(frame.data)
+            if packet["op"] == 1:
+                await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif packet["op"] == 2:
+                await self._identify(socket, packet["d"])
+            elif packet["op"] == 6:
+                self.resumes.append(packet["d"])
+                self._changed.set()
+                for name, data in self.replay_on_resume:
+                    await self.dispatch(name, data)
+                await self.dispatch("RESUMED", {})
+        if self._socket is socket:
+            self._socket = None
+        return socket
+
+    async def _identify(self, socket: web.WebSocketResponse, identify: Json) -> None:
+        self.identifies.append(identify)
+        self._changed.set()
+        if identify["intents"] & MESSAGE_CONTENT_INTENT and not self.message_content_allowed:
+            await socket.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        await self.dispatch("READY", {
+            "v": 10,
+            "user": self.bot.payload(),
+            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "session_id": f"session-{len(self.identifies)}",
+            "resume_gateway_url": str(self.gateway_url),
+            "application": {"id": str(self.app_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        })  # fmt: skip
+        await self.dispatch("GUILD_CREATE", self.guild_payload())
+
+    async def dispatch(self, name: str, data: Json) -> None:
+        """Send one event to the connected client."""
+        socket = self._socket
+        assert socket is not None and not socket.closed, "no client is connected"
+        self._seq += 1
+        await socket.send_json({"op": 0, "t": name, "s": self._seq, "d": data})
+
+    async def ask_to_reconnect(self) -> None:
+        """Gateway op 7: the client closes, reconnects and RESUMEs (then gets the replay)."""
+        socket = self._socket
+        assert socket is not None
+        await socket.send_json({"op": 7, "d": None, "s": None, "t": None})
+
+    # -- waiting for the bot ----------------------------------------------------------------
+
+    async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
+        """Wait until a condition on what the fake recorded holds; re-checked on each call."""
+        async with asyncio.timeout(within):
+            while not condition():
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def wait_for_call(self, predicate: Callable[[Call], bool], within: float = 5.0) -> Call:
+        await self.wait_until(lambda: any(predicate(c) for c in self.calls), within)
+        return next(c for c in self.calls if predicate(c))
+
+    def find(self, method: str, path: str) -> list[Call]:
+        """Recorded calls whose path fully matches the regex."""
+        return [c for c in self.calls if c.method == method and re.fullmatch(path, c.path)]
+
+    async def interact(self, payload: Json, *, replies: int = 1, within: float = 5.0) -> list[Call]:
+        """Send an interaction and wait for the bot's answers to it: the callback, then any
+        follow-ups (a deferred reply counts its follow-up in `replies`)."""
+        token = payload["token"]
+        self.interactions[int(payload["id"])] = payload
+        await self.dispatch("INTERACTION_CREATE", payload)
+
+        def answers() -> list[Call]:
+            return [
+                c for c in self.calls
+                if c.method in ("POST", "PATCH") and token in c.path and c.status == 200
+            ]  # fmt: skip
+
+        await self.wait_until(lambda: len(answers()) >= replies, within)
+        return answers()
+
+
+def _json_response(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when the content type is exactly this.
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
+
+
+def _option_type(value: object) -> int:
+    if isinstance(value, FakeUser):
+        return 6
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return 4
+    return 3
+
+
+async def eventually(
+    check: Callable[[], bool | Awaitable[bool]], within: float = 5.0, interval: float = 0.01
+) -> None:
+    """Wait until a condition holds (state the bot's event handlers write, its logs)."""
+    async with asyncio.timeout(within):
+        while True:
+            outcome = check()
+            if await outcome if inspect.isawaitable(outcome) else outcome:
+                return
+            await asyncio.sleep(interval)
