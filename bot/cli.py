@@ -183,6 +183,7 @@ def _console(args: argparse.Namespace, db_path: Path) -> int:
         backup_dir=Path(backup_dir) if backup_dir else None,
         backup_keep_days=int(os.environ.get("PRACTICEBOT_BACKUP_KEEP_DAYS", "7")),
         backup_time=parse_post_time(os.environ.get("PRACTICEBOT_BACKUP_TIME", "03:30")),
+        grader=os.environ.get("PRACTICEBOT_GRADER", "auto").lower(),
     )
     if args.command == "run":
         platforms = configured_platforms(os.environ)

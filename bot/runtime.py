@@ -26,6 +26,7 @@ from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.core.engine import Engine, EngineSettings
+from bot.grading import make_grader
 from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats
 from bot.ops.lock import DatabaseLock
@@ -46,6 +47,7 @@ class Options:
     backup_dir: Path | None = None  # default: backups/ beside the database
     backup_keep_days: int = 7  # 0: no automatic backups
     backup_time: time = time(3, 30)  # UTC
+    grader: str = "auto"  # feedback on written answers: auto, lexical or embedding
 
 
 @dataclass
@@ -64,6 +66,8 @@ AdapterFactory = Callable[[Engine], PlatformAdapter]
 async def open_app(options: Options) -> AsyncIterator[App]:
     """Everything the bot needs, closed on every exit path (an open connection hangs exit)."""
     bank = load_bank(options.questions_dir)
+    grader = make_grader(options.grader)
+    log.info("feedback grader: %s", grader.name)
     with DatabaseLock(options.db_path):
         store = await Store.open(options.db_path)
         scheduler: RealTimeScheduler | ManualScheduler | None = None
@@ -74,11 +78,11 @@ async def open_app(options: Options) -> AsyncIterator[App]:
             clock: Clock
             if options.manual_start is not None:
                 clock = ManualClock(options.manual_start)
-                engine = Engine(store, bank, clock, settings)
+                engine = Engine(store, bank, clock, settings, grader=grader)
                 scheduler = ManualScheduler(engine, clock)
             else:
                 clock = SystemClock()
-                engine = Engine(store, bank, clock, settings)
+                engine = Engine(store, bank, clock, settings, grader=grader)
                 scheduler = RealTimeScheduler(engine, post_grace=options.catch_up_grace)
             yield App(store, bank, clock, engine, scheduler)
         finally:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.core.engine import EngineSettings
+from bot.core.engine import Engine, EngineSettings
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
+from bot.grading.base import Feedback, KeyPointVerdict
 from tests.helpers import CHANNEL, World, message
 from tests.test_console_cli import practicebot
 
@@ -57,7 +58,9 @@ async def test_nothing_due_says_when_and_gives_a_new_question(world: World) -> N
     card = await world.engine.quiz("test", "ana", pack="alpha")
     assert card.question.id != rated
     assert card.intro is not None
-    assert re.fullmatch(r"Nothing due, next review in \d+ days; here is a new question\.", card.intro)
+    assert re.fullmatch(
+        r"Nothing due, next review in \d+ days; here is a new question\.", card.intro
+    )
 
 
 async def test_when_everything_is_known_the_soonest_card_comes_back_early(world: World) -> None:
@@ -164,3 +167,69 @@ def test_a_week_of_quizzes_in_the_console(tmp_path: Path) -> None:
     assert rated[1][0] == "easy" and rated[1][2] == "days"
     assert "1 review due — here it is." in out, "the 'again' question is back the next day"
     assert re.search(r"Reviews: \d+ due now, \d+ more this week, 3 done over 2 questions", out)
+
+
+class WordGrader:
+    """A stand-in grader: a key point counts as covered when its last word is in the answer."""
+
+    name = "words"
+
+    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+        verdicts = [
+            KeyPointVerdict(p, p.split()[-1].strip(".").lower() in answer.lower(), 1.0)
+            for p in key_points
+        ]
+        return Feedback.from_verdicts(verdicts)
+
+
+async def test_feedback_on_a_written_quiz_and_on_opted_in_daily_answers(tmp_path: Path) -> None:
+    world = await World.open(tmp_path / "bot.db")
+    world.engine = Engine(world.store, world.bank, world.clock, grader=WordGrader())
+    world.engine.add_publisher("test", world.publisher)
+    try:
+        card = await world.engine.quiz("test", "ana", pack="alpha")
+        await world.engine.answer_quiz("test", "ana", "It is stated, clearly.")
+        revealed = await world.engine.reveal_quiz("test", "ana")
+        assert revealed.feedback is not None
+        assert revealed.feedback.covered == list(card.question.key_points)
+        assert revealed.feedback.suggested_rating == "easy"
+
+        await world.engine.subscribe(CHANNEL, post_time="09:00", timezone="UTC")
+        posted = await world.engine.post_now(CHANNEL)
+        assert posted.round is not None
+        await world.engine.set_daily_feedback("test", "ana", True)
+        await world.engine.handle_message(message(posted.round, "ana", "nothing relevant"))
+        await world.engine.handle_message(message(posted.round, "ben", "stated"))
+        await world.engine.reveal_now(CHANNEL)
+        sent = world.publisher.reveals[-1].feedback
+        assert set(sent) == {"ana"}, "only those who opted in get feedback"
+        assert sent["ana"].suggested_rating == "again" and len(sent["ana"].missed) == 3
+    finally:
+        await world.close()
+
+
+class BrokenGrader:
+    name = "broken"
+
+    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+        raise RuntimeError("model failed to load")
+
+
+async def test_a_failing_grader_costs_the_feedback_never_the_answer(tmp_path: Path) -> None:
+    world = await World.open(tmp_path / "bot.db")
+    world.engine = Engine(world.store, world.bank, world.clock, grader=BrokenGrader())
+    world.engine.add_publisher("test", world.publisher)
+    try:
+        await world.engine.quiz("test", "ana")
+        await world.engine.answer_quiz("test", "ana", "my attempt")
+        revealed = await world.engine.reveal_quiz("test", "ana")
+        assert revealed.written_answer == "my attempt" and revealed.feedback is None
+        await world.engine.subscribe(CHANNEL, post_time="09:00", timezone="UTC")
+        posted = await world.engine.post_now(CHANNEL)
+        assert posted.round is not None
+        await world.engine.set_daily_feedback("test", "ana", True)
+        await world.engine.handle_message(message(posted.round, "ana", "an answer"))
+        await world.engine.reveal_now(CHANNEL)
+        assert len(world.publisher.reveals) == 1 and world.publisher.reveals[0].feedback == {}
+    finally:
+        await world.close()

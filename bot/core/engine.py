@@ -41,7 +41,8 @@ from bot.core.results import (
 )
 from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
 from bot.core.selection import next_question
-from bot.store import MessageOutcome, QuizRecord, Store
+from bot.grading.base import Feedback, Grader
+from bot.store import Answerer, MessageOutcome, QuizRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class Engine:
         settings: EngineSettings | None = None,
         *,
         rng: random.Random | None = None,
+        grader: Grader | None = None,
     ) -> None:
         self.store = store
         self.bank = bank
@@ -85,7 +87,8 @@ class Engine:
         self._publishers: dict[str, Publisher] = {}
         self._listener: ScheduleListener = _NoSchedule()
         self.reviews = Reviews(store, clock, fuzz=self.settings.review_fuzz)
-        self.quizzes = Quizzes(store, bank, clock, self.reviews, rng or random.Random())
+        self.quizzes = Quizzes(store, bank, clock, self.reviews, rng or random.Random(), grader)
+        self._grader = grader
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._publishers[platform] = publisher
@@ -338,17 +341,39 @@ class Engine:
             "revealed channel=%s round=%s answers=%d",
             subscription.channel.key, round.id, len(answerers),
         )  # fmt: skip
+        feedback = await self._daily_feedback(
+            subscription.channel.platform, round.id, question, answerers
+        )
         publisher = self._publishers.get(subscription.channel.platform)
         if publisher is not None:
             try:
                 await publisher.post_reveal(
-                    RevealPost(subscription, revealed, question, tuple(answerers))
+                    RevealPost(subscription, revealed, question, tuple(answerers), feedback)
                 )
             except Exception:
                 log.exception(
                     "reveal post failed channel=%s round=%s", subscription.channel.key, round.id
                 )
         return RevealResult(revealed, question, tuple(answerers))
+
+    async def _daily_feedback(
+        self, platform: str, round_id: int, question: Question, answerers: list[Answerer]
+    ) -> dict[str, Feedback]:
+        """Graded answers of those who asked for private feedback on daily rounds."""
+        if self._grader is None or not answerers:
+            return {}
+        wanted = await self.store.daily_feedback_users(platform)
+        feedback = {}
+        for answerer in answerers:
+            if answerer.user_id in wanted:
+                text = await self.store.answer_text(round_id, answerer.user_id)
+                if not text.strip():
+                    continue
+                try:
+                    feedback[answerer.user_id] = await self._grader.grade(question.key_points, text)
+                except Exception:  # feedback is a bonus: the reveal goes out regardless
+                    log.exception("grading failed round=%s user=%s", round_id, answerer.user_id)
+        return feedback
 
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
         """At start-up: finish interrupted posts, post what is due, reveal what is overdue.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from bot.bank.models import Question
 from bot.core.models import Round, Subscription
+from bot.grading.base import Feedback
 from bot.store import Answerer
 
 
@@ -34,6 +36,8 @@ class RevealPost:
     round: Round
     question: Question
     answerers: tuple[Answerer, ...]
+    # Private feedback for answerers who opted in (user id → feedback): send it to them alone.
+    feedback: Mapping[str, Feedback] = field(default_factory=dict)
 
 
 class Publisher(Protocol):

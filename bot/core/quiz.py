@@ -6,6 +6,7 @@ never had, easy before hard; when neither is left, the card due soonest comes ba
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import replace
 from datetime import datetime
@@ -15,20 +16,29 @@ from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
+from bot.grading.base import Feedback, Grader
 from bot.store import QuizRecord, Store
 
+log = logging.getLogger(__name__)
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 
 
 class Quizzes:
     def __init__(
-        self, store: Store, bank: Bank, clock: Clock, reviews: Reviews, rng: random.Random
+        self,
+        store: Store,
+        bank: Bank,
+        clock: Clock,
+        reviews: Reviews,
+        rng: random.Random,
+        grader: Grader | None = None,
     ) -> None:
         self.store = store
         self.bank = bank
         self.clock = clock
         self.reviews = reviews
         self._rng = rng
+        self._grader = grader
 
     def parse_packs(self, text: str) -> tuple[str, ...]:
         names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
@@ -114,7 +124,19 @@ class Quizzes:
         question = self._get(record.question_id)
         card = QuizCard(record.id, question, self._pack_title(question))
         written = await self.store.quiz_answer(record.id)
-        return replace(card, written_answer=written) if written else card
+        if not written:
+            return card
+        return replace(card, written_answer=written, feedback=await self._grade(question, written))
+
+    async def _grade(self, question: Question, written: str) -> Feedback | None:
+        """Feedback on a written answer; a failing grader costs the feedback, never the answer."""
+        if self._grader is None:
+            return None
+        try:
+            return await self._grader.grade(question.key_points, written)
+        except Exception:
+            log.exception("grading failed question=%s", question.id)
+            return None
 
     async def rate(
         self, platform: str, user_id: str, rating: RatingName, quiz_id: int | None

@@ -9,6 +9,7 @@ from enum import StrEnum
 from bot.bank.models import Question
 from bot.core.errors import PublishFailure
 from bot.core.models import Round, Subscription
+from bot.grading.base import Feedback
 from bot.store import Answerer, ChangeOutcome, MessageOutcome
 
 
@@ -77,3 +78,4 @@ class QuizCard:
     pack_title: str
     intro: str | None = None  # e.g. "2 reviews due — here is the first."
     written_answer: str | None = None  # what the person wrote before the reveal
+    feedback: Feedback | None = None  # key points covered and missed by the written answer

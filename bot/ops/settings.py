@@ -83,6 +83,8 @@ VARIABLES: tuple[Variable, ...] = (
              check=_whole_number(0, 3650)),
     Variable("PRACTICEBOT_BACKUP_TIME", "when the daily backup runs, HH:MM UTC", "03:30",
              check=_utc_time),
+    Variable("PRACTICEBOT_GRADER", "feedback on written answers: auto (embedding when the [feedback] extra is installed), lexical or embedding",
+             "auto", check=_one_of("auto", "lexical", "embedding")),
     Variable("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…): turns the Slack adapter on", secret=True),
     Variable("SLACK_APP_TOKEN", "Slack app-level token (xapp-…) for Socket Mode", secret=True),
     Variable("SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode instead of Socket Mode", secret=True),

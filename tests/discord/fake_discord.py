@@ -89,6 +89,16 @@ class Call:
         return list((data or {}).get("embeds") or [])
 
     @property
+    def components(self) -> list[Json]:
+        data = self.body.get("data", self.body) if isinstance(self.body, dict) else {}
+        return list((data or {}).get("components") or [])
+
+    @property
+    def buttons(self) -> list[Json]:
+        """The buttons of this message, row by row."""
+        return [b for row in self.components for b in row.get("components") or []]
+
+    @property
     def text(self) -> str:
         """Everything a person would read in this message: content and embeds."""
         data = self.body.get("data", self.body) if isinstance(self.body, dict) else {}
@@ -124,6 +134,8 @@ class FakeDiscord:
     messages: dict[int, Json] = field(default_factory=dict)
     _refusals: list[Refusal] = field(default_factory=list)
     interactions: dict[int, Json] = field(default_factory=dict)
+    dm_channels: dict[int, int] = field(default_factory=dict)  # DM channel id → user id
+    closed_dms: set[int] = field(default_factory=set)  # users who accept no DMs from the bot
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_000_000_000_000_000_001))
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _seq: int = 0
@@ -410,6 +422,7 @@ class FakeDiscord:
         return [
             ("GET", r"/users/@me", lambda call: self.bot.payload()),
             ("GET", r"/oauth2/applications/@me", lambda call: self._application()),
+            ("POST", r"/users/@me/channels", self._open_dm),
             ("PUT", r"/applications/\d+/commands", self._commands),
             ("PUT", r"/applications/\d+/guilds/\d+/commands", self._commands),
             ("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message),
@@ -443,8 +456,36 @@ class FakeDiscord:
             int(channel), self.bot, body.get("content") or "",
             embeds=body.get("embeds"), components=body.get("components"),
         )  # fmt: skip
+        if int(channel) in self.dm_channels:  # a DM belongs to no server
+            del message["guild_id"], message["member"]
         self.messages[int(message["id"])] = message
         return message
+
+    def _open_dm(self, call: Call) -> Json:
+        """A DM channel with a user. Discord opens one even when the user's DMs are closed;
+        it is the message that it refuses (403, code 50007)."""
+        user_id = int(call.body["recipient_id"])
+        channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None)
+        if channel_id is None:
+            channel_id = self.next_id()
+            self.dm_channels[channel_id] = user_id
+            if user_id in self.closed_dms:
+                self.refuse("POST", f"/channels/{channel_id}/messages", status=403, code=50007,
+                            message="Cannot send messages to this user")  # fmt: skip
+        recipient = FakeUser(user_id, f"user{user_id}").payload()
+        return {
+            "id": str(channel_id),
+            "type": 1,
+            "recipients": [recipient],
+            "last_message_id": None,
+        }
+
+    def dms_to(self, user: FakeUser) -> list[Call]:
+        """The messages the bot posted (or tried to post) in its DM with a user."""
+        return [
+            call for channel, owner in self.dm_channels.items() if owner == user.id
+            for call in self.find("POST", f"/channels/{channel}/messages")
+        ]  # fmt: skip
 
     def _thread(self, call: Call, channel: str, message: str) -> Json:
         # On Discord a thread started from a message has the message's id.

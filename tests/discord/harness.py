@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import random
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,8 +13,11 @@ from typing import Any
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.config import DiscordConfig
 from bot.adapters.discord.refs import PLATFORM, channel_ref
+from bot.core.engine import Engine, EngineSettings
 from bot.core.models import ChannelRef
-from tests.discord.fake_discord import FakeDiscord, FakeUser
+from bot.grading.base import Feedback, Grader, KeyPointVerdict
+from bot.scheduler import ManualScheduler
+from tests.discord.fake_discord import Call, FakeDiscord, FakeUser, Json
 from tests.helpers import World
 
 ALICE = FakeUser(700_000_000_000_000_001, "alice")
@@ -36,9 +42,22 @@ class DiscordBot:
 
     @classmethod
     async def start(
-        cls, db_path: Path, fake: FakeDiscord, *, message_content: bool = True
+        cls,
+        db_path: Path,
+        fake: FakeDiscord,
+        *,
+        message_content: bool = True,
+        grader: Grader | None = None,
     ) -> DiscordBot:
-        world = await World.open(db_path, start=False)
+        """`grader`: the engine grades written answers with it. Review intervals are never
+        fuzzed here, so due dates are exact."""
+        world = await World.open(db_path, start=False, settings=EngineSettings(review_fuzz=False))
+        if grader is not None:
+            world.engine = Engine(
+                world.store, world.bank, world.clock, world.engine.settings,
+                rng=random.Random(7), grader=grader,
+            )  # fmt: skip
+            world.scheduler = ManualScheduler(world.engine, world.clock)
         config = DiscordConfig(token_for(fake.app_id), message_content=message_content)
         adapter = DiscordAdapter(world.engine, config, client_options=CLIENT_OPTIONS)
         world.engine.add_publisher(PLATFORM, adapter.publisher)
@@ -65,3 +84,50 @@ class DiscordBot:
             subcommand="subscribe", user=ALICE, channel_id=channel_id, permissions=ADMIN,
         )  # fmt: skip
         return await self.fake.interact(payload)
+
+
+class OrdinalGrader:
+    """A grader for tests: the fixture bank's key points read "The first point about …", "The
+    second point …"; a point is covered when the answer names its ordinal word."""
+
+    name = "ordinal"
+
+    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+        words = set(re.findall(r"[a-z]+", answer.lower()))
+        return Feedback.from_verdicts(
+            [KeyPointVerdict(point, point.split()[1].lower() in words, 1.0) for point in key_points]
+        )
+
+
+def press(fake: FakeDiscord, message: Call, label: str, *, user: FakeUser, channel_id: int) -> Json:
+    """A click on the button with this label, on a message the bot sent (Discord sends the
+    message, components included, with the click)."""
+    [button] = [b for b in message.buttons if b.get("label") == label]
+    on = fake.message_payload(
+        channel_id, fake.bot, components=message.components, flags=message.flags
+    )
+    return fake.interaction(
+        3, {"custom_id": button["custom_id"], "component_type": 2},
+        user=user, channel_id=channel_id, message=on,
+    )  # fmt: skip
+
+
+def submit(
+    fake: FakeDiscord, modal: Call, text: str, *, user: FakeUser, channel_id: int, on: Call
+) -> Json:
+    """The modal the bot opened (a type 9 callback), sent back with `text` in its text input;
+    `on` is the message whose button opened it."""
+    data = modal.body["data"]
+    values: list[Json] = []
+    for component in data["components"]:
+        if component["type"] == 18:  # a label around the input
+            typed = {**component["component"], "value": text}
+            values.append({"type": 18, "component": typed})
+        elif component["type"] == 1:
+            values.append({"type": 1, "components": [
+                {**c, "value": text} for c in component["components"]]})  # fmt: skip
+    message = fake.message_payload(channel_id, fake.bot, components=on.components, flags=on.flags)
+    return fake.interaction(
+        5, {"custom_id": data["custom_id"], "components": values},
+        user=user, channel_id=channel_id, message=message,
+    )  # fmt: skip

@@ -97,9 +97,10 @@ async def test_quiz_is_private_and_shows_its_answer_on_a_button(
         )
         assert card.flags & EPHEMERAL
         assert "Quiz: just for you" in card.text and "Pack: Alpha" in card.text
-        [button] = card.body["data"]["components"][0]["components"]
-        assert button["label"] == "Show answer"
-        assert button["custom_id"].startswith("practicebot:quiz:")
+        write, show = card.body["data"]["components"][0]["components"]
+        assert (write["label"], show["label"]) == ("Write an answer", "Show answer")
+        assert show["custom_id"].startswith("practicebot:quiz:")
+        button = show
 
         # Discord sends the message the button is on, components included.
         quiz_message = fake.message_payload(
@@ -110,8 +111,8 @@ async def test_quiz_is_private_and_shows_its_answer_on_a_button(
             channel_id=general, message=quiz_message,
         )  # fmt: skip
         [answer] = await fake.interact(click)
-        assert answer.flags & EPHEMERAL
-        assert "Quiz answer:" in answer.text and "Key points" in answer.text
+        assert answer.body["type"] == 7  # the private card turns into its answer
+        assert "Reference answer" in answer.text and "Key points" in answer.text
 
         # Someone else pressing it (a forwarded id) is told the quiz is not theirs.
         stolen = fake.interaction(

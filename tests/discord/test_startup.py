@@ -32,7 +32,13 @@ async def test_commands_are_synced_only_when_they_changed(
     first = await DiscordBot.start(db, fake)
     [upload] = fake.find("PUT", GLOBAL_SYNC)
     names = sorted(command["name"] for command in upload.body)
-    assert names == ["leaderboard", "practice", "quiz", "streak"]
+    assert names == ["feedback", "leaderboard", "practice", "quiz", "review", "streak"]
+    # Everyone's own commands: /feedback is not under /practice, which needs Manage Server.
+    for name in ("feedback", "review", "quiz"):
+        command = next(c for c in upload.body if c["name"] == name)
+        assert command.get("default_member_permissions") is None
+    feedback = next(c for c in upload.body if c["name"] == "feedback")
+    assert [choice["value"] for choice in feedback["options"][0]["choices"]] == ["on", "off"]
     practice = next(c for c in upload.body if c["name"] == "practice")
     assert int(practice["default_member_permissions"]) == 1 << 5  # Manage Server
     assert practice["contexts"] == [0]  # servers only
@@ -86,9 +92,9 @@ async def test_sync_to_one_server_by_hand(tmp_path: Path, fake: FakeDiscord) -> 
     count = await sync_commands(
         config, db_path=tmp_path / "bot.db", questions_dir=FIXTURE_BANK, guild_id=fake.guild_id
     )
-    assert count == 4
+    assert count == 6
     [upload] = fake.find("PUT", rf"/applications/{fake.app_id}/guilds/{fake.guild_id}/commands")
-    assert len(upload.body) == 4
+    assert len(upload.body) == 6
     assert not fake.find("PUT", GLOBAL_SYNC)
     assert not fake.identifies  # HTTP only: no gateway connection
 

@@ -43,6 +43,8 @@ class FakeSlack:
     _socket: web.WebSocketResponse | None = None
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
     _ack_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _response_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _call_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     base: str = ""
 
     async def start(self) -> None:
@@ -95,6 +97,14 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
+    async def wait_calls(self, method: str, count: int = 1) -> list[Call]:
+        """The calls to `method` once there are `count` of them (five seconds at most)."""
+        async with asyncio.timeout(5):
+            while len(self.calls_to(method)) < count:
+                self._call_arrived.clear()
+                await self._call_arrived.wait()
+        return self.calls_to(method)
+
     def new_hook(self) -> str:
         hook = str(next(self._hooks))
         self.responses[hook] = []
@@ -116,6 +126,7 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         answer = self._answer(method, params, token)
         self.calls.append(Call(method, params, token, answer))
+        self._call_arrived.set()
         return web.json_response(answer)
 
     def _answer(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any]:
@@ -142,6 +153,15 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
+        if method == "views.open":
+            if not params.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            view = params.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            if not isinstance(view, dict) or view.get("type") != "modal":
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts)}"}}
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -157,7 +177,16 @@ class FakeSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.setdefault(request.match_info["hook"], []).append(await request.json())
+        self._response_arrived.set()
         return web.Response(text="ok")
+
+    async def wait_responses(self, hook: str, count: int = 1) -> list[dict[str, Any]]:
+        """The hook's responses once there are `count` of them (five seconds at most)."""
+        async with asyncio.timeout(5):
+            while len(self.responses.get(hook, [])) < count:
+                self._response_arrived.clear()
+                await self._response_arrived.wait()
+        return self.responses[hook]
 
     # -- Socket Mode ------------------------------------------------------------------------
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
+import re
 import time
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,10 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack import SlackAdapter, SlackConfig
 from bot.adapters.slack.refs import PLATFORM, channel_ref, message_key
+from bot.core.engine import Engine, EngineSettings
 from bot.core.models import ChannelRef, Round
+from bot.grading.base import Feedback, Grader, KeyPointVerdict
+from bot.scheduler import ManualScheduler
 from tests.helpers import World
 from tests.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack
 
@@ -35,7 +41,8 @@ LISTED = "ULISTED"  # not a workspace admin, but named in PRACTICEBOT_SLACK_ADMI
 class Reply:
     status: int
     body: str
-    responses: list[dict[str, Any]]  # what the listener sent to the response_url
+    responses: list[dict[str, Any]]  # what the listener sent to the response_url (live)
+    hook: str = ""  # the response_url's hook in FakeSlack, to wait for what arrives later
 
     @property
     def text(self) -> str:
@@ -53,8 +60,29 @@ class SlackHarness:
         self._session = aiohttp.ClientSession()
 
     @classmethod
-    async def open(cls, tmp_path: Path, *, mode_env: dict[str, str] | None = None) -> SlackHarness:
-        world = await World.open(tmp_path / "bot.db")
+    async def open(
+        cls,
+        tmp_path: Path,
+        *,
+        mode_env: dict[str, str] | None = None,
+        grader: Grader | None = None,
+        ack_first: bool = False,
+    ) -> SlackHarness:
+        """`grader`: the engine grades written answers with it (no fuzz in review intervals).
+        `ack_first`: Bolt answers each request as soon as its listener acks, as in production;
+        what the listener sends afterwards arrives later (see FakeSlack.wait_responses)."""
+        world = await World.open(tmp_path / "bot.db", start=False)
+        if grader is not None:
+            world.engine = Engine(
+                world.store,
+                world.bank,
+                world.clock,
+                EngineSettings(review_fuzz=False),
+                rng=random.Random(7),
+                grader=grader,
+            )
+            world.scheduler = ManualScheduler(world.engine, world.clock)
+        await world.scheduler.start()
         fake = FakeSlack()
         await fake.start()
         fake.add_user(ADMIN, "Ada", admin=True, tz="Europe/Berlin")
@@ -72,7 +100,7 @@ class SlackHarness:
         config = SlackConfig.from_env(env)
         assert config is not None
         adapter = SlackAdapter(
-            world.engine, replace(config, host="127.0.0.1"), process_before_response=True
+            world.engine, replace(config, host="127.0.0.1"), process_before_response=not ack_first
         )
         world.engine.add_publisher(PLATFORM, adapter.publisher)
         await adapter.start()
@@ -132,10 +160,22 @@ class SlackHarness:
         status, body = await self.send(
             urllib.parse.urlencode(form), "application/x-www-form-urlencoded", **signing
         )
-        return Reply(status, body, self.fake.responses[hook])
+        return Reply(status, body, self.fake.responses[hook], hook)
 
-    async def click(self, action_id: str, value: str, *, user: str = ALICE) -> Reply:
+    async def click(
+        self, action_id: str, value: str, *, user: str = ALICE, message_ts: str | None = None
+    ) -> Reply:
+        """A button on a private card, or (with `message_ts`) on a message everyone sees in C1.
+
+        The Reply's `responses` is the hook's live list: what the listener (or a later modal
+        submission holding the same response_url) sends to it shows up there.
+        """
         hook = self.fake.new_hook()
+        container: dict[str, Any] = {"type": "message", "is_ephemeral": True, "channel_id": "C1"}
+        message: dict[str, Any] = {}
+        if message_ts is not None:
+            container = {**container, "is_ephemeral": False, "message_ts": message_ts}
+            message = {"message": {"type": "message", "ts": message_ts, "user": "UBOT"}}
         payload = {
             "type": "block_actions",
             "token": "legacy",
@@ -143,7 +183,8 @@ class SlackHarness:
             "team": {"id": TEAM, "domain": "acme"},
             "user": {"id": user, "team_id": TEAM, "username": user.lower()},
             "channel": {"id": "C1", "name": "general"},
-            "container": {"type": "message", "is_ephemeral": True, "channel_id": "C1"},
+            "container": container,
+            **message,
             "trigger_id": "trigger",
             "response_url": self.fake.hook_url(hook),
             "actions": [
@@ -158,7 +199,38 @@ class SlackHarness:
         }
         form = urllib.parse.urlencode({"payload": json.dumps(payload)})
         status, body = await self.send(form, "application/x-www-form-urlencoded")
-        return Reply(status, body, self.fake.responses[hook])
+        return Reply(status, body, self.fake.responses[hook], hook)
+
+    async def submit(
+        self, view: dict[str, Any], values: dict[str, str], *, user: str = ALICE
+    ) -> int:
+        """A modal as opened through views.open, submitted with `values` typed into its inputs
+        (input block id → text); the HTTP status of Slack's request."""
+        state: dict[str, dict[str, Any]] = {}
+        for block in view["blocks"]:
+            if block["type"] == "input":
+                element = block["element"]
+                typed = {"type": element["type"], "value": values.get(block["block_id"])}
+                state[block["block_id"]] = {element["action_id"]: typed}
+        payload = {
+            "type": "view_submission",
+            "token": "legacy",
+            "api_app_id": "A1",
+            "team": {"id": TEAM, "domain": "acme"},
+            "user": {"id": user, "team_id": TEAM, "username": user.lower()},
+            "trigger_id": "trigger-submit",
+            "view": {**view, "team_id": TEAM, "state": {"values": state}, "hash": "h1"},
+            "response_urls": [],
+        }
+        form = urllib.parse.urlencode({"payload": json.dumps(payload)})
+        status, _ = await self.send(form, "application/x-www-form-urlencoded")
+        return status
+
+    def opened_views(self) -> list[dict[str, Any]]:
+        """The modals the app opened, as Slack holds them."""
+        return [
+            call.answer["view"] for call in self.fake.calls_to("views.open") if call.answer["ok"]
+        ]
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
         return json.dumps(
@@ -239,6 +311,43 @@ class SlackHarness:
 
     async def answer_text(self, round: Round, user: str) -> str:
         return await self.world.store.answer_text(round.id, user)
+
+
+class OrdinalGrader:
+    """A grader for tests: the fixture bank's key points read "The first point about …", "The
+    second point …"; a point is covered when the answer names its ordinal word."""
+
+    name = "ordinal"
+
+    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+        words = set(re.findall(r"[a-z]+", answer.lower()))
+        return Feedback.from_verdicts(
+            [KeyPointVerdict(point, point.split()[1].lower() in words, 1.0) for point in key_points]
+        )
+
+
+def rating_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """A message's Again / Hard / Good / Easy buttons, in order."""
+    return [
+        element
+        for block in message.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"].startswith(("practicebot_rate_quiz_", "practicebot_rate_round_"))
+    ]
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The one button with this action id in a message's blocks."""
+    found: list[dict[str, Any]] = [
+        element
+        for block in message.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == action_id
+    ]
+    [only] = found
+    return only
 
 
 def key(event: dict[str, Any]) -> str:

@@ -37,7 +37,7 @@ def test_exactly_the_scopes_and_events_needed() -> None:
 
 async def test_every_manifest_command_is_answered(slack: SlackHarness) -> None:
     commands = [c["command"] for c in _manifest()["features"]["slash_commands"]]
-    assert commands == ["/quiz", "/leaderboard", "/streak", "/practice"]
+    assert commands == ["/quiz", "/review", "/leaderboard", "/streak", "/practice"]
     for command in commands:
         reply = await slack.command(command, user=ALICE)
         assert reply.status == 200 and len(reply.responses) == 1, command

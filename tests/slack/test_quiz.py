@@ -4,35 +4,36 @@ from __future__ import annotations
 
 import json
 
-from bot.adapters.slack.render import SHOW_ANSWER
-from tests.slack.harness import ALICE, BOB, SlackHarness
+from bot.adapters.slack.render import SHOW_ANSWER, WRITE_ANSWER
+from tests.slack.harness import ALICE, BOB, SlackHarness, button, rating_buttons
 
 
 async def test_quiz_card_then_show_answer(slack: SlackHarness) -> None:
     reply = await slack.command("/quiz", "beta", user=ALICE)
     [card] = reply.responses
     assert card["response_type"] == "ephemeral"
-    [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
-    [button] = actions["elements"]
-    assert button["action_id"] == SHOW_ANSWER and button["text"]["text"] == "Show answer"
+    show = button(card, SHOW_ANSWER)
+    assert show["text"]["text"] == "Show answer" and show["style"] == "primary"
+    assert button(card, WRITE_ANSWER)["text"]["text"] == "Write an answer"
     assert "beta" in json.dumps(card["blocks"]).lower()
 
-    shown = await slack.click(SHOW_ANSWER, button["value"], user=ALICE)
+    shown = await slack.click(SHOW_ANSWER, show["value"], user=ALICE)
     assert shown.status == 200
     [answer] = shown.responses
     assert answer["replace_original"] is True and answer["response_type"] == "ephemeral"
     text = json.dumps(answer["blocks"])
     assert "Key points" in text and "Further reading" in text
-    record = await slack.world.store.quiz(int(button["value"]))
+    assert [b["text"]["text"] for b in rating_buttons(answer)] == ["Again", "Hard", "Good", "Easy"]
+    record = await slack.world.store.quiz(int(show["value"]))
     assert record is not None and record.revealed_at is not None
 
 
 async def test_someone_elses_quiz_stays_closed(slack: SlackHarness) -> None:
     card = (await slack.command("/quiz", user=ALICE)).responses[0]
-    [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
-    value = actions["elements"][0]["value"]
+    value = button(card, SHOW_ANSWER)["value"]
     shown = await slack.click(SHOW_ANSWER, value, user=BOB)
     assert shown.responses[0]["text"].startswith("That quiz belongs to someone else")
+    assert shown.responses[0]["replace_original"] is False  # Alice's card is not Bob's to change
     record = await slack.world.store.quiz(int(value))
     assert record is not None and record.revealed_at is None
 

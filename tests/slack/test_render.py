@@ -13,7 +13,9 @@ from bot.adapters.slack.mrkdwn import SECTION_LIMIT, escape, from_markdown, spli
 from bot.bank.models import Question
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.ports import RevealPost, RoundPost
+from bot.core.results import QuizCard
 from bot.core.schedule import Schedule, parse_post_time
+from bot.grading.base import Feedback, KeyPointVerdict
 from bot.store import Answerer
 
 
@@ -120,6 +122,8 @@ def test_a_long_reveal_fits_slacks_limits() -> None:
     assert all(b["text"].get("verbatim") for b in message.blocks if "Answered by" in json.dumps(b))
     text = json.dumps(message.blocks)
     assert "@here" not in text and "<b>" not in text
+    # The rating buttons survive the shortening: they are what answerers click next.
+    assert message.blocks[-1]["type"] == "actions" and len(message.blocks[-1]["elements"]) == 4
 
 
 def test_the_question_post_shows_pack_difficulty_and_local_reveal_time() -> None:
@@ -134,3 +138,21 @@ def test_the_question_post_shows_pack_difficulty_and_local_reveal_time() -> None
         "Tue 01 Dec 17:30 (Europe/Berlin)>" in text
     )
     assert message.text == "Question of the day (Machine learning): Why is *this* long?"
+
+
+def test_a_long_quiz_answer_keeps_its_feedback_rules_and_rating_buttons() -> None:
+    answer = "\n\n".join(f"Paragraph {i}. " + "Lorem ipsum dolor. " * 60 for i in range(150))
+    question = _question(answer)
+    feedback = Feedback.from_verdicts(
+        [KeyPointVerdict(question.key_points[0], True, 1.0), KeyPointVerdict("Two.", False, 0.0)]
+    )
+    card = QuizCard(7, question, "ML", written_answer="x" * 5000, feedback=feedback)
+    message = render.quiz_answer(card)
+    assert len(message.blocks) == render.MAX_BLOCKS
+    text = json.dumps(message.blocks, ensure_ascii=False)
+    assert "shortened to fit" in text
+    assert "Your answer covered 1 of 2 key points." in text and ":x: Missed: Two." in text
+    assert "x" * 1499 + "…" in text and "x" * 1500 not in text  # quoted, not all of it
+    buttons = message.blocks[-2]["elements"]
+    assert [b["value"] for b in buttons] == ["7"] * 4
+    assert [b.get("style") for b in buttons] == [None, "primary", None, None]  # 1 of 2: hard

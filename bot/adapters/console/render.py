@@ -11,6 +11,7 @@ from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
+from bot.grading.base import Feedback
 from bot.store import Answerer
 
 WIDTH = 78
@@ -86,13 +87,27 @@ def quiz_card(card: QuizCard) -> str:
 
 
 def quiz_answer(card: QuizCard) -> str:
+    rate_hint = "How did you do? /rate again|hard|good|easy schedules it to come back."
+    if card.feedback is not None:
+        rate_hint = (
+            f"Suggested rating: {card.feedback.suggested_rating} "
+            f"(/rate {card.feedback.suggested_rating}, or pick another)."
+        )
     return "\n".join([
         f"Quiz: {plain(card.question.text).splitlines()[0]}",
         "",
         *reference(card.question),
+        *(["", feedback(card.feedback)] if card.feedback is not None else []),
         "",
-        "How did you do? /rate again|hard|good|easy schedules it to come back.",
+        rate_hint,
     ])  # fmt: skip
+
+
+def feedback(result: Feedback) -> str:
+    lines = [f"Your answer covered {len(result.covered)} of {len(result.verdicts)} key points."]
+    lines += [_wrap(f"  ✓ {point}") for point in result.covered]
+    lines += [_wrap(f"  ✗ missed: {point}") for point in result.missed]
+    return "\n".join(lines)
 
 
 def rated(result: Rated, now: datetime, timezone: str) -> str:

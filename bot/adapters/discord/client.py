@@ -11,9 +11,11 @@ from discord import app_commands
 
 from bot.adapters.discord import events
 from bot.adapters.discord.commands import build_commands
+from bot.adapters.discord.quiz_views import ShowAnswerButton, WriteAnswerButton
+from bot.adapters.discord.ratings import QuizRatingButton, RoundRatingButton
 from bot.adapters.discord.replies import Interaction, send_private
 from bot.adapters.discord.sync import sync_if_changed
-from bot.adapters.discord.views import AnswerButton, ShowAnswerButton
+from bot.adapters.discord.views import AnswerButton
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 
@@ -73,7 +75,9 @@ class PracticeClient(discord.Client):
         self.tree = PracticeTree(self)
         for command in build_commands(engine):
             self.tree.add_command(command)
-        self.add_dynamic_items(AnswerButton, ShowAnswerButton)
+        self.add_dynamic_items(
+            AnswerButton, WriteAnswerButton, ShowAnswerButton, QuizRatingButton, RoundRatingButton
+        )
 
     async def setup_hook(self) -> None:
         if self.sync_commands:

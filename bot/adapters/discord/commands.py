@@ -6,26 +6,44 @@ ephemeral replies by the tree's error handler (client.py), so handlers only rais
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.utils import format_dt
 
 from bot.adapters.discord import render
 from bot.adapters.discord.permissions import missing_to_post, needs_sentence
+from bot.adapters.discord.quiz_views import quiz_view
 from bot.adapters.discord.refs import PLATFORM, ROUND_CHANNEL_TYPES, channel_ref, round_channel
-from bot.adapters.discord.replies import Interaction, in_time, send_private
-from bot.adapters.discord.views import quiz_view
+from bot.adapters.discord.replies import NO_MENTIONS, Interaction, in_time, send_private
 from bot.core.engine import Engine
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
 
+log = logging.getLogger(__name__)
 Choices = list[app_commands.Choice[str]]
 AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 AUTOCOMPLETE_LIMIT = 25  # choices Discord shows
+FEEDBACK_ON = (
+    "Feedback is on. After each reveal of a daily question you answered, I send you a DM with "
+    "the key points your answer covered and missed, and a suggested rating. "
+    "`/feedback turn:off` stops it."
+)
+FEEDBACK_ON_DMS_CLOSED = (
+    "Feedback is on, but I could not send you a DM, so it cannot reach you yet. Allow direct "
+    "messages from this server's members (server menu → Privacy Settings), then run "
+    "`/feedback turn:on` again to check."
+)
+FEEDBACK_OFF = "Feedback is off: no more DMs after reveals."
+FEEDBACK_DM = (
+    "Feedback is on: after each reveal of a daily question you answer, your notes come here. "
+    "`/feedback turn:off` stops them."
+)
 REFUSAL = (
     "Only members with the Manage Server permission can change the daily practice here. "
     "Nothing was changed."
@@ -35,6 +53,8 @@ REFUSAL = (
 def build_commands(engine: Engine) -> list[AnyCommand]:
     return [
         quiz_command(engine),
+        review_command(engine),
+        feedback_command(engine),
         leaderboard_command(engine),
         streak_command(engine),
         PracticeGroup(engine),
@@ -77,7 +97,10 @@ def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
             ),
         )
         await send_private(
-            interaction, embeds=[render.quiz_embed(card)], view=quiz_view(card.quiz_id)
+            interaction,
+            card.intro,  # "2 reviews due — here is the first." and the like
+            embeds=[render.quiz_embed(card)],
+            view=quiz_view(card.quiz_id, card.question.id),
         )
 
     @quiz.autocomplete("pack")
@@ -85,6 +108,57 @@ def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
         return [c for c in pack_choices(engine, current) if "," not in c.value]
 
     return quiz
+
+
+def review_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+    @app_commands.command(
+        name="review", description="Your review schedule: due now, this week, retention"
+    )
+    async def review(interaction: Interaction) -> None:
+        stats = await in_time(interaction, engine.review_stats(PLATFORM, str(interaction.user.id)))
+        embed = render.review_embed(stats)
+        if embed is None:
+            await send_private(interaction, render.NO_REVIEWS)
+        else:
+            await send_private(interaction, embeds=[embed])
+
+    return review
+
+
+def feedback_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+    """Each person's own choice, so open to everyone: /practice is for server managers, and
+    Discord sets who sees a command for the whole /practice group, not per subcommand."""
+
+    @app_commands.command(
+        name="feedback",
+        description="After each reveal, a DM on which key points your daily answer covered",
+    )
+    @app_commands.describe(turn="on: feedback by DM after each reveal; off: none")
+    async def feedback(interaction: Interaction, turn: Literal["on", "off"]) -> None:
+        user = interaction.user
+
+        async def choose() -> str:
+            await engine.set_daily_feedback(PLATFORM, str(user.id), turn == "on")
+            if turn == "off":
+                return FEEDBACK_OFF
+            # Say so now if DMs cannot reach this person, rather than failing after each reveal.
+            return FEEDBACK_ON if await dm_reachable(user) else FEEDBACK_ON_DMS_CLOSED
+
+        await send_private(interaction, await in_time(interaction, choose()))
+
+    return feedback
+
+
+async def dm_reachable(user: discord.User | discord.Member) -> bool:
+    """Send the opt-in confirmation by DM; False when Discord refuses (the person's DMs are
+    closed to this server's members, or they share no server with the bot)."""
+    try:
+        await user.send(FEEDBACK_DM, allowed_mentions=NO_MENTIONS)
+    except discord.Forbidden:
+        return False
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("could not check DMs user=%s: %s", user.id, error)  # not known to be closed
+    return True
 
 
 def leaderboard_command(engine: Engine) -> app_commands.Command[Any, ..., None]:

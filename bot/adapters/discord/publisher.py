@@ -1,7 +1,8 @@
 """Posting rounds and reveals in Discord, and turning Discord's refusals into PublishErrors.
 
 A round is an embed in the channel with the Answer button, and a public thread started from
-it where answers go. A reveal is one or more embed messages in that thread.
+it where answers go. A reveal is one or more embed messages in that thread, the last with
+rating buttons when someone answered; then each opted-in answerer gets their feedback by DM.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import discord
 from bot.adapters.discord import render
 from bot.adapters.discord.client import PracticeClient
 from bot.adapters.discord.permissions import missing_to_post, needs_sentence
+from bot.adapters.discord.ratings import round_rating_view
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
 from bot.core.errors import PublishError, PublishFailure
@@ -70,25 +72,27 @@ class DiscordPublisher:
         channel_id = int(reveal.subscription.channel.channel_id)
         thread_id = reveal.round.thread_id or reveal.round.message_id
         messages = render.reveal_messages(reveal.question, reveal.answerers)
+        rating = round_rating_view(reveal.round.id) if reveal.answerers else None
         target = client.get_partial_messageable(
             int(thread_id) if thread_id else channel_id,
             guild_id=guild_id,
             type=discord.ChannelType.public_thread if thread_id else discord.ChannelType.text,
         )
         try:
-            await _send_all(target, messages)
+            await _send_all(target, messages, rating)
         except discord.NotFound:
             # The thread was deleted: reveal in the channel rather than not at all.
             log.warning("round thread gone, revealing in the channel round=%s", reveal.round.id)
             fallback = client.get_partial_messageable(channel_id, guild_id=guild_id)
             try:
-                await _send_all(fallback, messages)
+                await _send_all(fallback, messages, rating)
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
                 raise _failure(error, None, ["Send Messages", "Embed Links"]) from error
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise _failure(error, None, ["Send Messages in Threads"]) from error
         if reveal.round.message_id:
             await _close_answers(client, channel_id, int(reveal.round.message_id))
+        await _send_feedback(client, reveal)
 
     async def _channel(self, client: PracticeClient, channel_id: int) -> Postable:
         channel = client.get_channel(channel_id)
@@ -105,10 +109,33 @@ class DiscordPublisher:
 
 
 async def _send_all(
-    target: discord.PartialMessageable, messages: list[list[discord.Embed]]
+    target: discord.PartialMessageable,
+    messages: list[list[discord.Embed]],
+    last_view: discord.ui.View | None,
 ) -> None:
-    for embeds in messages:
-        await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+    for number, embeds in enumerate(messages, 1):
+        view = last_view if number == len(messages) and last_view else discord.utils.MISSING
+        await target.send(embeds=embeds, view=view, allowed_mentions=NO_MENTIONS)
+
+
+async def _send_feedback(client: PracticeClient, reveal: RevealPost) -> None:
+    """Each opted-in answerer's feedback, by DM. The reveal is already out: a DM Discord
+    refuses (50007: the person's DMs are closed) is logged, and the others still go."""
+    for user_id, feedback in reveal.feedback.items():
+        try:
+            dm = await client.create_dm(discord.Object(int(user_id)))
+            await dm.send(
+                embed=render.daily_feedback_embed(reveal, feedback),
+                view=round_rating_view(reveal.round.id, feedback.suggested_rating),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            log.warning(
+                "could not send feedback by DM round=%s user=%s: %s",
+                reveal.round.id,
+                user_id,
+                error,
+            )
 
 
 def _failure(error: BaseException, channel: Postable | None, likely: list[str]) -> PublishError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 import discord
 from discord.utils import format_dt
@@ -18,14 +18,18 @@ from bot.adapters.discord.limits import (
 )
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, LeaderboardEntry, StreakView, Subscription
-from bot.core.ports import RoundPost
+from bot.core.ports import RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
+from bot.core.reviews import Rated, ReviewStats, describe_wait
+from bot.grading.base import Feedback
 from bot.store import Answerer
 
 ROUND_COLOUR = discord.Colour(0x3B82F6)
 REVEAL_COLOUR = discord.Colour(0x22C55E)
 QUIZ_COLOUR = discord.Colour(0xA855F7)
 BOARD_COLOUR = discord.Colour(0xF59E0B)
+FEEDBACK_COLOUR = discord.Colour(0x14B8A6)
+WRITTEN_SHOWN = 1500  # characters of a written quiz answer quoted back beside the reference
 
 
 def first_line(markdown: str) -> str:
@@ -92,6 +96,11 @@ def reveal_messages(question: Question, answerers: Sequence[Answerer]) -> list[l
         who = f"**Answered by {len(answerers)}**\n" + ", ".join(
             mention(a.user_id) for a in answerers
         )
+        # The rating buttons go under the last message of the reveal.
+        who += (
+            "\n\n**Answered? Rate yourself** with the buttons: the question comes back in "
+            "your `/quiz` when it is due. Only you see your rating."
+        )
     else:
         who = "Nobody answered this one. The next question is a fresh start."
     embeds += [
@@ -104,7 +113,7 @@ def reveal_messages(question: Question, answerers: Sequence[Answerer]) -> list[l
 # -- the private quiz -----------------------------------------------------------------------
 
 
-def quiz_embed(card: QuizCard) -> discord.Embed:
+def _question_embed(card: QuizCard) -> discord.Embed:
     embed = discord.Embed(
         title="Quiz: just for you",
         description=clip(card.question.text, DESCRIPTION_LIMIT),
@@ -112,20 +121,128 @@ def quiz_embed(card: QuizCard) -> discord.Embed:
     )
     embed.add_field(name="Pack", value=card.pack_title)
     embed.add_field(name="Difficulty", value=card.question.difficulty.capitalize())
-    embed.set_footer(text="Think it through, then press Show answer.")
+    return embed
+
+
+def quiz_embed(card: QuizCard) -> discord.Embed:
+    embed = _question_embed(card)
+    embed.set_footer(
+        text="Think it through, or write your answer to see which key points it covers; "
+        "then press Show answer."
+    )
     return embed
 
 
 def quiz_answer_messages(card: QuizCard) -> list[list[discord.Embed]]:
-    title = f"Quiz answer: {first_line(card.question.text)}"
-    return group_embeds(reference_embeds(card.question, title, QUIZ_COLOUR))
+    """The question again, the reference answer, and what the person wrote with its feedback."""
+    embeds = [
+        _question_embed(card),
+        *reference_embeds(card.question, "Reference answer", QUIZ_COLOUR),
+    ]
+    if card.written_answer:
+        written = clip(card.written_answer, WRITTEN_SHOWN)
+        quoted = "\n".join(f"> {line}" for line in written.splitlines())
+        embeds.append(discord.Embed(title="Your answer", description=quoted, colour=QUIZ_COLOUR))
+    if card.feedback is not None:
+        embeds.append(feedback_embed(card.feedback, FEEDBACK_COLOUR))
+    return group_embeds(embeds)
+
+
+def rating_prompt(card: QuizCard) -> str:
+    """Above the rating buttons of a shown quiz answer."""
+    prompt = "**How did you do?** Your rating decides when this question comes back."
+    if card.feedback is not None:
+        prompt += f" Suggested: **{card.feedback.suggested_rating}**."
+    return prompt
+
+
+def quiz_rated(rated: Rated, now: datetime) -> str:
+    """What the rated quiz answer says in place of its buttons."""
+    return (
+        f"Rated {rated.rating}: it comes back {describe_wait(rated.due - now)}.\n"
+        "-# Another one? `/quiz` · your schedule: `/review`"
+    )
+
+
+def round_rated(rated: Rated, now: datetime) -> str:
+    return (
+        f"Rated {rated.rating}: this question comes back in your `/quiz` "
+        f"{describe_wait(rated.due - now)}."
+    )
+
+
+# -- feedback on a written answer -----------------------------------------------------------
+
+
+def coverage(feedback: Feedback) -> str:
+    total = len(feedback.verdicts)
+    return f"Your answer covered {len(feedback.covered)} of {total} key point{_s(total)}."
+
+
+def feedback_embed(feedback: Feedback, colour: discord.Colour) -> discord.Embed:
+    lines = [f"✅ {point}" for point in feedback.covered]
+    lines += [f"❌ Missed: {point}" for point in feedback.missed]
+    embed = discord.Embed(
+        title=coverage(feedback),
+        description=clip("\n".join(lines), DESCRIPTION_LIMIT),
+        colour=colour,
+    )
+    embed.add_field(name="Suggested rating", value=feedback.suggested_rating.capitalize())
+    return embed
+
+
+def daily_feedback_embed(reveal: RevealPost, feedback: Feedback) -> discord.Embed:
+    """The DM an opted-in answerer gets after a reveal: their coverage, linked to the thread."""
+    channel = reveal.subscription.channel
+    thread = reveal.round.thread_id or reveal.round.message_id
+    embed = feedback_embed(feedback, FEEDBACK_COLOUR)
+    embed.title = clip(f"Your answer to: {first_line(reveal.question.text)}", TITLE_LIMIT)
+    embed.url = jump_url(int(channel.space_id), int(thread or channel.channel_id), None)
+    embed.description = clip(f"{coverage(feedback)}\n{embed.description}", DESCRIPTION_LIMIT)
+    embed.set_footer(
+        text="Rate yourself with the buttons below (or under the reveal). "
+        "/feedback turn:off stops these notes."
+    )
+    return embed
+
+
+# -- /review --------------------------------------------------------------------------------
+
+
+def review_embed(stats: ReviewStats) -> discord.Embed | None:
+    """The person's review schedule; None before their first rating."""
+    if stats.cards == 0:
+        return None
+    retention = f"{stats.retention:.0%}" if stats.retention is not None else "unknown"
+    embed = discord.Embed(title="Your reviews", colour=QUIZ_COLOUR)
+    embed.add_field(name="Due now", value=str(stats.due_now))
+    embed.add_field(name="Due this week", value=f"{stats.due_this_week} more")
+    embed.add_field(
+        name="Reviews done",
+        value=f"{stats.reviews_done} over {_plural(stats.cards, 'question')}",
+    )
+    embed.add_field(name="Estimated retention", value=retention)
+    embed.set_footer(
+        text="/quiz serves what is due first." if stats.due_now else "Nothing due now."
+    )
+    return embed
+
+
+NO_REVIEWS = (
+    "No reviews yet. After `/quiz` shows you an answer, rate yourself: the question joins your "
+    "review schedule. Daily questions you answered can be rated on their reveal."
+)
 
 
 # -- leaderboard, streak, status ------------------------------------------------------------
 
 
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word}{_s(count)}"
 
 
 def _board_line(entry: LeaderboardEntry) -> str:

@@ -1,4 +1,5 @@
-"""Buttons and the answer modal. Their custom ids carry all they need, so they survive restarts."""
+"""The daily round's Answer button and its modal. The button's custom id carries all it needs,
+so it keeps working after a restart."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from typing import Any
 import discord
 from discord.utils import format_dt
 
-from bot.adapters.discord import render
 from bot.adapters.discord.refs import PLATFORM
 from bot.adapters.discord.replies import Interaction, in_time, send_private
 from bot.core.engine import Engine
-from bot.core.errors import PracticeError
 from bot.core.results import AnswerResult, IncomingMessage
 from bot.store import MessageOutcome
 
@@ -113,54 +112,4 @@ def modal_reply(result: AnswerResult, limit: int) -> str:
 def round_view() -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(AnswerButton())
-    return view
-
-
-# -- the private quiz's Show answer button ---------------------------------------------------
-
-
-class ShowAnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"practicebot:quiz:(?P<quiz_id>[0-9]+)",
-):
-    def __init__(self, quiz_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Show answer",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"practicebot:quiz:{quiz_id}",
-            )
-        )
-        self.quiz_id = quiz_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ShowAnswerButton:
-        return cls(int(match["quiz_id"]))
-
-    async def callback(self, interaction: Interaction) -> None:
-        try:
-            card = await in_time(
-                interaction,
-                engine_of(interaction).reveal_quiz(
-                    PLATFORM, str(interaction.user.id), self.quiz_id
-                ),
-            )
-        except PracticeError as error:
-            await send_private(interaction, str(error))
-            return
-        except Exception:
-            log.exception("Show answer failed quiz=%s", self.quiz_id)
-            await send_private(
-                interaction, "Sorry, the answer could not be loaded. It has been logged."
-            )
-            return
-        for embeds in render.quiz_answer_messages(card):
-            await send_private(interaction, embeds=embeds)
-
-
-def quiz_view(quiz_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ShowAnswerButton(quiz_id))
     return view

@@ -1,4 +1,5 @@
-"""The Slack adapter's outbound side: rounds and reveals through chat.postMessage.
+"""The Slack adapter's outbound side: rounds and reveals through chat.postMessage, and each
+opted-in answerer's feedback through chat.postEphemeral.
 
 Slack's refusals become PublishError so the engine can flag or pause the subscription; when
 the bot is not in the channel, the admin who subscribed it is told directly.
@@ -78,12 +79,35 @@ class SlackPublisher:
         if reveal.round.thread_id is None:
             raise PublishError(PublishFailure.TRANSIENT, "the round has no thread to reply in")
         message = render.reveal(reveal)
+        thread_ts = message_ts(reveal.round.thread_id)
         await self._post(
-            reveal.subscription,
-            text=message.text,
-            blocks=message.blocks,
-            thread_ts=message_ts(reveal.round.thread_id),
+            reveal.subscription, text=message.text, blocks=message.blocks, thread_ts=thread_ts
         )
+        await self._send_feedback(reveal, thread_ts)
+
+    async def _send_feedback(self, reveal: RevealPost, thread_ts: str) -> None:
+        """Each opted-in answerer's feedback, visible to them alone, in the round's thread.
+
+        The reveal is already out: a note Slack refuses is logged, and the others still go.
+        """
+        channel = reveal.subscription.channel.channel_id
+        for user, feedback in reveal.feedback.items():
+            note = render.daily_feedback(reveal, feedback)
+            try:
+                await self._client.chat_postEphemeral(
+                    channel=channel,
+                    user=user,
+                    thread_ts=thread_ts,
+                    text=note.text,
+                    blocks=note.blocks,
+                )
+            except Exception as error:
+                log.warning(
+                    "could not send feedback channel=%s user=%s: %s",
+                    reveal.subscription.channel.key,
+                    user,
+                    reason(error),
+                )
 
     async def _post(self, subscription: Subscription, **message: Any) -> dict[str, Any]:
         channel = subscription.channel.channel_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,10 +14,22 @@ from bot.bank.models import Question
 from bot.core.models import Leaderboard, LeaderboardEntry, StreakView
 from bot.core.ports import RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
+from bot.core.reviews import RATINGS, Rated, ReviewStats, describe_wait
+from bot.grading.base import Feedback
 
 Block = dict[str, Any]
 SHOW_ANSWER = "practicebot_show_answer"  # the quiz card's button
+WRITE_ANSWER = "practicebot_write_answer"  # the quiz card's button that opens ANSWER_MODAL
+ANSWER_MODAL = "practicebot_quiz_answer"  # callback_id of the modal that takes a written answer
+ANSWER_BLOCK, ANSWER_INPUT = "answer", "text"  # where the modal's text arrives in its state
+# Rating buttons: the action id is the prefix plus the rating; the value is the quiz or round id.
+RATE_QUIZ = "practicebot_rate_quiz_"
+RATE_ROUND = "practicebot_rate_round_"
+RATE_QUIZ_ACTIONS = re.compile(f"^{RATE_QUIZ}({'|'.join(RATINGS)})$")
+RATE_ROUND_ACTIONS = re.compile(f"^{RATE_ROUND}({'|'.join(RATINGS)})$")
 MAX_BLOCKS = 50  # Slack refuses a message with more
+MODAL_TEXT_LIMIT = 3000  # Slack's most for a plain-text input
+WRITTEN_SHOWN = 1500  # characters of a written answer quoted back beside the reference
 HEADER_LIMIT = 150
 FALLBACK_LIMIT = 300  # of the notification text; the blocks carry the whole message
 
@@ -48,10 +62,13 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)}]}
 
 
-def _capped(blocks: list[Block]) -> list[Block]:
-    if len(blocks) <= MAX_BLOCKS:
-        return blocks
-    return [*blocks[: MAX_BLOCKS - 1], _context("_(shortened to fit in one Slack message)_")]
+def _capped(blocks: list[Block], *, keep: list[Block] | None = None) -> list[Block]:
+    """At most MAX_BLOCKS blocks; `keep` (buttons, say) always stays whole, at the end."""
+    kept = keep or []
+    room = MAX_BLOCKS - len(kept)
+    if len(blocks) > room:
+        blocks = [*blocks[: room - 1], _context("_(shortened to fit in one Slack message)_")]
+    return [*blocks, *kept]
 
 
 def first_line(question: Question) -> str:
@@ -117,42 +134,215 @@ def reveal(post: RevealPost) -> Message:
         {"type": "divider"},
         *_sections(who, verbatim=True),
     ]
-    return Message(_fallback("Reference answer", question), _capped(blocks))
+    # Those who answered rate themselves here, so the question joins their /quiz reviews.
+    rating = (
+        [
+            _context(
+                "*Answered? Rate yourself:* the question comes back in your `/quiz` "
+                "when it is due. Only you see your rating."
+            ),
+            _rating_buttons(RATE_ROUND, post.round.id),
+        ]
+        if post.answerers
+        else []
+    )
+    return Message(_fallback("Reference answer", question), _capped(blocks, keep=rating))
+
+
+def daily_feedback(post: RevealPost, feedback: Feedback) -> Message:
+    """What one opted-in person is told, privately, about their answer to a revealed round."""
+    blocks = [
+        _context(
+            f"*Just for you:* your answer to "
+            f"_{from_markdown(truncate(first_line(post.question), 200))}_"
+        ),
+        *_feedback(feedback),
+        _context(
+            f"Suggested rating: *{feedback.suggested_rating}*. Rate yourself with the buttons "
+            "on the reveal. `/practice feedback off` stops these notes."
+        ),
+    ]
+    text = f"{_coverage(feedback)} Suggested rating: {feedback.suggested_rating}."
+    return Message(text, _capped(blocks))
+
+
+# -- ratings and feedback -----------------------------------------------------------------
+
+
+def _rating_buttons(prefix: str, target: int, suggested: str | None = None) -> Block:
+    """Again / Hard / Good / Easy; the suggested one (if any) stands out."""
+    buttons: list[Block] = []
+    for rating in RATINGS:
+        button: Block = {
+            "type": "button",
+            "action_id": f"{prefix}{rating}",
+            "text": {"type": "plain_text", "text": rating.capitalize()},
+            "value": str(target),
+        }
+        if rating == suggested:
+            button["style"] = "primary"
+        buttons.append(button)
+    return {"type": "actions", "elements": buttons}
+
+
+def rating_of(action_id: str) -> str:
+    """The rating a rating button stands for."""
+    return action_id.rpartition("_")[2]
+
+
+def _coverage(feedback: Feedback) -> str:
+    total = len(feedback.verdicts)
+    return f"Your answer covered {len(feedback.covered)} of {total} key point{'s' if total != 1 else ''}."
+
+
+def _feedback(feedback: Feedback) -> list[Block]:
+    lines = [f"*{_coverage(feedback)}*"]
+    lines += [f":white_check_mark: {escape(point)}" for point in feedback.covered]
+    lines += [f":x: Missed: {escape(point)}" for point in feedback.missed]
+    return _sections("\n".join(lines))
+
+
+def rated_line(rated: Rated, now: datetime) -> str:
+    return f"Rated {rated.rating}: it comes back {describe_wait(rated.due - now)}."
+
+
+def round_rated(rated: Rated, now: datetime) -> str:
+    return (
+        f"Rated {rated.rating}: this question comes back in your `/quiz` "
+        f"{describe_wait(rated.due - now)}."
+    )
+
+
+def review_stats(stats: ReviewStats) -> str:
+    if stats.cards == 0:
+        return (
+            "No reviews yet. After `/quiz` shows you an answer, rate yourself: the question "
+            "joins your review schedule. Daily questions you answered can be rated on their reveal."
+        )
+    retention = f"{stats.retention:.0%}" if stats.retention is not None else "unknown"
+    lines = [
+        "*Your reviews*",
+        f"• Due now: *{stats.due_now}*",
+        f"• Due this week: *{stats.due_this_week}* more",
+        f"• Reviews done: *{stats.reviews_done}* "
+        f"over {stats.cards} question{'s' if stats.cards != 1 else ''}",
+        f"• Estimated retention: *{retention}*",
+    ]
+    if stats.due_now:
+        lines.append("`/quiz` serves what is due first.")
+    return "\n".join(lines)
 
 
 # -- the quiz -------------------------------------------------------------------------------
 
 
-def quiz_card(card: QuizCard) -> Message:
+def quiz_card(card: QuizCard, *, saved: bool = False) -> Message:
+    """The question, with "Write an answer" and "Show answer"; `saved` once an answer is kept."""
     blocks = [
         _context(f"*Quiz, just for you* · {_tag(card.question, card.pack_title)}"),
+        *([_context(escape(card.intro))] if card.intro and not saved else []),
         *_sections(from_markdown(card.question.text)),
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": SHOW_ANSWER,
-                    "text": {"type": "plain_text", "text": "Show answer"},
-                    "value": str(card.quiz_id),
-                    "style": "primary",
-                }
-            ],
-        },
-        _context("Think it through first. Only you can see this."),
     ]
-    return Message(_fallback("Quiz", card.question), _capped(blocks))
+    buttons = {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": WRITE_ANSWER,
+                "text": {
+                    "type": "plain_text",
+                    "text": "Rewrite my answer" if saved else "Write an answer",
+                },
+                # The question id lets the answer box show the question it answers.
+                "value": f"{card.quiz_id}:{card.question.id}",
+            },
+            {
+                "type": "button",
+                "action_id": SHOW_ANSWER,
+                "text": {"type": "plain_text", "text": "Show answer"},
+                "value": str(card.quiz_id),
+                "style": "primary",
+            },
+        ],
+    }
+    note = (
+        ":memo: Your answer is saved. *Show answer* tells you which key points it covered; "
+        "rewriting replaces it."
+        if saved
+        else "Think it through, or write your answer to see which key points it covers. "
+        "Only you can see this."
+    )
+    return Message(
+        _fallback("Quiz", card.question), _capped(blocks, keep=[buttons, _context(note)])
+    )
 
 
-def quiz_answer(card: QuizCard) -> Message:
+def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) -> Block:
+    """The modal where someone writes their quiz answer before revealing it.
+
+    Its metadata carries the quiz and the card's response_url, so that the submission can
+    update the card the person is looking at.
+    """
+    asked = _sections(from_markdown(question.text))[:20] if question is not None else []
+    return {
+        "type": "modal",
+        "callback_id": ANSWER_MODAL,
+        "title": {"type": "plain_text", "text": "Your answer"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": json.dumps({"quiz": quiz_id, "card": card_url}),
+        "blocks": [
+            *asked,
+            {
+                "type": "input",
+                "block_id": ANSWER_BLOCK,
+                "label": {"type": "plain_text", "text": "Your answer"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ANSWER_INPUT,
+                    "multiline": True,
+                    "max_length": MODAL_TEXT_LIMIT,
+                    "placeholder": {
+                        "type": "plain_text",
+                        "text": "As you would say it in an interview",
+                    },
+                },
+            },
+            _context("After you save, *Show answer* on the card compares it with the key points."),
+        ],
+    }
+
+
+def quiz_answer(card: QuizCard, rated: str | None = None) -> Message:
+    """The reference answer and feedback on a written answer, then the rating buttons; once
+    rated, `rated` (see rated_line) takes the buttons' place."""
     blocks = [
         _context(f"*Quiz* · {_tag(card.question, card.pack_title)}"),
         *_sections(from_markdown(card.question.text)),
         {"type": "divider"},
         *_reference(card.question),
-        _context("Another one? `/quiz` or `/quiz PACK`."),
     ]
-    return Message(_fallback("Quiz answer", card.question), _capped(blocks))
+    # What they wrote, the feedback and the buttons stay whole if a long answer is shortened.
+    kept: list[Block] = []
+    if card.written_answer:
+        written = escape(truncate(card.written_answer, WRITTEN_SHOWN))
+        quoted = "\n".join(f"&gt; {line}" for line in written.splitlines())
+        kept += [{"type": "divider"}, *_sections(f"*Your answer*\n{quoted}", verbatim=True)]
+    if card.feedback is not None:
+        kept += _feedback(card.feedback)
+    if rated is not None:
+        kept += [_section(f"*{rated}*"), _next_hint()]
+        return Message(rated, _capped(blocks, keep=kept))
+    suggested = card.feedback.suggested_rating if card.feedback is not None else None
+    prompt = "*How did you do?* Your rating decides when this question comes back."
+    if suggested is not None:
+        prompt += f" Suggested: *{suggested}*."
+    kept += [_context(prompt), _rating_buttons(RATE_QUIZ, card.quiz_id, suggested), _next_hint()]
+    return Message(_fallback("Quiz answer", card.question), _capped(blocks, keep=kept))
+
+
+def _next_hint() -> Block:
+    return _context("Another one? `/quiz` or `/quiz PACK`. Your schedule: `/review`.")
 
 
 # -- replies to one person ------------------------------------------------------------------

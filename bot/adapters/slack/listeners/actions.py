@@ -1,27 +1,44 @@
-"""Buttons: the quiz card's "Show answer" replaces the card with the answer, still private."""
+"""Buttons. The quiz card: "Write an answer" opens a modal, "Show answer" turns the card into
+the answer (still private), and its rating buttons schedule the question's next review. The
+reveal's rating buttons do the same for a daily round, answered privately."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.listeners.deps import Deps, explained
+from bot.adapters.slack.publisher import reason
 from bot.adapters.slack.refs import PLATFORM
-from bot.core.errors import InputError
+from bot.core.errors import InputError, PracticeError
+
+log = logging.getLogger(__name__)
+
+OUT_OF_DATE = "That button is out of date: ask for a new quiz with /quiz."
+
+
+def button_id(action: dict[str, Any], out_of_date: str = OUT_OF_DATE) -> int:
+    """The quiz or round id a button carries (before any ':')."""
+    value = str(action.get("value", "")).partition(":")[0]
+    if not value.isdigit():
+        raise InputError(out_of_date)
+    return int(value)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
+    engine = deps.engine
+
     async def show_answer(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
-        async with explained(respond, "show answer"):
-            value = str(action.get("value", ""))
-            if not value.isdigit():
-                raise InputError("That button is out of date: ask for a new quiz with /quiz.")
-            card = await deps.engine.reveal_quiz(PLATFORM, body["user"]["id"], int(value))
+        async with explained(respond, "show answer", keep_original=True):
+            card = await engine.reveal_quiz(PLATFORM, body["user"]["id"], button_id(action))
             message = render.quiz_answer(card)
             await respond(
                 text=message.text,
@@ -30,4 +47,65 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 replace_original=True,
             )
 
+    async def write_answer(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        async with explained(respond, "write answer", keep_original=True):
+            quiz_id = button_id(action)
+            question_id = str(action.get("value", "")).partition(":")[2]
+            modal = render.answer_modal(
+                quiz_id, engine.bank.get(question_id), body.get("response_url")
+            )
+            try:  # the trigger id is good for three seconds: open the modal before anything slow
+                await client.views_open(trigger_id=body["trigger_id"], view=modal)
+            except SlackApiError as error:
+                log.warning("could not open the answer modal: %s", reason(error))
+                raise PracticeError(
+                    "Slack did not open the answer box. Click *Write an answer* again."
+                ) from error
+
+    async def rate_quiz(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        async with explained(respond, "quiz rating", keep_original=True):
+            user, quiz_id = body["user"]["id"], button_id(action)
+            rated = await engine.rate_quiz(
+                PLATFORM, user, render.rating_of(action["action_id"]), quiz_id
+            )
+            # The answer stays on screen; only its buttons give way to the rating made. Reveal
+            # again to draw it (that changes nothing): Slack sends no copy of private messages.
+            card = await engine.reveal_quiz(PLATFORM, user, quiz_id)
+            message = render.quiz_answer(card, render.rated_line(rated, engine.clock.now()))
+            await respond(
+                text=message.text,
+                blocks=message.blocks,
+                response_type="ephemeral",
+                replace_original=True,
+            )
+
+    async def rate_round(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        async with explained(respond, "round rating", keep_original=True):
+            round_id = button_id(action, "That button is out of date.")
+            rated = await engine.rate_round(
+                PLATFORM, body["user"]["id"], round_id, render.rating_of(action["action_id"])
+            )
+            # The reveal is everyone's message: the result goes to the one who clicked.
+            await respond(
+                text=render.round_rated(rated, engine.clock.now()),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+
     app.action(render.SHOW_ANSWER)(show_answer)
+    app.action(render.WRITE_ANSWER)(write_answer)
+    app.action(render.RATE_QUIZ_ACTIONS)(rate_quiz)
+    app.action(render.RATE_ROUND_ACTIONS)(rate_round)

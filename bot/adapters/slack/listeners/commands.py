@@ -1,4 +1,4 @@
-"""/quiz, /leaderboard and /streak: private (ephemeral) replies for whoever typed them."""
+"""/quiz, /review, /leaderboard and /streak: private (ephemeral) replies for whoever typed them."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
             view = await deps.engine.streak(command_channel(command), command["user_id"])
             await respond(text=render.streak(view), response_type="ephemeral")
 
+    async def review(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        async with explained(respond, "/review"):
+            stats = await deps.engine.review_stats(PLATFORM, command["user_id"])
+            await respond(text=render.review_stats(stats), response_type="ephemeral")
+
     app.command("/quiz")(quiz)
+    app.command("/review")(review)
     app.command("/leaderboard")(leaderboard)
     app.command("/streak")(streak)

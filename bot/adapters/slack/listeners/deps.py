@@ -32,15 +32,23 @@ def command_channel(command: dict[str, Any]) -> ChannelRef:
 
 
 @asynccontextmanager
-async def explained(respond: AsyncRespond, what: str) -> AsyncIterator[None]:
-    """Turn the engine's errors into a private reply; anything else is logged and apologised for."""
+async def explained(
+    respond: AsyncRespond, what: str, *, keep_original: bool = False
+) -> AsyncIterator[None]:
+    """Turn the engine's errors into a private reply; anything else is logged and apologised for.
+
+    `keep_original` for buttons: the reply comes as a new private note, and the message with
+    the button stays as it was.
+    """
+    extra: dict[str, Any] = {"replace_original": False} if keep_original else {}
     try:
         yield
     except PracticeError as error:
-        await respond(text=escape(str(error)), response_type="ephemeral")
+        await respond(text=escape(str(error)), response_type="ephemeral", **extra)
     except Exception:
         log.exception("%s failed", what)
         await respond(
             text="Sorry, something went wrong on my side. The details are in the bot's log.",
             response_type="ephemeral",
+            **extra,
         )

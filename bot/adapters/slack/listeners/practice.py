@@ -1,4 +1,5 @@
-"""/practice: a channel's schedule, for workspace admins and owners (or PRACTICEBOT_SLACK_ADMINS)."""
+"""/practice: a channel's schedule, for workspace admins and owners (or PRACTICEBOT_SLACK_ADMINS);
+and `/practice feedback on|off`, anyone's own choice of private feedback on daily answers."""
 
 from __future__ import annotations
 
@@ -12,16 +13,28 @@ from bot.adapters.slack import render
 from bot.adapters.slack.listeners.deps import Deps, command_channel, explained
 from bot.adapters.slack.mrkdwn import escape
 from bot.adapters.slack.publisher import INVITE_HINT
+from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.results import PostStatus
 from bot.core.schedule import parse_days
 
 USAGE = (
-    "Usage: `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
+    "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
     "| `unsubscribe` | `status` | `post-now` | `reveal-now`\n"
-    "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`."
+    "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
+    "Anyone: `/practice feedback on|off`, private notes on your daily answers."
 )
+FEEDBACK_USAGE = (
+    "Usage: `/practice feedback on` or `/practice feedback off`. When it is on, after each "
+    "reveal I tell you, privately, which key points your answer in the thread covered and missed."
+)
+FEEDBACK_ON = (
+    "Feedback is on. After each reveal of a question you answered, I tell you (only you, in "
+    "the question's thread) which key points your answer covered and missed, with a suggested "
+    "rating. `/practice feedback off` stops it."
+)
+FEEDBACK_OFF = "Feedback is off: no more private notes after reveals."
 REFUSAL = (
     "Only workspace admins and owners can change this channel's practice schedule "
     "(or people the bot's operator lists in PRACTICEBOT_SLACK_ADMINS). Nothing was changed."
@@ -121,6 +134,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
             f"({count} {'person' if count == 1 else 'people'} answered)."
         )
 
+    async def feedback(user: str, words: list[str]) -> str:
+        choice = words[0].lower() if len(words) == 1 else ""
+        if choice not in ("on", "off"):
+            return FEEDBACK_USAGE
+        await engine.set_daily_feedback(PLATFORM, user, choice == "on")
+        return FEEDBACK_ON if choice == "on" else FEEDBACK_OFF
+
     subcommands: dict[str, Subcommand] = {
         "subscribe": subscribe,
         "unsubscribe": unsubscribe,
@@ -133,12 +153,16 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         async with explained(respond, "/practice"):
             words = (command.get("text") or "").split()
-            action = subcommands.get(words[0].lower()) if words else None
+            name = words[0].lower() if words else ""
+            user = command["user_id"]
+            if name == "feedback":  # each person's own setting, not the channel's: anyone may
+                await respond(text=await feedback(user, words[1:]), response_type="ephemeral")
+                return
+            action = subcommands.get(name)
             if action is None:
                 unknown = f"I don't know '{escape(words[0])}'.\n" if words else ""
                 await respond(text=unknown + USAGE, response_type="ephemeral")
                 return
-            user = command["user_id"]
             if not await _is_admin(deps, user):
                 await respond(text=REFUSAL, response_type="ephemeral")
                 return

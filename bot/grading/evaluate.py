@@ -1,0 +1,190 @@
+"""Measure a grader against the labelled answers: per-key-point precision, recall and F1.
+
+Every (answer, key point) pair is one decision: the grader says covered or not, the label says
+covered or not. Figures are micro-averaged over all pairs, overall and per answer category
+(strong / partial / weak).
+
+    python -m bot.grading.evaluate [--grader lexical|embedding] [--sweep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.bank.loader import load_bank
+from bot.bank.models import Bank
+from bot.grading import make_grader
+from bot.grading.base import Feedback, Grader, suggest_rating
+from bot.paths import default_questions_dir
+
+CATEGORIES = ("strong", "partial", "weak")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "graded_answers.yaml"
+
+
+@dataclass(frozen=True)
+class LabelledAnswer:
+    question_id: str
+    category: str
+    text: str
+    key_points: tuple[str, ...]
+    covers: frozenset[int]  # indices into key_points
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of decisions over (answer, key point) pairs."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.tn + other.tn)
+
+    @property
+    def pairs(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        if self.tp + self.fp + self.fn == 0:
+            return None
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
+
+    @property
+    def accuracy(self) -> float:
+        return (self.tp + self.tn) / self.pairs if self.pairs else 0.0
+
+
+@dataclass(frozen=True)
+class Graded:
+    answer: LabelledAnswer
+    feedback: Feedback
+
+
+def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
+    """The labelled answers, with each question's key points taken from the bank."""
+    document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labelled: list[LabelledAnswer] = []
+    for entry in document["questions"]:
+        question = bank.get(entry["id"])
+        if question is None:
+            raise ValueError(f"{path}: no question '{entry['id']}' in the bank")
+        for answer in entry["answers"]:
+            covers = frozenset(int(i) for i in answer["covers"])
+            if not covers <= set(range(len(question.key_points))):
+                raise ValueError(f"{path}: {question.id}: key point index out of range {covers}")
+            if answer["category"] not in CATEGORIES:
+                raise ValueError(f"{path}: {question.id}: unknown category {answer['category']}")
+            labelled.append(
+                LabelledAnswer(
+                    question.id, answer["category"], answer["text"], question.key_points, covers
+                )
+            )
+    return labelled
+
+
+async def grade_all(grader: Grader, labelled: Iterable[LabelledAnswer]) -> list[Graded]:
+    return [Graded(a, await grader.grade(a.key_points, a.text)) for a in labelled]
+
+
+def tally(graded: Iterable[Graded], threshold: float | None = None) -> Tally:
+    """Decisions against labels; with `threshold`, re-decide each verdict as score >= threshold."""
+    total = Tally()
+    for item in graded:
+        for index, verdict in enumerate(item.feedback.verdicts):
+            said = verdict.covered if threshold is None else verdict.score >= threshold
+            truth = index in item.answer.covers
+            total += Tally(
+                tp=said and truth,
+                fp=said and not truth,
+                fn=truth and not said,
+                tn=not said and not truth,
+            )
+    return total
+
+
+def rating_agreement(graded: Sequence[Graded]) -> float:
+    """Share of answers whose suggested rating equals the rating the labels would give."""
+    if not graded:
+        return 0.0
+    same = sum(
+        item.feedback.suggested_rating
+        == suggest_rating(len(item.answer.covers) / len(item.answer.key_points))
+        for item in graded
+    )
+    return same / len(graded)
+
+
+def _fmt(value: float | None) -> str:
+    return "   –" if value is None else f"{value:.2f}"
+
+
+def report(graded: Sequence[Graded]) -> str:
+    lines = ["category  answers  pairs   TP   FP   FN  precision  recall    F1  accuracy  rating"]
+    groups = [(c, [g for g in graded if g.answer.category == c]) for c in CATEGORIES]
+    for name, items in [*groups, ("all", list(graded))]:
+        t = tally(items)
+        lines.append(
+            f"{name:<9} {len(items):>7} {t.pairs:>6} {t.tp:>4} {t.fp:>4} {t.fn:>4}"
+            f"  {_fmt(t.precision):>9}  {_fmt(t.recall):>6}  {_fmt(t.f1):>4}"
+            f"  {t.accuracy:>8.2f}  {rating_agreement(items):>6.2f}"
+        )
+    return "\n".join(lines)
+
+
+def sweep(graded: Sequence[Graded], thresholds: Iterable[float]) -> str:
+    lines = ["threshold  precision  recall    F1"]
+    for threshold in thresholds:
+        t = tally(graded, threshold)
+        lines.append(
+            f"{threshold:>9.2f}  {_fmt(t.precision):>9}  {_fmt(t.recall):>6}  {_fmt(t.f1):>4}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.grading.evaluate", description=__doc__)
+    parser.add_argument("--grader", choices=("lexical", "embedding"), default="lexical")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="labelled answers")
+    parser.add_argument("--questions", type=Path, default=None, help="question bank folder")
+    parser.add_argument("--sweep", action="store_true", help="also print F1 over thresholds")
+    args = parser.parse_args(argv)
+
+    bank = load_bank(args.questions or default_questions_dir())
+    labelled = load_labelled(args.data, bank)
+    grader = make_grader(args.grader)
+    graded = asyncio.run(grade_all(grader, labelled))
+    questions = len({a.question_id for a in labelled})
+    threshold = getattr(grader, "threshold", None)
+    print(
+        f"grader: {grader.name} (threshold {threshold})   "
+        f"labelled answers: {len(labelled)} ({questions} questions)"
+    )
+    print(report(graded))
+    if args.sweep:
+        print()
+        centre = float(getattr(grader, "threshold", 0.5))
+        print(sweep(graded, [round(centre + 0.02 * i, 2) for i in range(-8, 9)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
