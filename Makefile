@@ -47,3 +47,8 @@ test-feedback: $(STAMP_FEEDBACK)
 
 clean:
 	rm -rf $(VENV) $(FEEDBACK_VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The benchmarks: one table, and bench/results.json (ARGS="--quick" for tiny sizes).
+.PHONY: bench
+bench: $(STAMP_TEST)
+	$(BIN)/python -m bench $(ARGS)

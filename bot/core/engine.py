@@ -42,7 +42,7 @@ from bot.core.results import (
 from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
 from bot.core.selection import next_question
 from bot.grading.base import Feedback, Grader
-from bot.store import Answerer, MessageOutcome, QuizRecord, Store
+from bot.store import Answerer, CycleState, MessageOutcome, QuizRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -209,27 +209,21 @@ class Engine:
     async def _post(
         self, subscription: Subscription, day: date, kind: Literal["scheduled", "manual"]
     ) -> PostResult:
-        existing = await self.store.round_on(subscription.id, day)
-        if existing is not None:
-            return PostResult(PostStatus.ALREADY, existing, self.bank.get(existing.question_id))
-        state = await self.store.cycle_state(subscription.id)
-        pick = next_question(
-            [q.id for q in self._eligible(subscription)],
-            subscription.channel.key,
-            state.cycle,
-            state.used,
-            state.last_question,
-        )
-        now = self.clock.now()
-        claimed = await self.store.claim_round(
-            subscription.id, day, pick.question_id, pick.cycle, kind, now,
-            now + subscription.schedule.reveal_after,
-        )  # fmt: skip
-        if claimed is None:  # someone else claimed the date between our read and our write
-            taken = await self.store.round_on(subscription.id, day)
-            return PostResult(
-                PostStatus.ALREADY, taken, self.bank.get(taken.question_id) if taken else None
+        eligible = [q.id for q in self._eligible(subscription)]
+
+        def pick(state: CycleState) -> tuple[str, int]:
+            chosen = next_question(
+                eligible, subscription.channel.key, state.cycle, state.used, state.last_question
             )
+            return chosen.question_id, chosen.cycle
+
+        now = self.clock.now()
+        # Whether the date is free, the cycle, and the claim: one transaction, one trip.
+        claimed, fresh = await self.store.claim_next_round(
+            subscription.id, day, kind, now, now + subscription.schedule.reveal_after, pick
+        )
+        if not fresh:
+            return PostResult(PostStatus.ALREADY, claimed, self.bank.get(claimed.question_id))
         return await self._publish(subscription, claimed)
 
     def _eligible(self, subscription: Subscription) -> list[Question]:
@@ -419,21 +413,21 @@ class Engine:
         """A message in some thread: an answer if it is in a round's thread and not a bot's."""
         if message.is_bot:
             return AnswerResult(None)
-        round = await self.store.round_by_thread(message.platform, message.thread_id)
-        if round is None or round.status is RoundStatus.CLAIMED:
-            return AnswerResult(None)
         text, truncated = self._clip(message.text)
-        outcome = await self.store.record_message(
+        # The round's lookup and the record are one unit of work: one trip to the database.
+        round, outcome = await self.store.record_thread_message(
             platform=message.platform,
+            thread_id=message.thread_id,
             message_id=message.message_id,
             event_id=message.event_id,
-            round_id=round.id,
             user_id=message.user_id,
             user_name=message.user_name,
             text=text,
             truncated=truncated,
             now=self.clock.now(),
         )
+        if round is None or outcome is None:  # not a round's thread, or not posted yet
+            return AnswerResult(None)
         return AnswerResult(outcome, round, truncated and outcome is not MessageOutcome.DUPLICATE)
 
     async def handle_edit(
@@ -476,6 +470,16 @@ class Engine:
             since=self.clock.now() - span if span else None,
             ranked_by="streak" if window is None else "answers",
             caller_id=caller_id,
+        )
+
+    async def keep_leaderboards(self) -> None:
+        """Upkeep of the leaderboards' counts; the real-time scheduler runs it every minute.
+
+        Boards are exact without it, but each read then has more to set right in memory.
+        """
+        now = self.clock.now()
+        await self.store.keep_standings(
+            {window: now - span for window, span in WINDOW_SPANS.items() if span is not None}
         )
 
     async def streak(self, channel: ChannelRef, user_id: str) -> StreakView:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import ManualClock
@@ -28,6 +29,12 @@ from bot.scheduler.triggers import post_job_id, post_trigger, reveal_job_id, rev
 
 log = logging.getLogger(__name__)
 _TICK = timedelta(microseconds=1)
+# Posts in progress at once. At a busy minute thousands of post jobs fire together; the rest
+# wait their turn, which keeps the store's batches and the bot's memory at a sane size.
+POSTS_AT_ONCE = 256
+_REVEALS_WAIT_S = 0.05  # how often the reveal jobs check whether the posts are done
+_REVEALS_WAIT_AT_MOST_S = 30.0  # then they are added anyway (a post may hang on its platform)
+LEADERBOARD_UPKEEP_S = 60.0
 
 
 class _Jobs:
@@ -43,6 +50,8 @@ class _Jobs:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._posting = asyncio.Semaphore(POSTS_AT_ONCE)
+        self.posts_due = 0  # post jobs fired and not finished (running or waiting their turn)
 
     @contextmanager
     def _running(self) -> Iterator[None]:
@@ -56,11 +65,18 @@ class _Jobs:
                 self._idle.set()
 
     async def post(self, subscription_id: int) -> None:
-        with self._running():
-            try:
-                await self.engine.post_due(subscription_id)
-            except Exception:
-                log.exception("post job failed subscription=%s", subscription_id)
+        self.posts_due += 1
+        try:
+            with self._running():
+                async with self._posting:
+                    if self.stopping:  # not begun: the next start's catch-up posts it
+                        return
+                    try:
+                        await self.engine.post_due(subscription_id)
+                    except Exception:
+                        log.exception("post job failed subscription=%s", subscription_id)
+        finally:
+            self.posts_due -= 1
 
     async def reveal(self, round_id: int) -> None:
         with self._running():
@@ -93,6 +109,9 @@ class RealTimeScheduler:
         self._post_grace = int(post_grace.total_seconds())
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._catch_up: asyncio.Task[None] | None = None
+        self._reveals_to_add: list[Round] = []
+        self._reveals_since = 0.0  # loop time the oldest of them has waited since
+        self._upkeep: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Build the jobs from the database, catch up, and start (inside the running loop)."""
@@ -101,13 +120,26 @@ class RealTimeScheduler:
             self.subscription_changed(subscription)
         for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
             self.round_posted(open_round)
+        self._add_reveals()
         self._scheduler.start()
         # Catch up in the background, as a job in flight: a stop signal is heard meanwhile.
         self._catch_up = asyncio.create_task(self._jobs.catch_up())
+        self._upkeep = asyncio.create_task(self._keep_leaderboards())
 
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        if self._upkeep is not None:
+            self._upkeep.cancel()
+
+    async def _keep_leaderboards(self) -> None:
+        """Every minute, the leaderboards' upkeep (so that reading a board stays cheap)."""
+        while True:
+            await asyncio.sleep(LEADERBOARD_UPKEEP_S)
+            try:
+                await self.engine.keep_leaderboards()
+            except Exception:
+                log.exception("leaderboard upkeep failed")
 
     async def stop(self, timeout_s: float = 8.0) -> bool:
         """Fire no more jobs, then let the ones in flight finish."""
@@ -140,11 +172,37 @@ class RealTimeScheduler:
         )  # fmt: skip
 
     def round_posted(self, round: Round) -> None:
-        # A reveal is never dropped, however late: misfire_grace_time=None.
-        self._scheduler.add_job(
-            self._jobs.reveal, reveal_trigger(round.reveal_at), args=[round.id],
-            id=reveal_job_id(round.id), replace_existing=True, misfire_grace_time=None,
-        )  # fmt: skip
+        # Reveal jobs are added together, once the posts due have all gone out: at a busy
+        # minute thousands of rounds are posted at once, adding a job costs APScheduler about
+        # 0.1 ms (and a wake-up), and a reveal is at least five minutes away.
+        self._reveals_to_add.append(round)
+        if len(self._reveals_to_add) == 1:
+            loop = asyncio.get_running_loop()
+            self._reveals_since = loop.time()
+            loop.call_soon(self._add_reveals)
+
+    def _add_reveals(self) -> None:
+        if self._jobs.posts_due and self._scheduler.running:
+            loop = asyncio.get_running_loop()
+            if loop.time() - self._reveals_since < _REVEALS_WAIT_AT_MOST_S:
+                loop.call_later(_REVEALS_WAIT_S, self._add_reveals)
+                return
+        rounds, self._reveals_to_add = self._reveals_to_add, []
+        if not rounds:
+            return
+        running = self._scheduler.running and self._scheduler.state == STATE_RUNNING
+        if running:
+            self._scheduler.pause()  # no wake-up per job; resume() wakes it once
+        try:
+            for round in rounds:
+                # A reveal is never dropped, however late: misfire_grace_time=None.
+                self._scheduler.add_job(
+                    self._jobs.reveal, reveal_trigger(round.reveal_at), args=[round.id],
+                    id=reveal_job_id(round.id), replace_existing=True, misfire_grace_time=None,
+                )  # fmt: skip
+        finally:
+            if running:
+                self._scheduler.resume()
 
     def next_run_times(self) -> dict[str, datetime]:
         return {

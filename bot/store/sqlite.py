@@ -2,16 +2,19 @@
 
 One aiosqlite connection serves the whole bot. Its statements are serialised by a lock, so a
 write transaction (BEGIN IMMEDIATE … COMMIT) from one coroutine never interleaves with another.
+The busy paths (reads, answers, posts, reveals, leaderboards) run as whole units of work on the
+connection's thread, and the units that arrive together share one transaction: see `batch`
+(group commit, and why an acknowledged answer survives a crash) and `standings`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self, cast
@@ -29,7 +32,10 @@ from bot.core.models import (
     Window,
 )
 from bot.core.schedule import Schedule, days_from_cron, days_to_cron
+from bot.store import answers, standings
+from bot.store.batch import GroupCommit, T, Unit
 from bot.store.migrate import connect, migrate
+from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
 
 Row = Any  # an aiosqlite row (a tuple)
 
@@ -42,25 +48,7 @@ def from_ts(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-class MessageOutcome(StrEnum):
-    ANSWERED = "answered"  # the user's first answer in this round
-    ADDED = "added"  # another message from someone who already answered: counts once
-    LATE = "late"  # after the reveal: kept, earns nothing
-    DUPLICATE = "duplicate"  # a redelivered event or message: nothing changed
-
-
-class ChangeOutcome(StrEnum):
-    UPDATED = "updated"  # an edit was stored
-    REMOVED = "removed"  # a delete took away the user's answer (and its streak credit)
-    KEPT = "kept"  # a delete after which the user still has an answer, or after the reveal
-    UNKNOWN = "unknown"  # not a message we stored
-    DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True)
-class Answerer:
-    user_id: str
-    name: str
+__all__ = ["Answerer", "ChangeOutcome", "CycleState", "MessageOutcome", "QuizRecord", "Store"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +76,7 @@ _ROUND_COLUMNS = (
     "id, subscription_id, local_date, question_id, cycle, kind, status, reveal_at, posted_at, "
     "revealed_at, message_id, thread_id"
 )
+_ROUND_COLUMNS_R = ", ".join("r." + c.strip() for c in _ROUND_COLUMNS.split(","))
 
 
 def _subscription(row: Row) -> Subscription:
@@ -122,10 +111,55 @@ def _round(row: Row) -> Round:
     )
 
 
+def _cycle_state(db: sqlite3.Connection, subscription_id: int) -> CycleState:
+    rows = db.execute(
+        """
+        SELECT question_id, cycle FROM rounds WHERE subscription_id = ?
+          AND cycle = (SELECT MAX(cycle) FROM rounds WHERE subscription_id = ?)
+        ORDER BY local_date DESC
+        """,
+        (subscription_id, subscription_id),
+    ).fetchall()
+    if not rows:
+        return CycleState(0, frozenset(), None)
+    return CycleState(rows[0][1], frozenset(r[0] for r in rows), rows[0][0])
+
+
+def _claim(
+    db: sqlite3.Connection,
+    subscription_id: int,
+    local_date: date,
+    question_id: str,
+    cycle: int,
+    kind: Literal["scheduled", "manual"],
+    now: datetime,
+    reveal_at: datetime,
+) -> Round | None:
+    inserted = db.execute(
+        """
+        INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
+            claimed_at, reveal_at)
+        VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)
+        ON CONFLICT (subscription_id, local_date) DO NOTHING
+        """,
+        (subscription_id, local_date.isoformat(), question_id, cycle, kind,
+         to_ts(now), to_ts(reveal_at)),
+    )  # fmt: skip
+    if inserted.rowcount != 1:
+        return None
+    return Round(
+        id=cast(int, inserted.lastrowid), subscription_id=subscription_id, local_date=local_date,
+        question_id=question_id, cycle=cycle, kind=kind, status=RoundStatus.CLAIMED,
+        reveal_at=cast(datetime, from_ts(to_ts(reveal_at))), posted_at=None, revealed_at=None,
+        message_id=None, thread_id=None,
+    )  # fmt: skip
+
+
 class Store:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._batch = GroupCommit(conn, self._lock)
 
     @classmethod
     async def open(cls, path: Path, migrations: Path | None = None) -> Store:
@@ -138,6 +172,7 @@ class Store:
         return cls(conn)
 
     async def close(self) -> None:
+        await self._batch.drain()
         await self._conn.close()
 
     async def __aenter__(self) -> Self:
@@ -164,13 +199,16 @@ class Store:
                 raise
             await self._conn.execute("COMMIT")
 
+    async def _run(self, unit: Unit[T]) -> T:
+        """Run a unit of work in the next batch; it is committed when this returns."""
+        return await self._batch.run(unit)
+
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await self._run(lambda db: db.execute(sql, params).fetchall())
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        row: Row | None = await self._run(lambda db: db.execute(sql, params).fetchone())
+        return row
 
     @staticmethod
     async def _fetchone(
@@ -183,20 +221,6 @@ class Store:
     async def _changes(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> int:
         async with conn.execute(sql, params) as cursor:
             return cursor.rowcount
-
-    @staticmethod
-    async def _first_time(
-        conn: aiosqlite.Connection, platform: str, event_id: str | None, now: datetime
-    ) -> bool:
-        """Record a platform event id; False when it was seen before."""
-        if event_id is None:
-            return True
-        inserted = await Store._changes(
-            conn,
-            "INSERT OR IGNORE INTO processed_events (platform, event_id, processed_at) VALUES (?, ?, ?)",
-            (platform, event_id, to_ts(now)),
-        )
-        return inserted == 1
 
     # -- subscriptions ----------------------------------------------------------------------
 
@@ -270,17 +294,7 @@ class Store:
 
     async def cycle_state(self, subscription_id: int) -> CycleState:
         """Where a channel is in its cycle through the questions."""
-        rows = await self._all(
-            """
-            SELECT question_id, cycle FROM rounds WHERE subscription_id = ?
-              AND cycle = (SELECT MAX(cycle) FROM rounds WHERE subscription_id = ?)
-            ORDER BY local_date DESC
-            """,
-            (subscription_id, subscription_id),
-        )
-        if not rows:
-            return CycleState(0, frozenset(), None)
-        return CycleState(rows[0][1], frozenset(r[0] for r in rows), rows[0][0])
+        return await self._run(lambda db: _cycle_state(db, subscription_id))
 
     async def claim_round(
         self,
@@ -293,26 +307,43 @@ class Store:
         reveal_at: datetime,
     ) -> Round | None:
         """Take a channel's local date for a round; None when the date is already taken."""
-        async with self._write() as conn:
-            inserted = await self._changes(
-                conn,
-                """
-                INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
-                    claimed_at, reveal_at)
-                VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)
-                ON CONFLICT (subscription_id, local_date) DO NOTHING
-                """,
-                (subscription_id, local_date.isoformat(), question_id, cycle, kind,
-                 to_ts(now), to_ts(reveal_at)),
-            )  # fmt: skip
-            if not inserted:
-                return None
-            row = await self._fetchone(
-                conn,
+        return await self._run(
+            lambda db: _claim(
+                db, subscription_id, local_date, question_id, cycle, kind, now, reveal_at
+            )
+        )
+
+    async def claim_next_round(
+        self,
+        subscription_id: int,
+        local_date: date,
+        kind: Literal["scheduled", "manual"],
+        now: datetime,
+        reveal_at: datetime,
+        pick: Callable[[CycleState], tuple[str, int]],
+    ) -> tuple[Round, bool]:
+        """Claim a channel's date for its next question, in one transaction.
+
+        `pick` chooses (question id, cycle) from where the channel is in its cycle; it runs on
+        the database thread, so it must be a pure function. Returns (the claimed round, True),
+        or (the round that already has the date, False).
+        """
+
+        def unit(db: sqlite3.Connection) -> tuple[Round, bool]:
+            taken = db.execute(
                 f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
                 (subscription_id, local_date.isoformat()),
+            ).fetchone()
+            if taken is not None:
+                return _round(taken), False
+            question_id, cycle = pick(_cycle_state(db, subscription_id))
+            claimed = _claim(
+                db, subscription_id, local_date, question_id, cycle, kind, now, reveal_at
             )
-        return _round(row)
+            assert claimed is not None  # the date was free inside this same transaction
+            return claimed, True
+
+        return await self._run(unit)
 
     async def mark_posted(
         self,
@@ -322,16 +353,18 @@ class Store:
         posted_at: datetime,
         reveal_at: datetime,
     ) -> Round:
-        async with self._write() as conn:
-            await conn.execute(
+        def unit(db: sqlite3.Connection) -> Round:
+            db.execute(
                 "UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?, posted_at = ?, "
                 "reveal_at = ? WHERE id = ? AND status = 'claimed'",
                 (message_id, thread_id, to_ts(posted_at), to_ts(reveal_at), round_id),
             )
-            row = await self._fetchone(
-                conn, f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
-            )
-        return _round(row)
+            row = db.execute(
+                f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
+            ).fetchone()
+            return _round(row)
+
+        return await self._run(unit)
 
     async def release_claim(self, round_id: int) -> None:
         """Give a date back after a failed post (only a claim: never a posted round)."""
@@ -397,58 +430,52 @@ class Store:
         now: datetime,
     ) -> MessageOutcome:
         """Store a message in a round's thread and count it as an answer when in time."""
-        async with self._write() as conn:
-            if not await self._first_time(conn, platform, event_id, now):
-                return MessageOutcome.DUPLICATE
-            state = await self._fetchone(
-                conn,
-                "SELECT status, reveal_at, subscription_id FROM rounds WHERE id = ?",
-                (round_id,),
+        return await self._run(
+            lambda db: answers.record_message(
+                db, platform=platform, message_id=message_id, event_id=event_id,
+                round_id=round_id, user_id=user_id, user_name=user_name, text=text,
+                truncated=truncated, now=to_ts(now),
             )
-            assert state is not None, "record_message needs an existing round"
-            late = state[0] == RoundStatus.REVEALED.value or to_ts(now) >= state[1]
-            await conn.execute(
-                "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
-                "ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name",
-                (platform, user_id, user_name),
-            )
-            stored = await self._changes(
-                conn,
-                """
-                INSERT INTO messages (platform, message_id, round_id, user_id, text, truncated,
-                    late, sent_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (platform, message_id) DO NOTHING
-                """,
-                (
-                    platform,
-                    message_id,
-                    round_id,
-                    user_id,
-                    text,
-                    int(truncated),
-                    int(late),
-                    to_ts(now),
-                ),
-            )
-            if not stored:
-                return MessageOutcome.DUPLICATE
-            if late:
-                return MessageOutcome.LATE
-            first = await self._changes(
-                conn,
-                "INSERT INTO answers (round_id, user_id, subscription_id, answered_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING",
-                (round_id, user_id, state[2], to_ts(now)),
-            )
-            if not first:
-                return MessageOutcome.ADDED
-            await conn.execute(
-                "INSERT INTO members (subscription_id, user_id, answers) VALUES (?, ?, 1) "
-                "ON CONFLICT (subscription_id, user_id) DO UPDATE SET answers = answers + 1",
-                (state[2], user_id),
-            )
-            return MessageOutcome.ANSWERED
+        )  # fmt: skip
+
+    async def record_thread_message(
+        self,
+        *,
+        platform: str,
+        thread_id: str,
+        message_id: str,
+        event_id: str | None,
+        user_id: str,
+        user_name: str,
+        text: str,
+        truncated: bool,
+        now: datetime,
+    ) -> tuple[Round | None, MessageOutcome | None]:
+        """A message in some thread: find the round it answers and record it, in one unit.
+
+        (None, None) when the thread is no round's; (round, None) when the round is only
+        claimed (not posted yet); else the round and what `record_message` made of it.
+        """
+
+        def unit(db: sqlite3.Connection) -> tuple[Round | None, MessageOutcome | None]:
+            row = db.execute(
+                f"SELECT {_ROUND_COLUMNS_R} FROM rounds r "
+                "JOIN subscriptions s ON s.id = r.subscription_id "
+                "WHERE r.thread_id = ? AND s.platform = ?",
+                (thread_id, platform),
+            ).fetchone()
+            if row is None:
+                return None, None
+            found = _round(row)
+            if found.status is RoundStatus.CLAIMED:
+                return found, None
+            return found, answers.record_message(
+                db, platform=platform, message_id=message_id, event_id=event_id,
+                round_id=found.id, user_id=user_id, user_name=user_name, text=text,
+                truncated=truncated, now=to_ts(now),
+            )  # fmt: skip
+
+        return await self._run(unit)
 
     async def edit_message(
         self,
@@ -460,59 +487,22 @@ class Store:
         truncated: bool,
         now: datetime,
     ) -> ChangeOutcome:
-        async with self._write() as conn:
-            if not await self._first_time(conn, platform, event_id, now):
-                return ChangeOutcome.DUPLICATE
-            changed = await self._changes(
-                conn,
-                "UPDATE messages SET text = ?, truncated = ?, edited_at = ? "
-                "WHERE platform = ? AND message_id = ? AND deleted_at IS NULL",
-                (text, int(truncated), to_ts(now), platform, message_id),
+        return await self._run(
+            lambda db: answers.edit_message(
+                db, platform=platform, message_id=message_id, event_id=event_id, text=text,
+                truncated=truncated, now=to_ts(now),
             )
-        return ChangeOutcome.UPDATED if changed else ChangeOutcome.UNKNOWN
+        )  # fmt: skip
 
     async def delete_message(
         self, *, platform: str, message_id: str, event_id: str | None, now: datetime
     ) -> ChangeOutcome:
         """Forget a message's text; before the reveal, its author's last message takes the answer."""
-        async with self._write() as conn:
-            if not await self._first_time(conn, platform, event_id, now):
-                return ChangeOutcome.DUPLICATE
-            row = await self._fetchone(
-                conn,
-                """
-                SELECT m.id, m.round_id, m.user_id, m.late, m.deleted_at, r.status, r.subscription_id
-                FROM messages m JOIN rounds r ON r.id = m.round_id
-                WHERE m.platform = ? AND m.message_id = ?
-                """,
-                (platform, message_id),
+        return await self._run(
+            lambda db: answers.delete_message(
+                db, platform=platform, message_id=message_id, event_id=event_id, now=to_ts(now)
             )
-            if row is None:
-                return ChangeOutcome.UNKNOWN
-            pk, round_id, user_id, late, deleted_at, status, subscription_id = row
-            if deleted_at is not None:
-                return ChangeOutcome.DUPLICATE
-            await conn.execute(
-                "UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", (to_ts(now), pk)
-            )
-            if late or status == RoundStatus.REVEALED.value:
-                return ChangeOutcome.KEPT
-            left = await self._fetchone(
-                conn,
-                "SELECT COUNT(*) FROM messages WHERE round_id = ? AND user_id = ? "
-                "AND late = 0 AND deleted_at IS NULL",
-                (round_id, user_id),
-            )
-            if left and left[0]:
-                return ChangeOutcome.KEPT
-            await conn.execute(
-                "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
-            )
-            await conn.execute(
-                "UPDATE members SET answers = answers - 1 WHERE subscription_id = ? AND user_id = ?",
-                (subscription_id, user_id),
-            )
-            return ChangeOutcome.REMOVED
+        )
 
     async def answer_text(self, round_id: int, user_id: str) -> str:
         rows = await self._all(
@@ -526,48 +516,7 @@ class Store:
 
     async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
         """Close a round and move streaks on; None when it was not open."""
-        async with self._write() as conn:
-            row = await self._fetchone(
-                conn,
-                "SELECT r.status, r.subscription_id, s.platform FROM rounds r "
-                "JOIN subscriptions s ON s.id = r.subscription_id WHERE r.id = ?",
-                (round_id,),
-            )
-            if row is None or row[0] != RoundStatus.POSTED.value:
-                return None
-            _, subscription_id, platform = row
-            await conn.execute(
-                "UPDATE rounds SET status = 'revealed', revealed_at = ? WHERE id = ?",
-                (to_ts(now), round_id),
-            )
-            # Everyone who missed this round loses their current streak...
-            await conn.execute(
-                """
-                UPDATE members SET current_streak = 0
-                WHERE subscription_id = ? AND current_streak > 0
-                  AND user_id NOT IN (SELECT user_id FROM answers WHERE round_id = ?)
-                """,
-                (subscription_id, round_id),
-            )
-            # ...and everyone who answered it extends theirs (SET reads the old row values).
-            await conn.execute(
-                """
-                UPDATE members SET current_streak = current_streak + 1,
-                                   best_streak = MAX(best_streak, current_streak + 1)
-                WHERE subscription_id = ?
-                  AND user_id IN (SELECT user_id FROM answers WHERE round_id = ?)
-                """,
-                (subscription_id, round_id),
-            )
-            async with conn.execute(
-                """
-                SELECT a.user_id, COALESCE(u.name, a.user_id) FROM answers a
-                LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
-                WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id
-                """,
-                (platform, round_id),
-            ) as cursor:
-                return [Answerer(r[0], r[1]) for r in await cursor.fetchall()]
+        return await self._run(lambda db: answers.reveal_round(db, round_id, to_ts(now)))
 
     # -- leaderboards and streaks -----------------------------------------------------------
 
@@ -582,6 +531,35 @@ class Store:
         caller_id: str | None,
         size: int = 10,
     ) -> Leaderboard:
+        """A board read from the standings (see `standings`), as of `since`."""
+        scope_key = f"{channel.platform}:{channel.space_id}" if whole_space else channel.key
+        if (since is None) != (window == "all"):  # a window the standings do not keep
+            return await self.scan_leaderboard(
+                channel=channel, whole_space=whole_space, window=window, since=since,
+                ranked_by=ranked_by, caller_id=caller_id, size=size,
+            )  # fmt: skip
+
+        def unit(db: sqlite3.Connection) -> standings.Board:
+            return standings.read_board(
+                db, channel=channel, whole_space=whole_space, window=window, since=since,
+                ranked_by=ranked_by, caller_id=caller_id, size=size,
+            )  # fmt: skip
+
+        board = await self._run(unit)
+        return Leaderboard(scope_key, window, ranked_by, board.entries, board.caller)
+
+    async def scan_leaderboard(
+        self,
+        *,
+        channel: ChannelRef,
+        whole_space: bool,
+        window: Window,
+        since: datetime | None,
+        ranked_by: Literal["streak", "answers"],
+        caller_id: str | None,
+        size: int = 10,
+    ) -> Leaderboard:
+        """The same board counted from every answer: the definition the standings must equal."""
         scope_where = "s.platform = ? AND s.space_id = ?"
         scope_params: list[Any] = [channel.platform, channel.space_id]
         if not whole_space:
@@ -631,6 +609,21 @@ class Store:
         return Leaderboard(
             scope_key, window, ranked_by, tuple(entries), outside[0] if outside else None
         )
+
+    async def keep_standings(self, window_starts: Mapping[Window, datetime]) -> None:
+        """Upkeep of the leaderboards' counts: fold in new answers, move the windows' edges.
+
+        Boards are right without it, but each read then sets right more people in memory;
+        the scheduler runs it every minute.
+        """
+        await self._run(lambda db: standings.keep(db, window_starts))
+
+    async def rebuild_standings(self, window_starts: Mapping[Window, datetime]) -> None:
+        """Derive every leaderboard count again from the answers (after a bulk import).
+
+        `window_starts` gives where the month and the week windows start now.
+        """
+        await self._run(lambda db: standings.rebuild(db, window_starts))
 
     async def streak(self, subscription_id: int, user_id: str) -> StreakView:
         row = await self._one(

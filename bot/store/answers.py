@@ -1,0 +1,200 @@
+"""Answers and reveals, as units of work for the store's group commit (see `batch`).
+
+Each function runs on the connection's thread inside a transaction the caller owns, and does
+one whole step of the rules: a message in a round's thread, an edit, a delete, a reveal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.core.models import RoundStatus
+from bot.store import standings
+from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
+
+
+def first_time(db: sqlite3.Connection, platform: str, event_id: str | None, now: int) -> bool:
+    """Record a platform event id; False when it was seen before."""
+    if event_id is None:
+        return True
+    inserted = db.execute(
+        "INSERT OR IGNORE INTO processed_events (platform, event_id, processed_at) VALUES (?, ?, ?)",
+        (platform, event_id, now),
+    )
+    return inserted.rowcount == 1
+
+
+def record_message(
+    db: sqlite3.Connection,
+    *,
+    platform: str,
+    message_id: str,
+    event_id: str | None,
+    round_id: int,
+    user_id: str,
+    user_name: str,
+    text: str,
+    truncated: bool,
+    now: int,
+) -> MessageOutcome:
+    """Store a message in a round's thread and count it as an answer when in time."""
+    if not first_time(db, platform, event_id, now):
+        return MessageOutcome.DUPLICATE
+    state = db.execute(
+        "SELECT status, reveal_at, subscription_id FROM rounds WHERE id = ?", (round_id,)
+    ).fetchone()
+    assert state is not None, "record_message needs an existing round"
+    status, reveal_at, subscription_id = state
+    late = status == RoundStatus.REVEALED.value or now >= reveal_at
+    named = db.execute(
+        "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
+        "ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name "
+        "WHERE name != excluded.name",
+        (platform, user_id, user_name),
+    )
+    if named.rowcount:  # someone new, or a new name: the boards' copies follow
+        standings.rename(db, platform, user_id, user_name)
+    stored = db.execute(
+        """
+        INSERT INTO messages (platform, message_id, round_id, user_id, text, truncated, late,
+            sent_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (platform, message_id) DO NOTHING
+        """,
+        (platform, message_id, round_id, user_id, text, int(truncated), int(late), now),
+    )
+    if stored.rowcount != 1:
+        return MessageOutcome.DUPLICATE
+    if late:
+        return MessageOutcome.LATE
+    first = db.execute(
+        "INSERT INTO answers (round_id, user_id, subscription_id, answered_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING",
+        (round_id, user_id, subscription_id, now),
+    )
+    if first.rowcount != 1:
+        return MessageOutcome.ADDED
+    standings.count_answer(
+        db, subscription_id=subscription_id, user_id=user_id, name=user_name, answered_at=now,
+        delta=1,
+    )  # fmt: skip
+    return MessageOutcome.ANSWERED
+
+
+def edit_message(
+    db: sqlite3.Connection,
+    *,
+    platform: str,
+    message_id: str,
+    event_id: str | None,
+    text: str,
+    truncated: bool,
+    now: int,
+) -> ChangeOutcome:
+    if not first_time(db, platform, event_id, now):
+        return ChangeOutcome.DUPLICATE
+    changed = db.execute(
+        "UPDATE messages SET text = ?, truncated = ?, edited_at = ? "
+        "WHERE platform = ? AND message_id = ? AND deleted_at IS NULL",
+        (text, int(truncated), now, platform, message_id),
+    )
+    return ChangeOutcome.UPDATED if changed.rowcount else ChangeOutcome.UNKNOWN
+
+
+def delete_message(
+    db: sqlite3.Connection, *, platform: str, message_id: str, event_id: str | None, now: int
+) -> ChangeOutcome:
+    """Forget a message's text; before the reveal, its author's last message takes the answer."""
+    if not first_time(db, platform, event_id, now):
+        return ChangeOutcome.DUPLICATE
+    row = db.execute(
+        """
+        SELECT m.id, m.round_id, m.user_id, m.late, m.deleted_at, r.status, r.subscription_id
+        FROM messages m JOIN rounds r ON r.id = m.round_id
+        WHERE m.platform = ? AND m.message_id = ?
+        """,
+        (platform, message_id),
+    ).fetchone()
+    if row is None:
+        return ChangeOutcome.UNKNOWN
+    pk, round_id, user_id, late, deleted_at, status, subscription_id = row
+    if deleted_at is not None:
+        return ChangeOutcome.DUPLICATE
+    db.execute("UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", (now, pk))
+    if late or status == RoundStatus.REVEALED.value:
+        return ChangeOutcome.KEPT
+    left = db.execute(
+        "SELECT COUNT(*) FROM messages WHERE round_id = ? AND user_id = ? "
+        "AND late = 0 AND deleted_at IS NULL",
+        (round_id, user_id),
+    ).fetchone()
+    if left[0]:
+        return ChangeOutcome.KEPT
+    answer = db.execute(
+        "SELECT answered_at FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+    ).fetchone()
+    if answer is not None:
+        db.execute("DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id))
+        standings.count_answer(
+            db, subscription_id=subscription_id, user_id=user_id, name=user_id,  # has a row
+            answered_at=answer[0], delta=-1,
+        )  # fmt: skip
+    return ChangeOutcome.REMOVED
+
+
+def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answerer] | None:
+    """Close a round and move streaks on; None when it was not open."""
+    row = db.execute(
+        "SELECT r.status, r.subscription_id, s.platform FROM rounds r "
+        "JOIN subscriptions s ON s.id = r.subscription_id WHERE r.id = ?",
+        (round_id,),
+    ).fetchone()
+    if row is None or row[0] != RoundStatus.POSTED.value:
+        return None
+    _, subscription_id, platform = row
+    standings.fold_log(db)
+    db.execute(
+        "UPDATE rounds SET status = 'revealed', revealed_at = ? WHERE id = ?", (now, round_id)
+    )
+    # Everyone who missed this round loses their current streak...
+    reset = {
+        r[0]
+        for r in db.execute(
+            """
+            SELECT user_id FROM members WHERE subscription_id = ? AND current_streak > 0
+              AND user_id NOT IN (SELECT user_id FROM answers WHERE round_id = ?)
+            """,
+            (subscription_id, round_id),
+        )
+    }
+    db.execute(
+        """
+        UPDATE members SET current_streak = 0
+        WHERE subscription_id = ? AND current_streak > 0
+          AND user_id NOT IN (SELECT user_id FROM answers WHERE round_id = ?)
+        """,
+        (subscription_id, round_id),
+    )
+    # ...and everyone who answered it extends theirs (SET reads the old row values).
+    db.execute(
+        """
+        UPDATE members SET current_streak = current_streak + 1,
+                           best_streak = MAX(best_streak, current_streak + 1)
+        WHERE subscription_id = ?
+          AND user_id IN (SELECT user_id FROM answers WHERE round_id = ?)
+        """,
+        (subscription_id, round_id),
+    )
+    answerers = [
+        Answerer(r[0], r[1])
+        for r in db.execute(
+            """
+            SELECT a.user_id, COALESCE(u.name, a.user_id) FROM answers a
+            LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
+            WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id
+            """,
+            (platform, round_id),
+        )
+    ]
+    standings.refresh_space_streaks(db, subscription_id, reset | {a.user_id for a in answerers})
+    return answerers
