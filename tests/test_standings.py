@@ -50,14 +50,15 @@ day_strategy = st.tuples(
 
 
 @contextmanager
-def small_log() -> Iterator[None]:
-    """Fold the answer log every few lines, so histories cross folds as well as reads."""
-    kept = standings.FOLD_AT
-    standings.FOLD_AT = 3
+def small_steps() -> Iterator[None]:
+    """Fold the answer log every few lines and move window edges a few answers at a time, so
+    that histories cross folds and partial upkeeps as well as reads."""
+    kept = standings.FOLD_AT, standings.KEEP_STEP
+    standings.FOLD_AT, standings.KEEP_STEP = 3, 2
     try:
         yield
     finally:
-        standings.FOLD_AT = kept
+        standings.FOLD_AT, standings.KEEP_STEP = kept
 
 
 async def assert_boards_match(world: World, size: int) -> None:
@@ -110,10 +111,10 @@ async def _replay(db: Path, days: list[tuple[object, ...]], size: int) -> None:
         await world.close()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(day_strategy, min_size=1, max_size=6), st.sampled_from([2, 10]))
 def test_kept_boards_equal_counted_boards(days: list[tuple[object, ...]], size: int) -> None:
-    with tempfile.TemporaryDirectory() as folder, small_log():
+    with tempfile.TemporaryDirectory() as folder, small_steps():
         asyncio.run(_replay(Path(folder) / "bot.db", days, size))
 
 

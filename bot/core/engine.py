@@ -42,7 +42,7 @@ from bot.core.results import (
 from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
 from bot.core.selection import next_question
 from bot.grading.base import Feedback, Grader
-from bot.store import Answerer, CycleState, MessageOutcome, QuizRecord, Store
+from bot.store import Answerer, CycleState, DueClaim, MessageOutcome, QuizRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -195,20 +195,44 @@ class Engine:
 
     async def post_due(self, subscription_id: int) -> PostResult:
         """The scheduled job: post today's round if it is due and not yet posted."""
-        subscription = await self.store.subscription_by_id(subscription_id)
+        now = self.clock.now()
+
+        def plan(subscription: Subscription) -> DueClaim | None:
+            if not subscription.active:
+                return None
+            day = rules.due_post_date(subscription.schedule, now, self.settings.catch_up_grace)
+            if day is None:
+                return None
+            reveal_at = now + subscription.schedule.reveal_after
+            return DueClaim(day, "scheduled", now, reveal_at, self._picker(subscription))
+
+        # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
+        # busy minute thousands of these run at once).
+        subscription, claimed, fresh = await self.store.claim_due_round(subscription_id, plan)
         if subscription is None or not subscription.active:
             return PostResult(PostStatus.NOT_SUBSCRIBED)
-        day = rules.due_post_date(
-            subscription.schedule, self.clock.now(), self.settings.catch_up_grace
-        )
-        if day is None:
+        if claimed is None:
             log.info("skipped post channel=%s: outside its post window", subscription.channel.key)
             return PostResult(PostStatus.ALREADY)
-        return await self._post(subscription, day, "scheduled")
+        if not fresh:
+            return PostResult(PostStatus.ALREADY, claimed, self.bank.get(claimed.question_id))
+        return await self._publish(subscription, claimed)
 
     async def _post(
         self, subscription: Subscription, day: date, kind: Literal["scheduled", "manual"]
     ) -> PostResult:
+        now = self.clock.now()
+        # Whether the date is free, the cycle, and the claim: one transaction, one trip.
+        claimed, fresh = await self.store.claim_next_round(
+            subscription.id, day, kind, now, now + subscription.schedule.reveal_after,
+            self._picker(subscription),
+        )  # fmt: skip
+        if not fresh:
+            return PostResult(PostStatus.ALREADY, claimed, self.bank.get(claimed.question_id))
+        return await self._publish(subscription, claimed)
+
+    def _picker(self, subscription: Subscription) -> Callable[[CycleState], tuple[str, int]]:
+        """How the channel's next question is chosen from its cycle (pure: the store runs it)."""
         eligible = [q.id for q in self._eligible(subscription)]
 
         def pick(state: CycleState) -> tuple[str, int]:
@@ -217,14 +241,7 @@ class Engine:
             )
             return chosen.question_id, chosen.cycle
 
-        now = self.clock.now()
-        # Whether the date is free, the cycle, and the claim: one transaction, one trip.
-        claimed, fresh = await self.store.claim_next_round(
-            subscription.id, day, kind, now, now + subscription.schedule.reveal_after, pick
-        )
-        if not fresh:
-            return PostResult(PostStatus.ALREADY, claimed, self.bank.get(claimed.question_id))
-        return await self._publish(subscription, claimed)
+        return pick
 
     def _eligible(self, subscription: Subscription) -> list[Question]:
         questions = self.bank.questions(subscription.packs)

@@ -48,7 +48,15 @@ def from_ts(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-__all__ = ["Answerer", "ChangeOutcome", "CycleState", "MessageOutcome", "QuizRecord", "Store"]
+__all__ = [
+    "Answerer",
+    "ChangeOutcome",
+    "CycleState",
+    "DueClaim",
+    "MessageOutcome",
+    "QuizRecord",
+    "Store",
+]
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,33 @@ def _claim(
         reveal_at=cast(datetime, from_ts(to_ts(reveal_at))), posted_at=None, revealed_at=None,
         message_id=None, thread_id=None,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DueClaim:
+    """A round to claim: its date, its kind, the time, its reveal, and how to pick the question."""
+
+    local_date: date
+    kind: Literal["scheduled", "manual"]
+    now: datetime
+    reveal_at: datetime
+    pick: Callable[[CycleState], tuple[str, int]]  # (question id, cycle) from the cycle state
+
+
+def _claim_next(db: sqlite3.Connection, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
+    """Claim a date for the channel's next question: (round, True), or (the date's round, False)."""
+    taken = db.execute(
+        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
+        (subscription_id, due.local_date.isoformat()),
+    ).fetchone()
+    if taken is not None:
+        return _round(taken), False
+    question_id, cycle = due.pick(_cycle_state(db, subscription_id))
+    claimed = _claim(
+        db, subscription_id, due.local_date, question_id, cycle, due.kind, due.now, due.reveal_at
+    )
+    assert claimed is not None  # the date was free inside this same transaction
+    return claimed, True
 
 
 class Store:
@@ -329,19 +364,32 @@ class Store:
         or (the round that already has the date, False).
         """
 
-        def unit(db: sqlite3.Connection) -> tuple[Round, bool]:
-            taken = db.execute(
-                f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
-                (subscription_id, local_date.isoformat()),
+        due = DueClaim(local_date, kind, now, reveal_at, pick)
+        return await self._run(lambda db: _claim_next(db, subscription_id, due))
+
+    async def claim_due_round(
+        self, subscription_id: int, plan: Callable[[Subscription], DueClaim | None]
+    ) -> tuple[Subscription | None, Round | None, bool]:
+        """A scheduled post's database side, from its subscription to its claim, in one unit.
+
+        `plan` says what is due for the subscription (None: nothing); it runs on the database
+        thread, so it must be a pure function. Returns the subscription (None: there is none),
+        the round (claimed now, or already holding the date; None when nothing was due) and
+        whether it was claimed now.
+        """
+
+        def unit(db: sqlite3.Connection) -> tuple[Subscription | None, Round | None, bool]:
+            row = db.execute(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?",
+                (subscription_id,),
             ).fetchone()
-            if taken is not None:
-                return _round(taken), False
-            question_id, cycle = pick(_cycle_state(db, subscription_id))
-            claimed = _claim(
-                db, subscription_id, local_date, question_id, cycle, kind, now, reveal_at
-            )
-            assert claimed is not None  # the date was free inside this same transaction
-            return claimed, True
+            if row is None:
+                return None, None, False
+            subscription = _subscription(row)
+            due = plan(subscription)
+            if due is None:
+                return subscription, None, False
+            return subscription, *_claim_next(db, subscription_id, due)
 
         return await self._run(unit)
 
@@ -614,9 +662,11 @@ class Store:
         """Upkeep of the leaderboards' counts: fold in new answers, move the windows' edges.
 
         Boards are right without it, but each read then sets right more people in memory;
-        the scheduler runs it every minute.
+        the scheduler runs it every minute. It goes in short transactions (see
+        `standings.keep`), so boards and answers are served in between.
         """
-        await self._run(lambda db: standings.keep(db, window_starts))
+        while not await self._run(lambda db: standings.keep(db, window_starts)):
+            pass
 
     async def rebuild_standings(self, window_starts: Mapping[Window, datetime]) -> None:
         """Derive every leaderboard count again from the answers (after a bulk import).

@@ -34,7 +34,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from bot.core.models import ChannelRef, LeaderboardEntry, Window
@@ -516,10 +516,30 @@ def read_board(
                                            mine.best, mine.count))  # fmt: skip
 
 
-def keep(db: sqlite3.Connection, starts: Mapping[Window, datetime]) -> None:
-    """Upkeep: fold the log and move each window's edge to where it starts now."""
+KEEP_STEP = 250  # answers an upkeep takes out of a window per transaction, at most
+
+
+def keep(db: sqlite3.Connection, starts: Mapping[Window, datetime]) -> bool:
+    """One step of the upkeep: fold the log, move the windows' edges towards where they start.
+
+    An edge moves past at most KEEP_STEP answers per step, so that a busy day's upkeep never
+    holds the database for long; True once every edge is where it should be.
+    """
     fold_log(db)
     db.execute("DELETE FROM space_board_keys WHERE n = 0")
+    done = True
     for window, start in starts.items():
-        if window in MOVING:
-            move_edge(db, window, start)
+        if window not in MOVING:
+            continue
+        edge, target = edges(db)[window], _ts(start)
+        if target > edge:
+            step = db.execute(
+                "SELECT answered_at FROM answers WHERE answered_at >= ? AND answered_at < ? "
+                "ORDER BY answered_at LIMIT 1 OFFSET ?",
+                (edge, target, KEEP_STEP),
+            ).fetchone()
+            if step is not None:  # more than a step's answers to pass: go part of the way
+                target = max(step[0], edge + 1)
+                done = False
+        move_edge(db, window, datetime.fromtimestamp(target, UTC))
+    return done
