@@ -15,8 +15,9 @@ keep) must see every channel posted in close to channels / RATE seconds.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,11 +46,13 @@ class RateLimitedPublisher(NoopPublisher):
     """
 
     rate: float = RATE
+    slots: list[float] = field(default_factory=list)  # when each post was let through
     _next_slot: float = 0.0
 
     async def post_round(self, post: RoundPost) -> PostedRef:
         slot = max(self._next_slot, now_s())
         self._next_slot = slot + 1 / self.rate
+        self.slots.append(slot)
         await asyncio.sleep(slot - now_s())
         return await super().post_round(post)
 
@@ -138,7 +141,8 @@ async def fan_out(
 async def run(scale: Scale, workdir: Path) -> Figures:
     daily = await fan_out(workdir / "fanout.db", scale.of(5_000, least=10), NoopPublisher())
     limited_channels = scale.of(500, least=10)
-    limited = await fan_out(workdir / "fanout-limited.db", limited_channels, RateLimitedPublisher())
+    limiter = RateLimitedPublisher()
+    limited = await fan_out(workdir / "fanout-limited.db", limited_channels, limiter)
     bound_s = limited_channels / RATE
     return {
         "fanout_channels": daily.channels,
@@ -152,4 +156,12 @@ async def run(scale: Scale, workdir: Path) -> Figures:
         "ratelimited_s": limited.seconds,
         "ratelimited_bound_s": bound_s,
         "ratelimited_fanout_ratio_to_bound": limited.seconds / bound_s,
+        "ratelimited_narrowest_gap_s": narrowest_gap_s(limiter.slots),
     }
+
+
+
+def narrowest_gap_s(slots: list[float]) -> float:
+    """The shortest time between two posts the limiter let through (computed slots, not clocks)."""
+    ordered = sorted(slots)
+    return min((b - a for a, b in itertools.pairwise(ordered)), default=float("inf"))

@@ -75,8 +75,9 @@ def test_every_channel_posted_and_the_limit_kept(quick_run: tuple[dict[str, Any]
     results, _ = quick_run
     assert results["fanout_posted"] == results["fanout_channels"]
     assert results["ratelimited_posted"] == results["ratelimited_channels"]
-    # No platform limit is broken: posts at 200/s take at least channels / 200 seconds.
-    assert results["ratelimited_fanout_ratio_to_bound"] >= 0.99
+    # No platform limit is broken: the limiter spaced its posts at least 1/200 s apart.
+    # (How long the posts took in all is a timing, and belongs to `make bench`.)
+    assert results["ratelimited_narrowest_gap_s"] >= 1 / 200 - 1e-9
     assert results["fanout_ratio_to_discord_limit"] == pytest.approx(
         results["fanout_channels_per_s"] / 50
     )

@@ -211,11 +211,9 @@ def test_health_backup_restore_and_sigterm_on_a_running_bot(tmp_path: Path) -> N
         assert refused.returncode == 1
         assert "already running" in refused.stderr
 
-        started = time.monotonic()
         bot.send_signal(signal.SIGTERM)
-        out, err = bot.communicate(timeout=10)
+        out, err = bot.communicate(timeout=10)  # a guard against a hang, not a timing figure
         assert bot.returncode == 0, err
-        assert time.monotonic() - started < 10
     finally:
         if bot.poll() is None:
             bot.kill()
