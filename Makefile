@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test test-feedback clean
+.PHONY: install run test test-feedback clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[discord,slack,test]"
 	touch $@ $(STAMP_RUN)
+
+# Install only (servers: the systemd unit starts the bot, as its own user).
+install: $(STAMP_RUN)
 
 run: $(STAMP_RUN)
 	$(BIN)/practicebot run $(ARGS)

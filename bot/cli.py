@@ -1,4 +1,9 @@
-"""The `practicebot` command line."""
+"""The `practicebot` command line.
+
+Every failure ends in one line naming the cause and the fix, with a non-zero exit code: the
+errors the bot can explain (`bot.errors`) are caught here, once. Read-only commands (`channels`,
+`leaderboard`, `config`, `health`) never create a database or its folder.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -16,46 +22,65 @@ from zoneinfo import ZoneInfo
 from bot import __version__
 from bot.adapters.discord import cli as discord_cli
 from bot.adapters.registry import configured_platforms, configured_platforms_names
-from bot.bank.loader import BankError, load_bank
+from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import SystemClock
-from bot.config import catch_up_grace, system_timezone
 from bot.core.engine import Engine
-from bot.core.errors import PracticeError
 from bot.core.models import WINDOWS, ChannelRef
-from bot.core.schedule import format_duration, parse_post_time, parse_timezone
+from bot.core.schedule import format_duration, parse_timezone
+from bot.errors import ConfigurationError, InputError, NotFoundError, OperatorError, PracticeError
 from bot.ops import health, logs
 from bot.ops.backup import backup_database, restore_database
 from bot.ops.settings import (
-    SettingsError,
+    LOG_LEVELS,
+    Environment,
+    Settings,
     effective,
-    load_dotenv_file,
-    require_valid,
+    read_environment,
+    read_settings,
     secret_values,
     validate,
 )
-from bot.paths import default_db_path, default_questions_dir
 from bot.runtime import Options, run_console, run_platforms
-from bot.store import DatabaseTooNewError, Store
+from bot.store import Store
 from bot.store.migrate import find_migrations
+
+log = logging.getLogger(__name__)
+EXIT_USAGE = 2  # bad settings or arguments, as argparse does
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `cmd | head`
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the sub-command (`practicebot console --db X`)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS,
+        help="SQLite file (default: $PRACTICEBOT_DB or data/practicebot.db)",
+    )  # fmt: skip
+    options.add_argument(
+        "--questions", type=Path, default=argparse.SUPPRESS,
+        help="question bank folder (default: $PRACTICEBOT_QUESTIONS or the bundled bank)",
+    )  # fmt: skip
+    options.add_argument(
+        "--log-level", type=str.upper, choices=[level.upper() for level in LOG_LEVELS],
+        default=argparse.SUPPRESS,
+        help="default: $PRACTICEBOT_LOG_LEVEL, or INFO (WARNING in the console)",
+    )  # fmt: skip
+    return options
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = _global_options()
     parser = argparse.ArgumentParser(
         prog="practicebot",
         description="One ML interview question a day: answers in a thread, a reference answer later.",
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"practicebot {__version__}")
-    parser.add_argument(
-        "--db", type=Path, default=None,
-        help="SQLite file (default: $PRACTICEBOT_DB or data/practicebot.db)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--questions", type=Path, default=None,
-        help="question bank folder (default: $PRACTICEBOT_QUESTIONS or the bundled bank)",
-    )  # fmt: skip
-    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: WARNING)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str) -> argparse.ArgumentParser:  # fmt: skip
+        return group.add_parser(name, help=help, parents=[common])
 
     def console_flags(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--clock", choices=["real", "manual"], default="real",
@@ -66,32 +91,29 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--user", help="your name in the console (default: your login name)")
 
-    run = commands.add_parser(
-        "run", help="start every adapter with credentials (none: the console)"
-    )
+    run = command(commands, "run", "start every adapter with credentials (none: the console)")
     console_flags(run)
     run.add_argument(
         "--no-console", action="store_true",
         help="fail instead of starting the console when no platform credentials are set (servers)",
     )  # fmt: skip
-    console = commands.add_parser("console", help="a local channel in this terminal")
-    console_flags(console)
+    console_flags(command(commands, "console", "a local channel in this terminal"))
 
-    questions = commands.add_parser("questions", help="the question bank")
+    questions = command(commands, "questions", "the question bank")
     question_commands = questions.add_subparsers(
         dest="questions_command", metavar="ACTION", required=True
     )
-    validate = question_commands.add_parser("validate", help="check every question file")
-    validate.add_argument(
+    validate_cmd = command(question_commands, "validate", "check every question file")
+    validate_cmd.add_argument(
         "path", nargs="?", type=Path, help="bank folder (default: the bot's bank)"
     )
-    listing = question_commands.add_parser("list", help="list the questions")
+    listing = command(question_commands, "list", "list the questions")
     listing.add_argument("--pack", help="only this pack")
 
-    channels = commands.add_parser("channels", help="subscribed channels")
+    channels = command(commands, "channels", "subscribed channels")
     channels.add_argument("--json", action="store_true", help="machine-readable output")
 
-    board = commands.add_parser("leaderboard", help="a channel's leaderboard")
+    board = command(commands, "leaderboard", "a channel's leaderboard")
     board.add_argument("--channel", required=True, help="channel key, e.g. console:local:general")
     board.add_argument(
         "--window", choices=WINDOWS, help="rank by answers in a window (default: by streak)"
@@ -101,99 +123,114 @@ def _parser() -> argparse.ArgumentParser:
     )
     board.add_argument("--json", action="store_true", help="machine-readable output")
 
-    db = commands.add_parser("db", help="database maintenance")
+    db = command(commands, "db", "database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_commands.add_parser("migrate", help="apply pending schema migrations")
-    backup = db_commands.add_parser("backup", help="copy the database, safe while the bot runs")
-    backup.add_argument("path", type=Path, help="the backup file to write")
-    restore = db_commands.add_parser(
-        "restore", help="replace the database with a backup (bot stopped)"
-    )
+    command(db_commands, "migrate", "apply pending schema migrations")
+    backup = command(db_commands, "backup", "copy the database, safe while the bot runs")
+    backup.add_argument("path", help="the backup file to write, or a folder (ending in /) for it")
+    backup.add_argument("--force", action="store_true", help="replace an existing backup file")
+    restore = command(db_commands, "restore", "replace the database with a backup (bot stopped)")
     restore.add_argument("path", type=Path, help="the backup file to restore")
 
-    discord_cli.add_commands(commands)
-    commands.add_parser("config", help="the effective configuration, secrets masked")
-    commands.add_parser("health", help="exit 0 only when the running bot is really serving")
+    discord_cli.add_commands(commands, parents=[common])
+    command(commands, "config", "the effective configuration, secrets masked")
+    command(commands, "health", "exit 0 only when the running bot is really serving")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    load_dotenv_file()
-    quiet = args.command == "console" or (
-        args.command == "run" and not configured_platforms_names(os.environ)
-    )
-    level = (
-        args.log_level
-        or os.environ.get("PRACTICEBOT_LOG_LEVEL")
-        or ("WARNING" if quiet else "INFO")
-    )
-    logs.configure(
-        level, os.environ.get("PRACTICEBOT_LOG_FORMAT", "text"), secret_values(os.environ)
-    )
-    db_path: Path = args.db or default_db_path()
     try:
-        if args.command == "config":
-            return _config()
-        if args.command in ("run", "console"):
-            require_valid(os.environ)
-            return _console(args, db_path)
-        if args.command == "health":
-            healthy, lines = health.check(db_path)
-            print("\n".join(lines))
-            return 0 if healthy else 1
-        if args.command == "questions":
-            return _questions(args)
-        if args.command == "channels":
-            return asyncio.run(_channels(db_path, as_json=args.json))
-        if args.command == "leaderboard":
-            return asyncio.run(_leaderboard(args, db_path))
-        if args.command == "db":
-            return _db(args, db_path)
-        if args.command == "discord":
-            return discord_cli.run(args)
-    except SettingsError as error:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe fails here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`practicebot config | head -1`): stop quietly, as cat does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    flags = {name: getattr(args, name, None) for name in ("db", "questions", "log_level")}
+    env = read_environment(os.environ, Path(".env"), flags)
+    if args.command == "config":
+        return _config(env)
+    try:
+        settings = read_settings(env)
+        _configure_logging(args, settings)
+        return _dispatch(args, settings)
+    except ConfigurationError as error:
         print(error, file=sys.stderr)
-        return 2
-    except BankError as error:
-        print(error, file=sys.stderr)
-        return 1
-    except (DatabaseTooNewError, PracticeError) as error:
+        return EXIT_USAGE
+    except PracticeError as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print(file=sys.stderr)
         return 130
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        print(f"practicebot: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
+
+
+def _configure_logging(args: argparse.Namespace, settings: Settings) -> None:
+    chosen = "PRACTICEBOT_LOG_LEVEL" in settings.env.values
+    quiet = args.command == "console" or (
+        args.command == "run" and not configured_platforms_names(settings.env.values)
+    )
+    level = settings.log_level if chosen or not quiet else "WARNING"
+    logs.configure(level, settings.log_format, secret_values(settings.env))
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command in ("run", "console"):
+        return _console(args, settings)
+    if args.command == "health":
+        healthy, lines = health.check(settings.db_path)
+        print("\n".join(lines))
+        return 0 if healthy else 1
+    if args.command == "questions":
+        return _questions(args, settings)
+    if args.command == "channels":
+        return asyncio.run(_channels(settings.db_path, as_json=args.json))
+    if args.command == "leaderboard":
+        return asyncio.run(_leaderboard(args, settings.db_path))
+    if args.command == "db":
+        return _db(args, settings.db_path)
+    if args.command == "discord":
+        return discord_cli.run(args, settings)
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _console(args: argparse.Namespace, db_path: Path) -> int:
-    timezone = parse_timezone(args.timezone) if args.timezone else system_timezone()
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    timezone = parse_timezone(args.timezone) if args.timezone else settings.timezone
     start = None
     if args.clock == "manual":
         start = _parse_start(args.start, timezone)
     elif args.start:
-        raise PracticeError("--start needs --clock manual.")
-    backup_dir = os.environ.get("PRACTICEBOT_BACKUP_DIR")
+        raise InputError("--start needs --clock manual.")
     options = Options(
-        db_path=db_path,
-        questions_dir=args.questions or default_questions_dir(),
+        db_path=settings.db_path,
+        questions_dir=settings.questions_dir,
         timezone=timezone,
-        catch_up_grace=catch_up_grace(),
+        catch_up_grace=settings.catch_up_grace,
         manual_start=start,
-        backup_dir=Path(backup_dir) if backup_dir else None,
-        backup_keep_days=int(os.environ.get("PRACTICEBOT_BACKUP_KEEP_DAYS", "7")),
-        backup_time=parse_post_time(os.environ.get("PRACTICEBOT_BACKUP_TIME", "03:30")),
-        grader=os.environ.get("PRACTICEBOT_GRADER", "auto").lower(),
+        backup_dir=settings.backup_dir,
+        backup_keep_days=settings.backup_keep_days,
+        backup_time=settings.backup_time,
+        grader=settings.grader,
     )
     if args.command == "run":
-        platforms = configured_platforms(os.environ)
+        platforms = configured_platforms(settings.env.values)
         if platforms:
             names = ", ".join(name for name, _ in platforms)
             print(f"Starting practicebot for: {names}.", file=sys.stderr)
             asyncio.run(run_platforms(options, [factory for _, factory in platforms]))
             return 0
         if args.no_console:
-            raise PracticeError(
+            raise OperatorError(
                 "No platform credentials: set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN) or "
                 "DISCORD_TOKEN, e.g. in .env. See .env.example."
             )
@@ -212,7 +249,7 @@ def _parse_start(text: str | None, timezone: str) -> datetime:
     try:
         start = datetime.fromisoformat(text)
     except ValueError:
-        raise PracticeError(
+        raise InputError(
             f"--start must be a date and time like 2026-12-01T08:00 (got '{text}')."
         ) from None
     return start if start.tzinfo else start.replace(tzinfo=ZoneInfo(timezone))
@@ -225,16 +262,15 @@ def _login_name() -> str:
         return "you"
 
 
-def _questions(args: argparse.Namespace) -> int:
+def _questions(args: argparse.Namespace, settings: Settings) -> int:
     if args.questions_command == "validate":
-        root = args.path or args.questions or default_questions_dir()
-        bank = load_bank(root)
+        bank = load_bank(args.path or settings.questions_dir)
         counts = ", ".join(f"{p.name} {len(p.questions)}" for p in bank.packs)
         print(f"OK: {len(bank)} questions in {len(bank.packs)} packs ({counts})")
         return 0
-    bank = load_bank(args.questions or default_questions_dir())
+    bank = load_bank(settings.questions_dir)
     if args.pack and bank.pack(args.pack) is None:
-        raise PracticeError(f"Unknown pack '{args.pack}'. Packs: {', '.join(bank.pack_names)}.")
+        raise InputError(f"Unknown pack '{args.pack}'. Packs: {', '.join(bank.pack_names)}.")
     for question in bank.questions([args.pack] if args.pack else None):
         first_line = question.text.splitlines()[0]
         print(f"{question.id:<40} {question.difficulty:<7} {first_line}")
@@ -242,7 +278,7 @@ def _questions(args: argparse.Namespace) -> int:
 
 
 async def _channels(db_path: Path, *, as_json: bool) -> int:
-    async with await Store.open(db_path) as store:
+    async with await Store.open(db_path, read_only=True) as store:
         subscriptions = await store.subscriptions(active_only=False)
     rows = [
         {
@@ -271,7 +307,14 @@ async def _channels(db_path: Path, *, as_json: bool) -> int:
 
 async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     channel = ChannelRef.parse(args.channel)
-    async with await Store.open(db_path) as store:
+    async with await Store.open(db_path, read_only=True) as store:
+        known = {s.channel for s in await store.subscriptions(active_only=False)}
+        if channel not in known:
+            keys = ", ".join(sorted(c.key for c in known)) or "none yet"
+            raise NotFoundError(
+                f"No channel {channel.key} in {db_path}. Subscribed channels: {keys} "
+                "(`practicebot channels` lists them)."
+            )
         engine = Engine(store, Bank(()), SystemClock())
         board = await engine.leaderboard(channel, window=args.window, whole_space=args.space)
     if args.json:
@@ -289,24 +332,30 @@ async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-def _config() -> int:
-    rows = effective(os.environ)
+def _config(env: Environment) -> int:
+    """Exactly what `run` would use, and every problem with it (exit 2 when there is one)."""
+    rows = effective(env)
     width = max(len(name) for name, _, _ in rows)
     for name, value, source in rows:
         print(f"{name:<{width}}  {value}  ({source})")
-    problems = validate(os.environ)
+    problems = validate(env)
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    return 2 if problems else 0
+    return EXIT_USAGE if problems else 0
 
 
 def _db(args: argparse.Namespace, db_path: Path) -> int:
     if args.db_command == "backup":
-        version = backup_database(db_path, args.path)
-        print(f"Backed up {db_path} to {args.path} (schema version {version}).")
+        folder = args.path.endswith(("/", os.sep))
+        target, version = backup_database(
+            db_path, Path(args.path), replace=args.force, into_folder=folder
+        )
+        print(f"Backed up {db_path} to {target} (schema version {version}).")
         return 0
     if args.db_command == "restore":
-        restore_database(args.path, db_path)
+        kept = restore_database(args.path, db_path)
+        if kept is not None:
+            print(f"Kept the database it replaced as {kept}.")
         print(f"Restored {db_path} from {args.path}. Start the bot to apply any newer migrations.")
         return 0
     return asyncio.run(_migrate(db_path))

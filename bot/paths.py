@@ -6,7 +6,6 @@ them inside it under ``bot/_data``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -21,10 +20,9 @@ def migrations_dir() -> Path:
     return _shipped("migrations")
 
 
-def default_questions_dir() -> Path:
-    override = os.environ.get("PRACTICEBOT_QUESTIONS")
-    return Path(override) if override else _shipped("questions")
+def bundled_questions_dir() -> Path:
+    """The question bank that ships with the bot (PRACTICEBOT_QUESTIONS may name another)."""
+    return _shipped("questions")
 
 
-def default_db_path() -> Path:
-    return Path(os.environ.get("PRACTICEBOT_DB", "data/practicebot.db"))
+default_questions_dir = bundled_questions_dir

@@ -72,6 +72,8 @@ def test_compose_and_dockerfile_agree() -> None:
     service = compose["services"]["practicebot"]
     assert service["build"] == "."
     assert service["env_file"] == ".env"
+    # An empty PRACTICEBOT_DB= in .env must not move the database out of the volume.
+    assert service["environment"]["PRACTICEBOT_DB"].startswith("/data/")
     assert service["restart"] == "unless-stopped"
     assert service["logging"]["options"]["max-size"]
     volume, target = service["volumes"][0].split(":")
@@ -242,7 +244,7 @@ def test_health_notices_a_stale_heartbeat_and_a_dead_platform(tmp_path: Path) ->
 
 def test_daily_backups_are_kept_for_the_configured_days(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    sqlite3.connect(db).close()
+    assert cli("--db", str(db), "db", "migrate").returncode == 0  # backups copy only our databases
     folder = tmp_path / "backups"
     start = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)
     for day in range(10):

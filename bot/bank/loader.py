@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bot.bank.models import DIFFICULTIES, Bank, Difficulty, Pack, Question
+from bot.errors import OperatorError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANSWER_HEADING = re.compile(r"^## Answer[ \t]*$", re.MULTILINE)
@@ -34,7 +35,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class BankError(Exception):
+class BankError(OperatorError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from enum import Enum
 
+from bot.errors import InputError, NotAllowedError, NotFoundError, PracticeError
 
-class PracticeError(Exception):
-    """Base class: anything the bot can explain to a user or operator."""
-
-
-class InputError(PracticeError):
-    """Bad input from a user (a time, a timezone, a pack name...). Nothing was changed."""
-
-
-class NotAllowedError(PracticeError):
-    """The caller may not do this (e.g. a non-admin running an admin command)."""
-
-
-class NotFoundError(PracticeError):
-    """The thing asked about does not exist (no subscription, no open round...)."""
+__all__ = [
+    "InputError",
+    "NotAllowedError",
+    "NotFoundError",
+    "PracticeError",
+    "PublishError",
+    "PublishFailure",
+]
 
 
 class PublishFailure(Enum):

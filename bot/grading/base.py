@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from bot import errors
+
 Rating = Literal["again", "hard", "good", "easy"]
 
 # Lower bounds of the covered fraction for each rating below "easy" (see suggest_rating).
@@ -18,8 +20,8 @@ HARD_FROM = 0.3
 GOOD_FROM = 0.6
 
 
-class GraderUnavailable(RuntimeError):
-    """A grader's optional dependencies are not installed; str() says what to install."""
+# A grader's optional dependencies are not installed; str() says what to install.
+GraderUnavailable = errors.GraderUnavailable
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-from bot.core.errors import PracticeError
+from bot.errors import DatabaseInUseError
 
-
-class DatabaseInUseError(PracticeError):
-    pass
+__all__ = ["DatabaseInUseError", "DatabaseLock", "lock_path"]
 
 
 def lock_path(db_path: Path) -> Path:

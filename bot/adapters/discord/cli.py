@@ -8,27 +8,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
-from bot.core.errors import InputError, PracticeError
+from bot.errors import InputError, TokenRejectedError
+
+if TYPE_CHECKING:
+    from bot.ops.settings import Settings
 
 
-def add_commands(subparsers: Any) -> None:
-    """Register `discord sync [--guild ID] [--clear]` and `discord invite-url`."""
+def add_commands(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
+    """Register `discord sync [--guild ID] [--clear]` and `discord invite-url`.
+
+    `parents` carries the global options, so they work after the sub-command too.
+    """
     discord_parser: argparse.ArgumentParser = subparsers.add_parser(
-        "discord", help="Discord: the invite URL and slash-command sync"
+        "discord", help="Discord: the invite URL and slash-command sync", parents=list(parents)
     )
     actions = discord_parser.add_subparsers(dest="discord_command", metavar="ACTION", required=True)
     actions.add_parser(
-        "invite-url", help="print the URL that adds the bot to a server, with its permissions"
+        "invite-url",
+        help="print the URL that adds the bot to a server, with its permissions",
+        parents=list(parents),
     )
     sync = actions.add_parser(
         "sync",
+        parents=list(parents),
         help="upload the slash commands now: to one server (instant, for development) or globally",
     )
     sync.add_argument("--guild", type=int, metavar="ID", help="the server (guild) id to sync to")
@@ -37,24 +44,21 @@ def add_commands(subparsers: Any) -> None:
     )
 
 
-def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
-    environ = os.environ if env is None else env
-    try:
-        if args.discord_command == "invite-url":
-            print(invite_url_from_env(environ))
-            return 0
-        if args.discord_command == "sync":
-            if args.clear and args.guild is None:
-                raise InputError("--clear needs --guild ID.")
-            config = DiscordConfig.from_env(environ)
-            count = asyncio.run(_sync(args, config))
-            where = f"server {args.guild}" if args.guild is not None else "every server (global)"
-            verb = "Removed the server's copies of the" if args.clear else f"Synced {count}"
-            print(f"{verb} slash commands for {where}.")
-            return 0
-    except PracticeError as error:
-        print(error, file=sys.stderr)
-        return 1
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """The `discord` command; errors are PracticeErrors, reported by the main command line."""
+    environ = settings.env.values
+    if args.discord_command == "invite-url":
+        print(invite_url_from_env(environ))
+        return 0
+    if args.discord_command == "sync":
+        if args.clear and args.guild is None:
+            raise InputError("--clear needs --guild ID.")
+        config = DiscordConfig.from_env(environ)
+        count = asyncio.run(_sync(args, config, settings))
+        where = f"server {args.guild}" if args.guild is not None else "every server (global)"
+        verb = "Removed the server's copies of the" if args.clear else f"Synced {count}"
+        print(f"{verb} slash commands for {where}.")
+        return 0
     raise AssertionError(f"unhandled discord command {args.discord_command}")
 
 
@@ -75,11 +79,11 @@ def invite_url_from_env(env: Mapping[str, str]) -> str:
     return invite_url(application_id)
 
 
-async def _sync(args: argparse.Namespace, config: DiscordConfig) -> int:
+async def _sync(args: argparse.Namespace, config: DiscordConfig, settings: Settings) -> int:
     return await sync_commands(
         config,
-        db_path=getattr(args, "db", None),
-        questions_dir=getattr(args, "questions", None),
+        db_path=settings.db_path,
+        questions_dir=settings.questions_dir,
         guild_id=args.guild,
         clear=args.clear,
     )
@@ -88,8 +92,8 @@ async def _sync(args: argparse.Namespace, config: DiscordConfig) -> int:
 async def sync_commands(
     config: DiscordConfig,
     *,
-    db_path: Path | None,
-    questions_dir: Path | None,
+    db_path: Path,
+    questions_dir: Path,
     guild_id: int | None,
     clear: bool = False,
 ) -> int:
@@ -101,11 +105,10 @@ async def sync_commands(
     from bot.bank.loader import load_bank
     from bot.clock import SystemClock
     from bot.core.engine import Engine
-    from bot.paths import default_db_path, default_questions_dir
     from bot.store import Store
 
-    bank = load_bank(questions_dir or default_questions_dir())
-    async with await Store.open(db_path or default_db_path()) as store:
+    bank = load_bank(questions_dir)
+    async with await Store.open(db_path) as store:
         engine = Engine(store, bank, SystemClock())
         client = PracticeClient(
             engine, message_content=False, sync_commands=False,
@@ -115,6 +118,6 @@ async def sync_commands(
             await client.login(config.token)
             return await force_sync(client.tree, store, engine.clock, guild_id, clear=clear)
         except discord.LoginFailure:
-            raise InputError(TOKEN_REJECTED) from None
+            raise TokenRejectedError(TOKEN_REJECTED) from None
         finally:
             await client.close()

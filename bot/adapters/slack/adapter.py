@@ -15,6 +15,7 @@ from bot.adapters.slack.refs import PLATFORM
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.ports import Publisher
+from bot.errors import PlatformUnreachableError, TokenRejectedError
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,12 @@ class SlackAdapter:
         try:
             identity = await self.app.client.auth_test()
         except SlackApiError as error:
-            raise PracticeError(
+            raise TokenRejectedError(
                 f"Slack refused SLACK_BOT_TOKEN ({reason(error)}): use the Bot User OAuth "
                 "Token (xoxb-) from the app's OAuth & Permissions page."
             ) from error
         except Exception as error:
-            raise PracticeError(
+            raise PlatformUnreachableError(
                 f"Cannot reach Slack's Web API at {self.config.api_url} ({reason(error)})."
             ) from error
         self._workspace = str(identity.get("team") or identity.get("team_id") or "")
