@@ -28,7 +28,7 @@ run: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check bot tests
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot tests bench
 
 # The embedding grader needs torch and a model: its own venv keeps `make test` light.
 FEEDBACK_VENV := .venv-feedback

@@ -41,7 +41,7 @@ async def test_bad_subscription_input_changes_nothing(world: World) -> None:
     ]
     for attempt in attempts:
         with pytest.raises(InputError):
-            await world.engine.subscribe(CHANNEL, **attempt)  # type: ignore[arg-type]
+            await world.engine.subscribe(CHANNEL, **attempt)
     assert await world.store.subscription(CHANNEL) == before
 
 

@@ -64,9 +64,9 @@ async def test_nothing_due_says_when_and_gives_a_new_question(world: World) -> N
 
 
 async def test_when_everything_is_known_the_soonest_card_comes_back_early(world: World) -> None:
-    ratings = {"easy": None, "good": None, "hard": None}
+    ratings: dict[str, str | None] = {"easy": None, "good": None, "hard": None}
     for rating in ratings:
-        ratings[rating] = await quiz_and_rate(world, "ana", rating)  # type: ignore[assignment]
+        ratings[rating] = await quiz_and_rate(world, "ana", rating)
     card = await world.engine.quiz("test", "ana", pack="alpha")
     assert card.question.id == ratings["hard"]
     assert card.intro is not None and card.intro.startswith("Nothing new here and nothing due")
