@@ -87,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing = question_commands.add_parser("list", help="list the questions")
     listing.add_argument("--pack", help="only this pack")
+    stats = question_commands.add_parser("stats", help="counts per pack, difficulty and tag")
+    stats.add_argument("path", nargs="?", type=Path, help="bank folder (default: the bot's bank)")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
 
     channels = commands.add_parser("channels", help="subscribed channels")
     channels.add_argument("--json", action="store_true", help="machine-readable output")
@@ -231,6 +234,13 @@ def _questions(args: argparse.Namespace) -> int:
         bank = load_bank(root)
         counts = ", ".join(f"{p.name} {len(p.questions)}" for p in bank.packs)
         print(f"OK: {len(bank)} questions in {len(bank.packs)} packs ({counts})")
+        return 0
+    if args.questions_command == "stats":
+        from bot.bank import stats
+
+        root = args.path or args.questions or default_questions_dir()
+        summary = stats.bank_stats(load_bank(root))
+        print(json.dumps(stats.as_json(summary), indent=2) if args.json else stats.render(summary))
         return 0
     bank = load_bank(args.questions or default_questions_dir())
     if args.pack and bank.pack(args.pack) is None:
