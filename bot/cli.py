@@ -109,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing = command(question_commands, "list", "list the questions")
     listing.add_argument("--pack", help="only this pack")
+    stats = command(question_commands, "stats", "counts per pack, difficulty and tag")
+    stats.add_argument("path", nargs="?", type=Path, help="bank folder (default: the bot's bank)")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
 
     channels = command(commands, "channels", "subscribed channels")
     channels.add_argument("--json", action="store_true", help="machine-readable output")
@@ -267,6 +270,12 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
         bank = load_bank(args.path or settings.questions_dir)
         counts = ", ".join(f"{p.name} {len(p.questions)}" for p in bank.packs)
         print(f"OK: {len(bank)} questions in {len(bank.packs)} packs ({counts})")
+        return 0
+    if args.questions_command == "stats":
+        from bot.bank import stats
+
+        summary = stats.bank_stats(load_bank(args.path or settings.questions_dir))
+        print(json.dumps(stats.as_json(summary), indent=2) if args.json else stats.render(summary))
         return 0
     bank = load_bank(settings.questions_dir)
     if args.pack and bank.pack(args.pack) is None:

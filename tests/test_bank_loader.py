@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bank.duplicates import THRESHOLD, similarity
 from bot.bank.loader import BankError, load_bank
 from tests.helpers import FIXTURE_BANK
 
@@ -122,3 +123,105 @@ def test_an_empty_bank_is_a_clear_error(tmp_path: Path) -> None:
         f"{tmp_path / 'empty'}:1: no questions found: add a pack folder with Markdown files"
     ]
     assert "question bank folder not found" in problems(tmp_path / "missing")[0]
+
+
+# --- the tag vocabulary -------------------------------------------------------------------------
+
+TAGS_MD = """\
+# Tags
+
+Prose and headings are ignored.
+
+## Testing
+
+- `testing`: test questions
+- `basics`: the first things
+"""
+
+
+def test_unknown_tags_are_problems_when_the_bank_has_a_tags_file(bank_dir: Path) -> None:
+    (bank_dir / "TAGS.md").write_text(TAGS_MD, encoding="utf-8")
+    assert len(load_bank(bank_dir)) == 6
+    odd = bank_dir / "beta" / "beta-four.md"
+    odd.write_text(
+        GOOD.format(id="beta-four").replace("tags: [basics]", "tags: [basics, gans]"),
+        encoding="utf-8",
+    )
+    assert problems(bank_dir) == [f"{odd}:4: unknown tag 'gans' (see bank/TAGS.md)"]
+
+
+def test_a_bank_without_a_tags_file_accepts_any_lowercase_tag(bank_dir: Path) -> None:
+    (bank_dir / "beta" / "beta-four.md").write_text(
+        GOOD.format(id="beta-four").replace("[basics]", "[anything-goes]"), encoding="utf-8"
+    )
+    assert load_bank(bank_dir).get("beta-four") is not None
+
+
+def test_a_malformed_tags_file_is_reported_by_line(bank_dir: Path) -> None:
+    tags = bank_dir / "TAGS.md"
+    tags.write_text(TAGS_MD + "- `Testing`: capitalised\n- `testing`: again\n", encoding="utf-8")
+    assert problems(bank_dir) == [
+        f"{tags}:9: tag 'Testing' must be lowercase words joined by '-'",
+        f"{tags}:10: tag 'testing' is listed twice (also on line 7)",
+    ]
+    tags.write_text("# Tags\n\nNothing listed yet.\n", encoding="utf-8")
+    found = problems(bank_dir)
+    assert found[0] == f"{tags}:1: TAGS.md lists no tags (lines like '- `tag`: meaning')"
+    assert f"{bank_dir / 'alpha' / 'alpha-one.md'}:4: unknown tag 'testing'" in found[1]
+
+
+# --- near-duplicate questions -------------------------------------------------------------------
+
+
+def test_near_duplicate_question_texts_are_rejected_across_packs(bank_dir: Path) -> None:
+    first = bank_dir / "alpha" / "alpha-four.md"
+    second = bank_dir / "beta" / "beta-four.md"
+    first.write_text(
+        GOOD.format(id="alpha-four").replace(
+            "What is alpha-four?", "How would you prevent a neural network from overfitting?"
+        ),
+        encoding="utf-8",
+    )
+    second.write_text(
+        GOOD.format(id="beta-four").replace(
+            "What is beta-four?", "How would you stop a neural network\nfrom overfitting?"
+        ),
+        encoding="utf-8",
+    )
+    assert problems(bank_dir) == [
+        f"{second}:12: question text is nearly the same as in {first} (similarity 86)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("What is instance normalization?", "What is batch normalization?"),
+        ("What is a kernel in an SVM?", "What is a kernel in a CNN?"),
+        ("How would you design a spam detector?", "How would you design a fraud detector?"),
+        ("What is alpha-one?", "What is alpha-two?"),
+    ],
+)
+def test_short_questions_that_differ_in_their_subject_are_not_duplicates(
+    first: str, second: str
+) -> None:
+    assert similarity(first, second) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("What is instance normalization?", "What is instance normalisation?"),
+        ("Explain the bias-variance trade-off.", "Explain the bias–variance trade-off!"),
+        (
+            "Why are transformers challenging to apply to images?",
+            "Why are transformers so challenging to apply to images?",
+        ),
+        (
+            "You have two trained models for the same task. How would you tell which one is better?",
+            "How would you tell which of two models trained for the same task is better?",
+        ),
+    ],
+)
+def test_copies_with_small_edits_are_duplicates(first: str, second: str) -> None:
+    assert similarity(first, second) >= THRESHOLD

@@ -8,8 +8,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bot.bank.duplicates import THRESHOLD, similarity
 from bot.bank.loader import load_bank
 from bot.bank.models import Bank
+from bot.bank.tags import TAG, read_vocabulary
 from bot.paths import default_questions_dir
 
 SEED_PACKS = {"ml": 10, "cv": 10, "nlp": 9, "systems": 7}  # systems: seed 2 split into four
@@ -50,7 +52,7 @@ def test_each_question_follows_the_house_rules(bank: Bank) -> None:
         assert q.text.endswith("?") or first_word in IMPERATIVES, f"{q.id}: {q.text!r}"
         assert not re.search(r"\$|\\frac|\\\(", q.answer), f"{q.id}: LaTeX in the answer"
         assert not re.search(r"^#", q.answer, re.MULTILINE), f"{q.id}: heading inside the answer"
-        assert all(tag == tag.lower() for tag in q.tags), q.id
+        assert all(TAG.fullmatch(tag) for tag in q.tags), q.id
 
 
 def test_difficulty_is_spread_roughly_in_thirds(bank: Bank) -> None:
@@ -62,6 +64,26 @@ def test_difficulty_is_spread_roughly_in_thirds(bank: Bank) -> None:
 def test_no_question_is_asked_twice(bank: Bank) -> None:
     texts = Counter(re.sub(r"\W+", " ", q.text.lower()).strip() for q in bank.questions())
     assert max(texts.values()) == 1
+    questions = bank.questions()
+    closest = max(
+        (similarity(a.text, b.text), a.id, b.id)
+        for i, a in enumerate(questions)
+        for b in questions[i + 1 :]
+    )
+    assert closest[0] < THRESHOLD, closest
+
+
+def test_every_tag_is_in_the_vocabulary_and_follows_the_convention(bank: Bank) -> None:
+    vocabulary, problems = read_vocabulary(default_questions_dir())
+    assert vocabulary is not None and not problems
+    used = {tag for q in bank.questions() for tag in q.tags}
+    assert used <= vocabulary.tags, sorted(used - vocabulary.tags)
+    for tag in vocabulary.tags:
+        assert TAG.fullmatch(tag), tag
+        # Singular nouns: never both a tag and its plural.
+        assert f"{tag}s" not in vocabulary.tags, tag
+        # US spelling: optimization, behavior, center, analyze.
+        assert not re.search(r"isation|iour|our-|colour|tre$|yse$", tag), tag
 
 
 def test_seed_links_are_kept(bank: Bank) -> None:

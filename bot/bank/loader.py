@@ -1,7 +1,9 @@
 """Load the question bank from disk and validate every file.
 
 Every problem found is reported as ``path:line: message``, all at once, so an author can fix a
-whole pack in one pass.
+whole pack in one pass. Across the whole bank, ids must be unique and no two question texts may be
+near-duplicates (bot/bank/duplicates.py); when the bank folder has a TAGS.md, every tag must be
+listed in it (bot/bank/tags.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from urllib.parse import urlparse
 
 import yaml
 
+from bot.bank.duplicates import near_duplicates, text_line
 from bot.bank.models import DIFFICULTIES, Bank, Difficulty, Pack, Question
+from bot.bank.tags import Vocabulary, read_vocabulary
 from bot.errors import OperatorError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -58,10 +62,13 @@ def load_bank(root: Path) -> Bank:
     problems: list[Problem] = []
     if not root.is_dir():
         raise BankError([Problem(root, 1, "question bank folder not found")])
+    vocabulary, vocabulary_problems = read_vocabulary(root)
+    if vocabulary is not None:
+        problems.extend(Problem(vocabulary.path, line, m) for line, m in vocabulary_problems)
     packs: list[Pack] = []
     seen: dict[str, Path] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        pack = _load_pack(folder, problems)
+        pack = _load_pack(folder, problems, vocabulary)
         if pack is None:
             continue
         for question in pack.questions:
@@ -77,6 +84,7 @@ def load_bank(root: Path) -> Bank:
             else:
                 seen[question.id] = question.source
         packs.append(pack)
+    problems.extend(_near_duplicates(packs))
     if not problems and not seen:
         problems.append(
             Problem(root, 1, "no questions found: add a pack folder with Markdown files")
@@ -86,7 +94,19 @@ def load_bank(root: Path) -> Bank:
     return Bank(tuple(packs))
 
 
-def _load_pack(folder: Path, problems: list[Problem]) -> Pack | None:
+def _near_duplicates(packs: list[Pack]) -> list[Problem]:
+    questions = [(q.source, q.text) for p in packs for q in p.questions if q.source is not None]
+    return [
+        Problem(
+            pair.second,
+            text_line(pair.second),
+            f"question text is nearly the same as in {pair.first} (similarity {pair.score:.0f})",
+        )
+        for pair in near_duplicates(questions)
+    ]
+
+
+def _load_pack(folder: Path, problems: list[Problem], vocabulary: Vocabulary | None) -> Pack | None:
     meta_path = folder / "pack.yaml"
     report = _FileReport(meta_path, problems)
     if not SLUG.fullmatch(folder.name):
@@ -105,7 +125,7 @@ def _load_pack(folder: Path, problems: list[Problem]) -> Pack | None:
         q
         for path in sorted(folder.glob("*.md"))
         if path.name.lower() != "readme.md"
-        for q in [_load_question(path, folder.name, problems)]
+        for q in [_load_question(path, folder.name, problems, vocabulary)]
         if q is not None
     ]
     if not questions:
@@ -147,7 +167,9 @@ def _key_lines(text: str, first_line: int) -> dict[str, int]:
     }
 
 
-def _load_question(path: Path, pack: str, problems: list[Problem]) -> Question | None:
+def _load_question(
+    path: Path, pack: str, problems: list[Problem], vocabulary: Vocabulary | None
+) -> Question | None:
     report = _FileReport(path, problems)
     before = len(problems)
     try:
@@ -197,6 +219,8 @@ def _load_question(path: Path, pack: str, problems: list[Problem]) -> Question |
     for tag in tags:
         if tag != tag.lower():
             report.add(line_of("tags"), f"tag '{tag}' must be lowercase")
+        elif vocabulary is not None and tag not in vocabulary:
+            report.add(line_of("tags"), f"unknown tag '{tag}' (see {vocabulary.reference()})")
     key_points = _string_list(meta, "key_points", KEY_POINTS_RANGE, report, line_of("key_points"))
     reading = _string_list(
         meta, "further_reading", READING_RANGE, report, line_of("further_reading")
