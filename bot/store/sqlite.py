@@ -577,6 +577,15 @@ class Store:
             )
         )
 
+    async def thread_messages(self, round_id: int, user_id: str) -> list[str]:
+        """The ids of someone's messages in a round's thread (not deleted), oldest first."""
+        rows = await self._all(
+            "SELECT message_id FROM messages WHERE round_id = ? AND user_id = ? "
+            "AND deleted_at IS NULL ORDER BY sent_at, id",
+            (round_id, user_id),
+        )
+        return [r[0] for r in rows]
+
     async def answer_text(self, round_id: int, user_id: str) -> str:
         rows = await self._all(
             "SELECT text FROM messages WHERE round_id = ? AND user_id = ? AND late = 0 "
