@@ -27,6 +27,7 @@ from bot.store import ChangeOutcome, MessageOutcome
 log = logging.getLogger(__name__)
 CHANNEL = ChannelRef(PLATFORM, "local", "general")
 Command = Callable[["ConsoleSession", str], Awaitable[bool]]
+BYE = "Bye! Your streaks are saved."
 NOT_TEXT_REPLY = (
     "That line is not valid UTF-8 text, so it was not read and nothing was recorded. Type it again."
 )
@@ -73,7 +74,7 @@ class ConsoleSession:
             if line is None:  # Ctrl-D, Ctrl-C or the end of the pipe
                 if self.terminal.interactive:
                     self.terminal.end_line()
-                self.write("Bye! Your streaks are saved.")
+                self.write(BYE)
                 return
             if isinstance(line, NotText):
                 self.write(NOT_TEXT_REPLY)
@@ -210,5 +211,5 @@ async def _help(session: ConsoleSession, rest: str) -> bool:
 
 
 async def _quit(session: ConsoleSession, rest: str) -> bool:
-    session.write("Bye! Your streaks are saved.")
+    session.write(BYE)
     return False
