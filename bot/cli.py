@@ -14,7 +14,9 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -242,6 +244,12 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
             "starting the console adapter.",
             file=sys.stderr,
         )
+    if start is not None and args.db is None and not os.environ.get("PRACTICEBOT_DB"):
+        # A manual-clock demo never writes its simulated days into the real database.
+        with tempfile.TemporaryDirectory(prefix="practicebot-demo-") as folder:
+            demo = replace(options, db_path=Path(folder) / "demo.db")
+            asyncio.run(run_console(demo, user=args.user or _login_name(), demo_db=True))
+        return 0
     asyncio.run(run_console(options, user=args.user or _login_name()))
     return 0
 

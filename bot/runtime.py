@@ -21,7 +21,8 @@ from typing import TextIO
 from bot.adapters.base import PlatformAdapter
 from bot.adapters.console import render
 from bot.adapters.console.publisher import PLATFORM, ConsolePublisher
-from bot.adapters.console.session import CHANNEL, ConsoleSession, stdin_lines
+from bot.adapters.console.session import CHANNEL, ConsoleSession
+from bot.adapters.console.terminal import Terminal, is_interactive, terminal_settings_kept
 from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import Clock, ManualClock, SystemClock
@@ -163,16 +164,30 @@ async def run_platforms(options: Options, factories: Sequence[AdapterFactory]) -
 
 
 async def run_console(
-    options: Options, *, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    options: Options,
+    *,
+    user: str,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    demo_db: bool = False,
 ) -> None:
+    """`demo_db`: the database is a temporary one for this manual-clock demo (said at start)."""
     async with open_app(options) as app:
         manual = app.scheduler if isinstance(app.scheduler, ManualScheduler) else None
-        session = ConsoleSession(app.engine, user=user, out=stdout, manual=manual)
+        terminal = Terminal(stdin, stdout, interactive=is_interactive(stdin, stdout))
+        session = ConsoleSession(app.engine, user=user, terminal=terminal, manual=manual)
         app.engine.add_publisher(PLATFORM, ConsolePublisher(session.write))
         fresh = await app.store.subscription(CHANNEL) is None
+        database = (
+            "a fresh demo database, gone when you quit (--db FILE keeps one)"
+            if demo_db
+            else f"database {options.db_path}"
+        )
         session.write(
-            f"practicebot console: #general on this machine ({len(app.bank)} questions "
-            f"in {len(app.bank.packs)} packs, database {options.db_path})"
+            render.fill(
+                f"practicebot console: #general on this machine ({len(app.bank)} questions "
+                f"in {len(app.bank.packs)} packs, {database})"
+            )
         )
         if manual is not None:
             session.write(
@@ -182,8 +197,10 @@ async def run_console(
         if fresh:
             subscription = await app.engine.subscribe(CHANNEL, post_time="09:00", by="console")
             session.write(
-                f"Subscribed #general: {subscription.schedule.describe()}. "
-                "Change it with /subscribe. Here is your first question:"
+                render.fill(
+                    f"Subscribed #general: {subscription.schedule.describe()}. "
+                    "Change it with /subscribe. Here is your first question:"
+                )
             )
         probes: dict[str, Probe] = {"console": lambda: (True, "terminal session")}
         async with _operations(app, options, probes):
@@ -191,11 +208,12 @@ async def run_console(
             if fresh:
                 await app.engine.post_now(CHANNEL)
             else:
-                session.write(render.status(await app.engine.status(CHANNEL)))
+                state = await app.engine.status(CHANNEL)
+                session.write(render.status(state, app.clock.now()))
             session.write(f"You are {user}. Type an answer, or /help for commands.")
-            lines = stdin_lines(asyncio.get_running_loop(), stdin)
-            undo_signals = _on_stop_signals(lambda: lines.put_nowait(None))
+            undo_signals = _on_stop_signals(terminal.stop)
             try:
-                await session.run(lines, prompt=stdin.isatty())
+                with terminal_settings_kept(stdin):
+                    await session.run()
             finally:
                 undo_signals()

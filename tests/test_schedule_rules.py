@@ -133,3 +133,32 @@ def test_post_stays_at_nine_local_across_dst(
             offsets.add(local.utcoffset())
             now = fire + timedelta(seconds=1)
         assert len(offsets) == 2, "the six days should span the DST change"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("mon-", "mon-"), ("montag", "montag"), ("mon-fri extra", "extra"), ("fri-someday", "fri-someday"),
+     ("mo", "mo"), (",", None), ("", None)],
+)  # fmt: skip
+def test_day_lists_reject_every_unknown_word(text: str, word: str | None) -> None:
+    with pytest.raises(InputError) as error:
+        parse_days(text)
+    message = str(error.value)
+    if word is not None:
+        assert message.startswith(f"Unknown day '{word}'")
+    assert "'mon-fri', 'mon,wed,fri', 'sat-sun', 'weekdays', 'weekends' or 'daily'" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("mon, wed, fri", {0, 2, 4}), ("mon - wed", {0, 1, 2}), ("every day", set(range(7))),
+     ("Thurs,sat", {3, 5}), ("weekends mon", {5, 6, 0})],
+)  # fmt: skip
+def test_day_lists_take_spaces_and_full_names(text: str, days: set[int]) -> None:
+    assert parse_days(text) == frozenset(days)
+
+
+@pytest.mark.parametrize("text", ["99999999999d", "9" * 30 + "m"])
+def test_a_huge_duration_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError, match="far too long"):
+        parse_duration(text)

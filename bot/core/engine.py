@@ -172,12 +172,15 @@ class Engine:
         now = self.clock.now()
         schedule = subscription.schedule
         today = rules.local_date(schedule, now)
-        for offset in range(8):
+        last_date, last_posted = await self.store.round_marks(subscription.id)
+        for offset in range(9):  # a week, and a day held by a round from before a move west
             day = today + timedelta(days=offset)
             moment = rules.post_moment(schedule, day)
-            if day.weekday() in schedule.days and moment > now:
-                if offset == 0 and await self.store.round_on(subscription.id, day):
-                    continue
+            if (
+                rules.posts_on(schedule, day)
+                and moment > now
+                and rules.day_is_free(day, schedule.timezone, last_date, last_posted)
+            ):
                 return moment
         return None
 
@@ -204,7 +207,10 @@ class Engine:
             if day is None:
                 return None
             reveal_at = now + subscription.schedule.reveal_after
-            return DueClaim(day, "scheduled", now, reveal_at, self._picker(subscription))
+            return DueClaim(
+                day, "scheduled", now, reveal_at, self._picker(subscription),
+                subscription.schedule.timezone,
+            )  # fmt: skip
 
         # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
         # busy minute thousands of these run at once).
@@ -225,7 +231,7 @@ class Engine:
         # Whether the date is free, the cycle, and the claim: one transaction, one trip.
         claimed, fresh = await self.store.claim_next_round(
             subscription.id, day, kind, now, now + subscription.schedule.reveal_after,
-            self._picker(subscription),
+            self._picker(subscription), subscription.schedule.timezone,
         )  # fmt: skip
         if not fresh:
             return PostResult(PostStatus.ALREADY, claimed, self.bank.get(claimed.question_id))

@@ -82,26 +82,45 @@ def search_timezones(prefix: str, limit: int = 25) -> list[str]:
     return (starts + contains)[:limit]
 
 
+_DAY_NAMES = {
+    **{name: i for i, name in enumerate(WEEKDAYS)},
+    **{name: i for i, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )},
+    "tues": 1, "weds": 2, "thur": 3, "thurs": 3,
+}  # fmt: skip
+DAYS_HELP = (
+    "Days look like 'mon-fri', 'mon,wed,fri', 'sat-sun', 'weekdays', 'weekends' or 'daily' "
+    "(day names: mon tue wed thu fri sat sun, or in full)."
+)
+
+
 def parse_days(text: str) -> frozenset[int]:
-    """'mon-fri', 'mon,wed,fri', 'weekdays', 'daily', 'sat-sun' ..."""
-    spec = text.strip().lower().replace(" ", "")
-    if spec in _DAY_ALIASES:
-        return _DAY_ALIASES[spec]
+    """'mon-fri', 'mon,wed,fri', 'weekdays', 'daily', 'sat-sun' ... Any other word is an error."""
+    spec = re.sub(r"\s*-\s*", "-", text.strip().lower()).replace("every day", "everyday")
+    parts = [part for part in re.split(r"[,\s]+", spec) if part]
+    if not parts:
+        raise InputError(f"Pick at least one day. {DAYS_HELP}")
     days: set[int] = set()
-    for part in filter(None, spec.split(",")):
-        first, _, last = part.partition("-")
-        try:
-            start = WEEKDAYS.index(first[:3])
-            end = WEEKDAYS.index(last[:3]) if last else start
-        except ValueError:
-            raise InputError(
-                f"Days must look like 'mon-fri', 'mon,wed,fri', 'weekdays' or 'daily' (got '{text}')."
-            ) from None
+    for part in parts:
+        if part in _DAY_ALIASES:
+            days.update(_DAY_ALIASES[part])
+            continue
+        first, dash, last = part.partition("-")
+        if first not in _DAY_NAMES or (dash and last not in _DAY_NAMES):
+            where = "" if part == text.strip().lower() else f" in '{text.strip()}'"
+            raise InputError(f"Unknown day '{part}'{where}. {DAYS_HELP}")
+        start = _DAY_NAMES[first]
+        end = _DAY_NAMES[last] if dash else start
         span = range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)]
         days.update(span)
-    if not days:
-        raise InputError("Pick at least one day, e.g. 'mon-fri'.")
     return frozenset(days)
+
+
+def posts_on(schedule: Schedule, day: date) -> bool:
+    """Whether the schedule posts on this local date (a round by hand on another day still
+    counts for streaks)."""
+    return day.weekday() in schedule.days
 
 
 def format_days(days: frozenset[int]) -> str:
@@ -131,7 +150,10 @@ def parse_duration(text: str) -> timedelta:
     if not parts or "".join(n + u for n, u in parts) != spec:
         raise InputError(f"Durations look like '8h', '90m', '1d' or '1h30m' (got '{text}').")
     unit = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
-    return sum((int(n) * unit[u] for n, u in parts), timedelta())
+    try:
+        return sum((int(n) * unit[u] for n, u in parts), timedelta())
+    except OverflowError:
+        raise InputError(f"'{text}' is far too long a duration.") from None
 
 
 def parse_reveal_after(text: str) -> timedelta:
@@ -168,7 +190,23 @@ def due_post_date(schedule: Schedule, now: datetime, grace: timedelta) -> date |
     skipped, and a past day's round is never posted.
     """
     today = local_date(schedule, now)
-    if today.weekday() not in schedule.days:
+    if not posts_on(schedule, today):
         return None
     start = post_moment(schedule, today)
     return today if start <= now <= start + grace else None
+
+
+def day_is_free(
+    day: date, timezone: str, last_round_date: date | None, last_posted: datetime | None
+) -> bool:
+    """One round per channel per local day, under every change of schedule.
+
+    A channel's local `day` (in its timezone now) may get a round only when it is later than
+    the date of the channel's latest round and later than the local date, in that same
+    timezone, of the moment the latest round went out. After a move west the last round may
+    be dated a day the new timezone has not reached yet; after a move east it may have gone
+    out early on what is now the new timezone's today. Either way that day is taken.
+    """
+    if last_round_date is not None and day <= last_round_date:
+        return False
+    return last_posted is None or day > last_posted.astimezone(ZoneInfo(timezone)).date()

@@ -31,7 +31,7 @@ from bot.core.models import (
     Subscription,
     Window,
 )
-from bot.core.schedule import Schedule, days_from_cron, days_to_cron
+from bot.core.schedule import Schedule, day_is_free, days_from_cron, days_to_cron
 from bot.store import answers, standings
 from bot.store.batch import GroupCommit, T, Unit
 from bot.store.migrate import connect, migrate, require_current
@@ -172,16 +172,36 @@ class DueClaim:
     now: datetime
     reveal_at: datetime
     pick: Callable[[CycleState], tuple[str, int]]  # (question id, cycle) from the cycle state
+    timezone: str  # the channel's timezone now, in which `local_date` is a day
+
+
+def _round_marks(db: sqlite3.Connection, subscription_id: int) -> tuple[date | None, datetime | None]:
+    """The date of a channel's latest round, and when its latest round went out."""
+    row = db.execute(
+        "SELECT MAX(local_date), MAX(claimed_at) FROM rounds WHERE subscription_id = ?",
+        (subscription_id,),
+    ).fetchone()
+    return (date.fromisoformat(row[0]) if row[0] else None), from_ts(row[1])
 
 
 def _claim_next(db: sqlite3.Connection, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
-    """Claim a date for the channel's next question: (round, True), or (the date's round, False)."""
+    """Claim a date for the channel's next question: (round, True), or (the round that holds
+    the day, False). A day is held by its own round, or by a round that went out on that local
+    day before the channel's timezone changed (see `day_is_free`)."""
     taken = db.execute(
         f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
         (subscription_id, due.local_date.isoformat()),
     ).fetchone()
     if taken is not None:
         return _round(taken), False
+    last_date, last_posted = _round_marks(db, subscription_id)
+    if not day_is_free(due.local_date, due.timezone, last_date, last_posted):
+        latest = db.execute(
+            f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? "
+            "ORDER BY claimed_at DESC, id DESC LIMIT 1",
+            (subscription_id,),
+        ).fetchone()
+        return _round(latest), False
     question_id, cycle = due.pick(_cycle_state(db, subscription_id))
     claimed = _claim(
         db, subscription_id, due.local_date, question_id, cycle, due.kind, due.now, due.reveal_at
@@ -362,15 +382,16 @@ class Store:
         now: datetime,
         reveal_at: datetime,
         pick: Callable[[CycleState], tuple[str, int]],
+        timezone: str,
     ) -> tuple[Round, bool]:
         """Claim a channel's date for its next question, in one transaction.
 
         `pick` chooses (question id, cycle) from where the channel is in its cycle; it runs on
         the database thread, so it must be a pure function. Returns (the claimed round, True),
-        or (the round that already has the date, False).
+        or (the round that holds the day, False).
         """
 
-        due = DueClaim(local_date, kind, now, reveal_at, pick)
+        due = DueClaim(local_date, kind, now, reveal_at, pick, timezone)
         return await self._run(lambda db: _claim_next(db, subscription_id, due))
 
     async def claim_due_round(
@@ -430,6 +451,10 @@ class Store:
     async def round(self, round_id: int) -> Round | None:
         row = await self._one(f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,))
         return _round(row) if row else None
+
+    async def round_marks(self, subscription_id: int) -> tuple[date | None, datetime | None]:
+        """The date of the channel's latest round, and when its latest round went out."""
+        return await self._run(lambda db: _round_marks(db, subscription_id))
 
     async def round_on(self, subscription_id: int, local_date: date) -> Round | None:
         row = await self._one(
@@ -557,6 +582,15 @@ class Store:
                 db, platform=platform, message_id=message_id, event_id=event_id, now=to_ts(now)
             )
         )
+
+    async def thread_messages(self, round_id: int, user_id: str) -> list[str]:
+        """The ids of someone's messages in a round's thread (not deleted), oldest first."""
+        rows = await self._all(
+            "SELECT message_id FROM messages WHERE round_id = ? AND user_id = ? "
+            "AND deleted_at IS NULL ORDER BY sent_at, id",
+            (round_id, user_id),
+        )
+        return [r[0] for r in rows]
 
     async def answer_text(self, round_id: int, user_id: str) -> str:
         rows = await self._all(

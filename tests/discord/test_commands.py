@@ -55,7 +55,7 @@ async def test_bad_arguments_get_a_clear_reply_and_change_nothing(
         [bad_time] = await bot.subscribe(general, time="9.30")
         assert "Time must be HH:MM" in bad_time.text
         [bad_days] = await bot.subscribe(general, days="someday")
-        assert "Days must look like 'mon-fri'" in bad_days.text
+        assert "Unknown day 'someday'. Days look like 'mon-fri'" in bad_days.text
         assert (await bot.world.engine.status(bot.channel(general))).subscription is None
 
         [choices] = await fake.interact(

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.slack.listeners.practice import REFUSAL, USAGE, SubscribeArgs, parse_subscribe
+from bot.adapters.slack.listeners.practice import REFUSAL, USAGE
 from bot.core.errors import InputError
+from bot.core.subscribe import SubscribeArgs, parse_subscribe
 from tests.slack.harness import ADMIN, ALICE, BOB, LISTED, SlackHarness
 
 
@@ -129,3 +130,9 @@ def test_subscribe_arguments_take_days_and_timezone_in_either_order() -> None:
     )
     with pytest.raises(InputError, match="repeats the timezone"):
         parse_subscribe(["09:30", "UTC", "Europe/Berlin"])
+
+
+@pytest.mark.parametrize("words", [["09:30", "montag"], ["09:30", "UTC", "mon-"], ["09:30", "mon-fri", "extra"]])
+def test_subscribe_arguments_reject_unknown_day_words(words: list[str]) -> None:
+    with pytest.raises(InputError, match="Unknown day"):
+        parse_subscribe(words)

@@ -28,6 +28,6 @@ class ConsolePublisher:
         self._write(render.reveal(reveal.question, reveal.answerers))
         names = {a.user_id: a.name for a in reveal.answerers}
         for user_id, result in reveal.feedback.items():
-            self._write(f"Just for {names.get(user_id, user_id)}: {render.feedback(result)}")
+            self._write(render.feedback(result, f"Just for {names.get(user_id, user_id)}: "))
         if reveal.answerers:
             self._write("Answered it? Rate yourself with /rate again|hard|good|easy.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,7 @@ RULE = "─" * WIDTH
 
 def plain(markdown: str) -> str:
     """Markdown as terminal text: drop emphasis markers, keep bullets and code."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
-    text = re.sub(r"(?<!\w)\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"\1", text)
-    return "\n".join(_wrap(line) for line in text.splitlines())
+    return "\n".join(_wrap(line) for line in plain_lines(markdown))
 
 
 def _wrap(line: str) -> str:
@@ -30,7 +29,36 @@ def _wrap(line: str) -> str:
         return ""
     bullet = re.match(r"^(\s*(?:[-*•]|\d+\.)\s+)", line)
     indent = " " * len(bullet.group(1)) if bullet else ""
-    return textwrap.fill(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
+    return fill(line, indent=indent)
+
+
+def fill(text: str, *, indent: str = "") -> str:
+    """One paragraph wrapped to the terminal's width (URLs and words are never cut)."""
+    return textwrap.fill(
+        text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    )
+
+
+def heading(label: str, markdown: str, tail: str = "") -> str:
+    """`label`, a question's first paragraph, whole, and `tail`, wrapped: never cut
+    mid-sentence."""
+    paragraph: list[str] = []
+    for line in plain_lines(markdown):
+        if not line.strip():
+            if paragraph:
+                break
+            continue
+        paragraph.append(line.strip())
+    return fill(f"{label}{' '.join(paragraph)}{tail}", indent="  ")
+
+
+def plain_lines(markdown: str) -> list[str]:
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
+    return re.sub(r"(?<!\w)\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"\1", text).splitlines()
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def local_time(moment: datetime, timezone: str, *, with_day: bool = True) -> str:
@@ -49,8 +77,10 @@ def round_post(question: Question, pack_title: str, reveal_at: datetime, timezon
         "",
         plain(question.text),
         "",
-        f"Answer in the thread: type your answer and press Enter. "
-        f"The reference answer is revealed {local_time(reveal_at, timezone)} ({timezone}).",
+        fill(
+            "Answer in the thread: type your answer and press Enter. The reference answer is "
+            f"revealed {local_time(reveal_at, timezone)} ({timezone})."
+        ),
         RULE,
     ])  # fmt: skip
 
@@ -58,19 +88,26 @@ def round_post(question: Question, pack_title: str, reveal_at: datetime, timezon
 def reference(question: Question) -> list[str]:
     lines = ["Reference answer:", "", plain(question.answer), "", "Key points:"]
     lines += [_wrap(f"  • {point}") for point in question.key_points]
-    lines += ["", "Further reading: " + "  ".join(question.further_reading)]
+    if question.further_reading:
+        lines += ["", "Further reading:"]
+        lines += [fill(f"  • {link}", indent="    ") for link in question.further_reading]
     return lines
 
 
+def answered_by(answerers: tuple[Answerer, ...]) -> str:
+    if not answerers:
+        return "Nobody answered this time."
+    return fill(f"Answered by {len(answerers)}: {', '.join(a.name for a in answerers)}")
+
+
 def reveal(question: Question, answerers: tuple[Answerer, ...]) -> str:
-    who = ", ".join(a.name for a in answerers) if answerers else "nobody this time"
     return "\n".join([
         RULE,
-        f"Reveal: {plain(question.text).splitlines()[0]}",
+        heading("Reveal: ", question.text),
         "",
         *reference(question),
         "",
-        f"Answered by {len(answerers)}: {who}",
+        answered_by(answerers),
         RULE,
     ])  # fmt: skip
 
@@ -82,7 +119,11 @@ def quiz_card(card: QuizCard) -> str:
         "",
         plain(card.question.text),
         "",
-        "Write your answer if you like (plain lines), then /answer shows the reference answer.",
+        fill(
+            "Write your answer if you like with /quiz-answer TEXT (again to add a line), then "
+            "/answer shows the reference answer. Lines typed without a command still go to "
+            "the daily question's thread."
+        ),
     ])  # fmt: skip
 
 
@@ -94,7 +135,7 @@ def quiz_answer(card: QuizCard) -> str:
             f"(/rate {card.feedback.suggested_rating}, or pick another)."
         )
     return "\n".join([
-        f"Quiz: {plain(card.question.text).splitlines()[0]}",
+        heading("Quiz: ", card.question.text),
         "",
         *reference(card.question),
         *(["", feedback(card.feedback)] if card.feedback is not None else []),
@@ -103,8 +144,9 @@ def quiz_answer(card: QuizCard) -> str:
     ])  # fmt: skip
 
 
-def feedback(result: Feedback) -> str:
-    lines = [f"Your answer covered {len(result.covered)} of {len(result.verdicts)} key points."]
+def feedback(result: Feedback, lead: str = "") -> str:
+    covered = f"{len(result.covered)} of {plural(len(result.verdicts), 'key point')}"
+    lines = [fill(f"{lead}Your answer covered {covered}.", indent="  ")]
     lines += [_wrap(f"  ✓ {point}") for point in result.covered]
     lines += [_wrap(f"  ✗ missed: {point}") for point in result.missed]
     return "\n".join(lines)
@@ -121,9 +163,10 @@ def review_stats(stats: ReviewStats) -> str:
     if not stats.cards:
         return "No reviews yet: /quiz, /answer, then /rate to start your review schedule."
     retention = f"{stats.retention:.0%}" if stats.retention is not None else "n/a"
-    return (
+    return fill(
         f"Reviews: {stats.due_now} due now, {stats.due_this_week} more this week, "
-        f"{stats.reviews_done} done over {stats.cards} questions; estimated retention {retention}."
+        f"{plural(stats.reviews_done, 'review')} done over {plural(stats.cards, 'question')}; "
+        f"estimated retention {retention}."
     )
 
 
@@ -135,16 +178,54 @@ def leaderboard(board: Leaderboard) -> str:
         if board.ranked_by == "streak"
         else f"Leaderboard by answers ({'all time' if board.window == 'all' else 'this ' + board.window})"
     )
-    lines = [title, f"  {'#':>3}  {'name':<20} {'streak':>6} {'best':>5} {'answers':>8}"]
+    lines = [
+        title,
+        f"  {'#':>3}  {'name':<{NAME_COLUMNS}} {'streak':>6} {'best':>5} {'answers':>8}",
+    ]
     rows = list(board.entries) + ([board.caller] if board.caller else [])
     for i, entry in enumerate(rows):
         if board.caller and i == len(board.entries):
             lines.append("  ...")
         lines.append(
-            f"  {entry.rank:>3}  {entry.name[:20]:<20} {entry.current_streak:>6} "
+            f"  {entry.rank:>3}  {fit(entry.name, NAME_COLUMNS)} {entry.current_streak:>6} "
             f"{entry.best_streak:>5} {entry.answers:>8}"
         )
     return "\n".join(lines)
+
+
+NAME_COLUMNS = 20
+
+
+def columns(text: str) -> int:
+    """How many terminal columns text takes: wide (East Asian, emoji) characters take two,
+    combining marks, joiners and variation selectors none. The standard library's
+    `unicodedata` is enough for names on a leaderboard; `wcwidth` would add a dependency for
+    the few sequences (flags, skin tones) it gets right and this does not."""
+    total, previous, joined = 0, 0, False
+    for char in text:
+        if char == "\ufe0f":  # emoji presentation: a narrow symbol drawn wide
+            total += 1 if previous == 1 else 0
+            previous = 2
+            continue
+        if char == "\u200d":  # a joiner: the next character joins the same picture
+            joined = True
+            continue
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        previous = 0 if joined else width
+        total += previous
+        joined = False
+    return total
+
+
+def fit(text: str, width: int) -> str:
+    """Text in exactly `width` columns: padded, or cut with an ellipsis."""
+    if columns(text) > width:
+        while text and columns(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - columns(text))
 
 
 def streak(name: str, view: StreakView) -> str:
@@ -157,21 +238,24 @@ def streak(name: str, view: StreakView) -> str:
     )
 
 
-def status(state: ChannelStatus) -> str:
+def status(state: ChannelStatus, now: datetime) -> str:
     subscription: Subscription | None = state.subscription
     if subscription is None:
         return "This channel is not subscribed. Try /subscribe 09:00 Europe/Berlin"
     lines = [
         f"Schedule: {subscription.schedule.describe()}"
-        + ("" if subscription.active else " (paused)")
+        + ("" if subscription.active else " (paused: /resume starts it again)")
     ]
     if subscription.packs:
         lines.append(f"Packs: {', '.join(subscription.packs)}")
     if state.open_round and state.open_question:
-        lines.append(
-            f"Open round: {plain(state.open_question.text).splitlines()[0]} "
-            f"(revealed {local_time(state.open_round.reveal_at, subscription.schedule.timezone)})"
+        reveal_at = local_time(state.open_round.reveal_at, subscription.schedule.timezone)
+        when = (
+            f"reveals {reveal_at}"
+            if state.open_round.reveal_at > now
+            else f"reveal due {reveal_at}"
         )
+        lines.append(heading("Open round: ", state.open_question.text, f" ({when})"))
     if state.next_post:
         lines.append(
             f"Next question: {local_time(state.next_post, subscription.schedule.timezone)}"
@@ -180,23 +264,31 @@ def status(state: ChannelStatus) -> str:
 
 
 HELP = """\
-Type a line to answer the open round (several lines from one person count once).
-Commands:
-  /quiz [pack]          a private question for you; /answer shows its reference answer
+A line you type is a reply in the daily question's thread: your answer (several lines from
+one person count once; after the reveal a line is kept as a late answer, for no streak).
+The daily question:
+  /edit TEXT            replace your answer in the thread with TEXT
+  /delete               delete your answer (before the reveal it no longer counts)
+  /status               schedule, open round and next question
+  /post                 post today's round now (it takes the place of today's scheduled one)
+  /reveal               reveal the open round now
+  /leaderboard [week|month|all]
+                        streak leaderboard, or answers in a window
+  /streak               your streak
+Just for you:
+  /quiz [pack]          a private question (due reviews first)
+  /quiz-answer TEXT     your answer to it, for feedback on the key points (again: adds)
   /answer               the reference answer of your latest /quiz
   /rate again|hard|good|easy
                         rate yourself after /answer (or after a reveal you answered)
   /review               your spaced-repetition schedule
   /feedback on|off      private feedback on your daily answers after each reveal
-  /leaderboard [week|month|all]
-                        streak leaderboard, or answers in a window
-  /streak               your streak
-  /status               schedule, open round and next question
+The channel:
+  /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]
+                        e.g. /subscribe 09:30 Europe/Berlin mon-fri reveal=6h
+  /pause, /resume       stop the daily question, and start it again (/unsubscribe = /pause)
   /packs                the question packs
-  /subscribe HH:MM [TZ] [days]
-                        post time, e.g. /subscribe 09:30 Europe/Berlin mon-fri
-  /post                 post today's round now (it replaces today's scheduled one)
-  /reveal               reveal the open round now
+The console:
   /user NAME            type as someone else, to try a team
-  /advance 1d|3h|20m    move time forward (only with --clock manual)
-  /help, /quit"""
+  /advance 1d|3h|20m    move time forward, at most 31d at a time (only with --clock manual)
+  /help, /quit (or Ctrl-D)"""

@@ -1,35 +1,39 @@
 """The console adapter: a local channel in the terminal.
 
-Plain lines are answers in the open round's thread; lines starting with '/' are commands.
-Works the same on a TTY and with piped standard input (scripts and tests drive it).
+A plain line is a reply in the daily question's thread, as on Slack and Discord; a line
+starting with '/' is a command (`channel.py`: the channel and its daily question;
+`practice.py`: the private quiz and reviews). Works the same on a TTY and with piped
+standard input (scripts and tests drive it).
 """
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import re
-import sys
-import threading
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TextIO
+from datetime import date
 
-from bot.adapters.console import render
+from bot.adapters.console import channel, practice, render
 from bot.adapters.console.publisher import PLATFORM
-from bot.clock import ManualClock
+from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.models import ChannelRef, Round, RoundStatus
-from bot.core.results import IncomingMessage, PostStatus
-from bot.core.schedule import parse_duration
+from bot.core.results import IncomingMessage
 from bot.scheduler import ManualScheduler
-from bot.store import MessageOutcome
+from bot.store import ChangeOutcome, MessageOutcome
 
+log = logging.getLogger(__name__)
 CHANNEL = ChannelRef(PLATFORM, "local", "general")
-Command = Callable[[list[str]], Awaitable[bool]]
+Command = Callable[["ConsoleSession", str], Awaitable[bool]]
+BYE = "Bye! Your streaks are saved."
+NOT_TEXT_REPLY = (
+    "That line is not valid UTF-8 text, so it was not read and nothing was recorded. Type it again."
+)
 
 
-def _user_id(name: str) -> str:
+def user_id(name: str) -> str:
     return re.sub(r"\s+", "-", name.strip().lower())
 
 
@@ -39,81 +43,97 @@ class ConsoleSession:
         engine: Engine,
         *,
         user: str,
-        out: TextIO,
+        terminal: Terminal,
         manual: ManualScheduler | None = None,
-        channel: ChannelRef = CHANNEL,
+        channel_ref: ChannelRef = CHANNEL,
     ) -> None:
         self.engine = engine
         self.manual = manual
-        self.channel = channel
+        self.channel = channel_ref
         self.user = user
-        self._out = out
+        self.terminal = terminal
+        self.post_confirmed_for: date | None = None  # /post on a day off: asked, once
         self._commands: dict[str, Command] = {
-            "help": self._help, "quiz": self._quiz, "answer": self._answer,
-            "leaderboard": self._leaderboard, "streak": self._streak, "status": self._status,
-            "packs": self._packs, "subscribe": self._subscribe, "post": self._post,
-            "reveal": self._reveal, "user": self._switch_user, "advance": self._advance,
-            "rate": self._rate, "review": self._review, "feedback": self._feedback,
-            "quit": self._quit, "exit": self._quit,
+            **channel.COMMANDS, **practice.COMMANDS,
+            "edit": _edit, "delete": _delete, "user": _switch_user,
+            "help": _help, "quit": _quit, "exit": _quit,
         }  # fmt: skip
 
+    @property
+    def user_id(self) -> str:
+        return user_id(self.user)
+
     def write(self, text: str) -> None:
-        self._out.write(text + "\n")
-        self._out.flush()
+        self.terminal.write(text)
 
     # -- the loop ---------------------------------------------------------------------------
 
-    async def run(self, lines: asyncio.Queue[str | None], *, prompt: bool) -> None:
+    async def run(self) -> None:
         while True:
-            if prompt:
-                self._out.write(f"{self.user}> ")
-                self._out.flush()
-            line = await lines.get()
-            if line is None:  # end of input
+            line = await self.terminal.read(f"{self.user}> ")
+            if line is None:  # Ctrl-D, Ctrl-C or the end of the pipe
+                if self.terminal.interactive:
+                    self.terminal.end_line()
+                self.write(BYE)
                 return
+            if isinstance(line, NotText):
+                self.write(NOT_TEXT_REPLY)
+                continue
             if not await self.handle_line(line):
                 return
 
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the session should end."""
-        text = line.rstrip("\n")
+        text = clean_line(line)
         if not text.strip():
             return True
+        confirmed, self.post_confirmed_for = self.post_confirmed_for, None
         try:
-            if text.startswith("/"):
-                name, *args = text[1:].split()
-                command = self._commands.get(name.lower()) if name else None
-                if command is None:
-                    self.write(f"Unknown command '/{name}'. Type /help for the list.")
-                    return True
-                return await command(args)
-            await self._answer_line(text)
+            if not text.startswith("/"):
+                await self.answer_line(text.strip())
+                return True
+            name, _, rest = text[1:].strip().partition(" ")
+            if not name:
+                self.write("A command goes right after the '/', like /status. /help lists them.")
+                return True
+            command = self._commands.get(name.lower())
+            if command is None:
+                self.write(f"Unknown command '/{name}'. Type /help for the list.")
+                return True
+            if name.lower() == "post":
+                self.post_confirmed_for = confirmed
+            return await command(self, rest.strip())
         except PracticeError as error:
-            self.write(str(error))
+            self.write(render.fill(str(error)))
+        except Exception as error:  # the console never dies of one bad line
+            log.exception("console command failed: %r", text)
+            self.write(f"Something went wrong ({type(error).__name__}); nothing else changed.")
         return True
 
-    # -- answers ----------------------------------------------------------------------------
+    # -- the daily question's thread --------------------------------------------------------
 
-    async def _answer_line(self, text: str) -> None:
-        if await self.engine.pending_quiz(PLATFORM, _user_id(self.user)) is not None:
-            # A quiz waiting for its answer takes what the person writes, for feedback.
-            await self.engine.answer_quiz(PLATFORM, _user_id(self.user), text, append=True)
-            self.write(
-                "✓ Noted for your quiz. /answer shows the reference answer and what you covered."
-            )
-            return
-        state = await self.engine.status(self.channel)
-        if state.open_round is None or state.open_round.thread_id is None:
-            self.write(
-                "No open round right now: /post starts one, /quiz gives you a private question."
-            )
+    async def thread_round(self) -> Round | None:
+        """The round whose thread a typed line replies in: the open one, else the latest."""
+        subscription = await self.engine.store.subscription(self.channel)
+        if subscription is None:
+            return None
+        open_round = await self.engine.open_round(subscription)
+        if open_round is not None:
+            return open_round
+        latest = await self.engine.store.latest_round(subscription.id)
+        return latest if latest and latest.status is RoundStatus.REVEALED else None
+
+    async def answer_line(self, text: str) -> None:
+        round = await self.thread_round()
+        if round is None or round.thread_id is None:
+            self.write("No question has been posted here yet: /post posts today's.")
             return
         result = await self.engine.handle_message(
             IncomingMessage(
                 platform=PLATFORM,
-                thread_id=state.open_round.thread_id,
+                thread_id=round.thread_id,
                 message_id=uuid.uuid4().hex,
-                user_id=_user_id(self.user),
+                user_id=self.user_id,
                 user_name=self.user,
                 text=text,
             )
@@ -121,179 +141,75 @@ class ConsoleSession:
         replies = {
             MessageOutcome.ANSWERED: f"✓ Answer from {self.user} recorded. It counts when the answer is revealed.",
             MessageOutcome.ADDED: f"✓ Added to {self.user}'s answer (one answer per person per round).",
-            MessageOutcome.LATE: "That round is already revealed: kept as a late answer, no streak credit.",
+            MessageOutcome.LATE: f"The question of {round.local_date:%a %d %b} is already revealed: kept as a late answer, no streak credit.",
             MessageOutcome.DUPLICATE: "Already recorded.",
-        }
+        }  # fmt: skip
         if result.outcome is not None:
-            self.write(replies[result.outcome])
+            self.write(render.fill(replies[result.outcome]))
         if result.truncated:
-            limit = self.engine.settings.answer_limit
-            self.write(
-                f"Your message was over {limit:,} characters: the first {limit:,} were kept."
-            )
+            self.write(self._truncated_note())
+        if await self.engine.pending_quiz(PLATFORM, self.user_id) is not None:
+            self.write("(That went to the daily question. Your quiz: /quiz-answer TEXT.)")
 
-    # -- commands ---------------------------------------------------------------------------
+    def _truncated_note(self) -> str:
+        limit = self.engine.settings.answer_limit
+        return f"Your message was over {limit:,} characters: the first {limit:,} were kept."
 
-    async def _help(self, args: list[str]) -> bool:
-        self.write(render.HELP)
+
+async def _edit(session: ConsoleSession, rest: str) -> bool:
+    if not rest:
+        session.write("Usage: /edit TEXT — replaces your answer in the thread with TEXT")
         return True
+    round = await session.thread_round()
+    messages = (
+        await session.engine.store.thread_messages(round.id, session.user_id) if round else []
+    )
+    if not messages:
+        session.write("You have no answer in the thread to edit: type a line to answer.")
+        return True
+    first, *others = messages
+    edited = await session.engine.handle_edit(PLATFORM, first, rest)
+    for message_id in others:  # the answer is one text now
+        await session.engine.handle_delete(PLATFORM, message_id)
+    session.write(f"✓ {session.user}'s answer is replaced.")
+    if edited.truncated:
+        session.write(session._truncated_note())
+    return True
 
-    async def _quit(self, args: list[str]) -> bool:
-        self.write("Bye! Your streaks are saved.")
-        return False
 
-    async def _quiz(self, args: list[str]) -> bool:
-        card = await self.engine.quiz(
-            PLATFORM, _user_id(self.user), pack=args[0] if args else None, channel=self.channel
+async def _delete(session: ConsoleSession, rest: str) -> bool:
+    round = await session.thread_round()
+    messages = (
+        await session.engine.store.thread_messages(round.id, session.user_id) if round else []
+    )
+    if not messages:
+        session.write("You have no answer in the thread to delete.")
+        return True
+    outcomes = [(await session.engine.handle_delete(PLATFORM, m)).outcome for m in messages]
+    if ChangeOutcome.REMOVED in outcomes:
+        session.write(f"✓ {session.user}'s answer is deleted: it no longer counts for this round.")
+    else:
+        session.write(
+            f"✓ {session.user}'s answer is deleted. The round was already revealed, so what it "
+            "earned stays."
         )
-        self.write(render.quiz_card(card))
+    return True
+
+
+async def _switch_user(session: ConsoleSession, rest: str) -> bool:
+    if not rest:
+        session.write(f"You are {session.user}. Usage: /user NAME")
         return True
-
-    async def _answer(self, args: list[str]) -> bool:
-        self.write(render.quiz_answer(await self.engine.reveal_quiz(PLATFORM, _user_id(self.user))))
-        return True
-
-    async def _rate(self, args: list[str]) -> bool:
-        if len(args) != 1:
-            self.write(
-                "Usage: /rate again|hard|good|easy (after /answer, or after a reveal you answered)"
-            )
-            return True
-        user = _user_id(self.user)
-        quiz = await self.engine.store.latest_quiz(PLATFORM, user)
-        if quiz and quiz.revealed_at and not await self.engine.store.quiz_rated(quiz.id):
-            rated = await self.engine.rate_quiz(PLATFORM, user, args[0], quiz.id)
-        else:
-            round = await self._latest_revealed_round()
-            if round is None:
-                self.write("Nothing to rate yet: /quiz, then /answer, then /rate good.")
-                return True
-            rated = await self.engine.rate_round(PLATFORM, user, round.id, args[0])
-        self.write(render.rated(rated, self.engine.clock.now(), await self._timezone()))
-        return True
-
-    async def _latest_revealed_round(self) -> Round | None:
-        subscription = await self.engine.store.subscription(self.channel)
-        if subscription is None:
-            return None
-        revealed = await self.engine.store.rounds_with_status(RoundStatus.REVEALED, subscription.id)
-        return revealed[-1] if revealed else None
-
-    async def _review(self, args: list[str]) -> bool:
-        self.write(
-            render.review_stats(await self.engine.review_stats(PLATFORM, _user_id(self.user)))
-        )
-        return True
-
-    async def _feedback(self, args: list[str]) -> bool:
-        if not args or args[0].lower() not in ("on", "off"):
-            self.write(
-                "Usage: /feedback on|off — private feedback on your daily answers after each reveal"
-            )
-            return True
-        enabled = args[0].lower() == "on"
-        await self.engine.set_daily_feedback(PLATFORM, _user_id(self.user), enabled)
-        self.write(
-            "Feedback on: after each reveal you'll see which key points your answer covered."
-            if enabled
-            else "Feedback off."
-        )
-        return True
-
-    async def _leaderboard(self, args: list[str]) -> bool:
-        board = await self.engine.leaderboard(
-            self.channel, window=args[0].lower() if args else None, caller_id=_user_id(self.user)
-        )
-        self.write(render.leaderboard(board))
-        return True
-
-    async def _streak(self, args: list[str]) -> bool:
-        view = await self.engine.streak(self.channel, _user_id(self.user))
-        self.write(render.streak(self.user, view))
-        return True
-
-    async def _status(self, args: list[str]) -> bool:
-        self.write(render.status(await self.engine.status(self.channel)))
-        return True
-
-    async def _packs(self, args: list[str]) -> bool:
-        for pack in self.engine.bank.packs:
-            self.write(f"  {pack.name:<10} {len(pack.questions):>3}  {pack.title}")
-        return True
-
-    async def _subscribe(self, args: list[str]) -> bool:
-        if not args:
-            self.write(
-                "Usage: /subscribe HH:MM [timezone] [days], e.g. /subscribe 09:30 Europe/Berlin mon-fri"
-            )
-            return True
-        subscription = await self.engine.subscribe(
-            self.channel,
-            post_time=args[0],
-            timezone=args[1] if len(args) > 1 else None,
-            days=args[2] if len(args) > 2 else None,
-            by=_user_id(self.user),
-        )
-        self.write(f"Subscribed: {subscription.schedule.describe()}.")
-        return True
-
-    async def _post(self, args: list[str]) -> bool:
-        result = await self.engine.post_now(self.channel)
-        if result.status is PostStatus.ALREADY:
-            self.write(
-                "Today's round is already posted. /reveal closes it; the next one comes tomorrow."
-            )
-        elif result.status is PostStatus.FAILED:
-            self.write(f"Could not post: {result.detail}")
-        return True
-
-    async def _reveal(self, args: list[str]) -> bool:
-        await self.engine.reveal_now(self.channel)
-        return True
-
-    async def _switch_user(self, args: list[str]) -> bool:
-        if not args:
-            self.write(f"You are {self.user}. Usage: /user NAME")
-            return True
-        self.user = " ".join(args)[:40]
-        self.write(f"You are now {self.user}.")
-        return True
-
-    async def _advance(self, args: list[str]) -> bool:
-        if self.manual is None or not isinstance(self.manual.clock, ManualClock):
-            self.write(
-                "/advance works only with a manual clock: practicebot console --clock manual"
-            )
-            return True
-        if not args:
-            self.write("Usage: /advance 1d|3h|20m")
-            return True
-        await self.manual.advance(parse_duration(args[0]))
-        timezone = await self._timezone()
-        self.write(
-            f"⏩ It is now {render.local_time(self.manual.clock.now(), timezone)} ({timezone})."
-        )
-        return True
-
-    async def _timezone(self) -> str:
-        subscription = await self.engine.store.subscription(self.channel)
-        return (
-            subscription.schedule.timezone
-            if subscription
-            else self.engine.settings.default_timezone
-        )
+    session.user = rest[:40]
+    session.write(f"You are now {session.user}.")
+    return True
 
 
-def stdin_lines(
-    loop: asyncio.AbstractEventLoop, stream: TextIO = sys.stdin
-) -> asyncio.Queue[str | None]:
-    """Lines from a blocking stream, fed from a daemon thread so exit never waits on a read."""
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
+async def _help(session: ConsoleSession, rest: str) -> bool:
+    session.write(render.HELP)
+    return True
 
-    def pump() -> None:
-        for line in stream:
-            loop.call_soon_threadsafe(queue.put_nowait, line)
-        loop.call_soon_threadsafe(queue.put_nowait, None)
 
-    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
-    return queue
+async def _quit(session: ConsoleSession, rest: str) -> bool:
+    session.write(BYE)
+    return False

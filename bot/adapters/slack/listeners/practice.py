@@ -4,7 +4,6 @@ and `/practice feedback on|off`, anyone's own choice of private feedback on dail
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -17,7 +16,7 @@ from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.results import PostStatus
-from bot.core.schedule import parse_days
+from bot.core.subscribe import parse_subscribe
 
 USAGE = (
     "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
@@ -39,43 +38,6 @@ REFUSAL = (
     "Only workspace admins and owners can change this channel's practice schedule "
     "(or people the bot's operator lists in PRACTICEBOT_SLACK_ADMINS). Nothing was changed."
 )
-
-
-@dataclass(frozen=True)
-class SubscribeArgs:
-    post_time: str
-    timezone: str | None = None
-    days: str | None = None
-    packs: str | None = None
-    reveal_after: str | None = None
-
-
-def parse_subscribe(words: list[str]) -> SubscribeArgs:
-    """`HH:MM [timezone] [days] [packs=...] [reveal=...]`; days and timezone in either order."""
-    if not words:
-        raise InputError("Give the time to post, like 09:30.")
-    post_time, rest = words[0], words[1:]
-    found: dict[str, str] = {}
-    for word in rest:
-        key, equals, value = word.partition("=")
-        if equals:
-            field = {"packs": "packs", "pack": "packs", "reveal": "reveal_after"}.get(key.lower())
-            if field is None or not value:
-                raise InputError(f"Unknown option '{word}': use packs=ml,llm or reveal=8h.")
-        else:
-            field, value = ("days" if _is_days(word) else "timezone"), word
-        if field in found:
-            raise InputError(f"'{word}' repeats the {field.replace('_', ' ')}.")
-        found[field] = value
-    return SubscribeArgs(post_time, **found)
-
-
-def _is_days(word: str) -> bool:
-    try:
-        parse_days(word)
-    except InputError:
-        return False
-    return True
 
 
 Subcommand = Callable[[ChannelRef, list[str], str], Awaitable[str]]

@@ -1,0 +1,120 @@
+"""The console's private practice: the quiz, reviews and feedback. A quiz is answered only
+with /quiz-answer: a plain line always goes to the daily question's thread."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bot.adapters.console import render
+from bot.adapters.console.channel import timezone
+from bot.adapters.console.publisher import PLATFORM
+from bot.core.models import Round, RoundStatus
+
+if TYPE_CHECKING:
+    from bot.adapters.console.session import ConsoleSession
+
+RATE_USAGE = "Usage: /rate again|hard|good|easy (after /answer, or after a reveal you answered)"
+
+
+async def quiz(session: ConsoleSession, rest: str) -> bool:
+    words = rest.split()
+    if len(words) > 1:
+        session.write("Usage: /quiz [pack] — your answer to it goes in /quiz-answer TEXT")
+        return True
+    card = await session.engine.quiz(
+        PLATFORM, session.user_id, pack=words[0] if words else None, channel=session.channel
+    )
+    session.write(render.quiz_card(card))
+    return True
+
+
+async def quiz_answer(session: ConsoleSession, rest: str) -> bool:
+    if not rest:
+        session.write("Usage: /quiz-answer TEXT — your answer to your /quiz, for feedback")
+        return True
+    pending = await session.engine.pending_quiz(PLATFORM, session.user_id)
+    if pending is None:
+        session.write("You have no quiz waiting for an answer: /quiz gives you one.")
+        return True
+    await session.engine.answer_quiz(PLATFORM, session.user_id, rest, append=True)
+    question = session.engine.bank.get(pending.question_id)
+    about = " ".join(render.heading("", question.text).split()) if question else pending.question_id
+    short = textwrap.shorten(about, 60, placeholder="…")
+    session.write(
+        render.fill(
+            f"✓ Noted for your quiz (“{short}”). /answer shows the reference answer and what "
+            "you covered."
+        )
+    )
+    return True
+
+
+async def answer(session: ConsoleSession, rest: str) -> bool:
+    if rest:
+        session.write(
+            render.fill(
+                "/answer takes no text: it shows your quiz's reference answer. Your answer to "
+                "the quiz: /quiz-answer TEXT. To the daily question: type it without a command."
+            )
+        )
+        return True
+    card = await session.engine.reveal_quiz(PLATFORM, session.user_id)
+    session.write(render.quiz_answer(card))
+    return True
+
+
+async def rate(session: ConsoleSession, rest: str) -> bool:
+    words = rest.split()
+    if len(words) != 1:
+        session.write(RATE_USAGE)
+        return True
+    engine, user = session.engine, session.user_id
+    latest = await engine.store.latest_quiz(PLATFORM, user)
+    if latest and latest.revealed_at and not await engine.store.quiz_rated(latest.id):
+        rated = await engine.rate_quiz(PLATFORM, user, words[0], latest.id)
+    else:
+        round = await _latest_revealed_round(session)
+        if round is None:
+            session.write("Nothing to rate yet: /quiz, then /answer, then /rate good.")
+            return True
+        rated = await engine.rate_round(PLATFORM, user, round.id, words[0])
+    session.write(render.rated(rated, engine.clock.now(), await timezone(session)))
+    return True
+
+
+async def _latest_revealed_round(session: ConsoleSession) -> Round | None:
+    subscription = await session.engine.store.subscription(session.channel)
+    if subscription is None:
+        return None
+    revealed = await session.engine.store.rounds_with_status(RoundStatus.REVEALED, subscription.id)
+    return revealed[-1] if revealed else None
+
+
+async def review(session: ConsoleSession, rest: str) -> bool:
+    stats = await session.engine.review_stats(PLATFORM, session.user_id)
+    session.write(render.review_stats(stats))
+    return True
+
+
+async def feedback(session: ConsoleSession, rest: str) -> bool:
+    choice = rest.lower()
+    if choice not in ("on", "off"):
+        session.write(
+            "Usage: /feedback on|off — private feedback on your daily answers after each reveal"
+        )
+        return True
+    await session.engine.set_daily_feedback(PLATFORM, session.user_id, choice == "on")
+    session.write(
+        "Feedback on: after each reveal you'll see which key points your answer covered."
+        if choice == "on"
+        else "Feedback off."
+    )
+    return True
+
+
+COMMANDS: dict[str, Callable[[ConsoleSession, str], Awaitable[bool]]] = {
+    "quiz": quiz, "quiz-answer": quiz_answer, "answer": answer, "rate": rate,
+    "review": review, "feedback": feedback,
+}  # fmt: skip
