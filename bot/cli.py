@@ -244,7 +244,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
             "starting the console adapter.",
             file=sys.stderr,
         )
-    if start is not None and args.db is None and not os.environ.get("PRACTICEBOT_DB"):
+    if start is not None and "PRACTICEBOT_DB" not in settings.env.values:
         # A manual-clock demo never writes its simulated days into the real database.
         with tempfile.TemporaryDirectory(prefix="practicebot-demo-") as folder:
             demo = replace(options, db_path=Path(folder) / "demo.db")
