@@ -174,6 +174,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         print(f"practicebot: {error.strerror or error}{where}", file=sys.stderr)

@@ -109,10 +109,11 @@ def test_config_shows_what_run_would_use_and_flags_work_after_the_command(tmp_pa
     assert chosen.is_file() and not (tmp_path / "data").exists()
 
 
-def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["config"], ["questions", "stats"], ["questions", "list"]])
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[str]) -> None:
     """`practicebot config | head -1`: the reader goes away before the output is written."""
     bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "config"], stdout=subprocess.PIPE,
+        [sys.executable, "-m", "bot", *args], stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, env=cli_env(), cwd=tmp_path,
     )  # fmt: skip
     assert bot.stdout is not None and bot.stderr is not None

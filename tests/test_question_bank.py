@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -16,6 +17,9 @@ from bot.paths import default_questions_dir
 
 SEED_PACKS = {"ml": 10, "cv": 10, "nlp": 9, "systems": 7}  # systems: seed 2 split into four
 NEW_PACKS = ("classic", "llm", "mlops")
+# Issue 14: a year of weekday questions, and the areas ML teams are asked about.
+YEAR_PACKS = ("recsys", "detection", "scale", "nn", "rl", "timeseries", "xai", "causal", "llmapps", "ssl")  # fmt: skip
+README = Path(__file__).resolve().parent.parent / "README.md"
 IMPERATIVES = {"explain", "describe", "list", "design", "compare", "give", "outline", "estimate"}
 
 
@@ -25,12 +29,35 @@ def bank() -> Bank:
 
 
 def test_bank_size_and_pack_counts(bank: Bank) -> None:
-    assert len(bank) >= 70
+    assert len(bank) >= 260
+    assert len(bank.packs) >= 15
     counts = {pack.name: len(pack.questions) for pack in bank.packs}
     for name, expected in SEED_PACKS.items():
         assert counts[name] == expected, name
     assert sum(counts[name] for name in NEW_PACKS) >= 34
     assert all(counts[name] >= 10 for name in NEW_PACKS)
+    for name in YEAR_PACKS:
+        assert 15 <= counts[name] <= 25, name
+        easy = sum(q.difficulty == "easy" for q in bank.pack(name).questions)  # type: ignore[union-attr]
+        assert easy >= counts[name] // 3 - 1, f"{name}: a third easy"
+
+
+def test_the_readme_table_is_the_banks(bank: Bank) -> None:
+    rows = re.findall(
+        r"^\| `([a-z]+)` \| (\d+) \| (\d+) / (\d+) / (\d+) \|", README.read_text(), re.MULTILINE
+    )
+    shown = {name: tuple(map(int, numbers)) for name, *numbers in rows}
+    actual = {
+        pack.name: (
+            len(pack.questions),
+            *(
+                sum(q.difficulty == level for q in pack.questions)
+                for level in ("easy", "medium", "hard")
+            ),
+        )
+        for pack in bank.packs
+    }
+    assert shown == actual
 
 
 def test_ids_are_unique_and_prefixed_by_their_pack(bank: Bank) -> None:
