@@ -24,6 +24,7 @@ from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.models import WINDOWS, ChannelRef
 from bot.core.schedule import format_duration, parse_post_time, parse_timezone
+from bot.grading.llm import LlmSettings
 from bot.ops import health, logs
 from bot.ops.backup import backup_database, restore_database
 from bot.ops.settings import (
@@ -184,6 +185,7 @@ def _console(args: argparse.Namespace, db_path: Path) -> int:
         backup_keep_days=int(os.environ.get("PRACTICEBOT_BACKUP_KEEP_DAYS", "7")),
         backup_time=parse_post_time(os.environ.get("PRACTICEBOT_BACKUP_TIME", "03:30")),
         grader=os.environ.get("PRACTICEBOT_GRADER", "auto").lower(),
+        llm=LlmSettings.from_env(os.environ),
     )
     if args.command == "run":
         platforms = configured_platforms(os.environ)
