@@ -12,6 +12,7 @@ from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
+from bot.grading.wording import gap
 from bot.store import Answerer
 
 WIDTH = 78
@@ -106,7 +107,7 @@ def quiz_answer(card: QuizCard) -> str:
 def feedback(result: Feedback) -> str:
     lines = [f"Your answer covered {len(result.covered)} of {len(result.verdicts)} key points."]
     lines += [_wrap(f"  ✓ {point}") for point in result.covered]
-    lines += [_wrap(f"  ✗ missed: {point}") for point in result.missed]
+    lines += [_wrap(f"  ✗ {gap(v)}") for v in result.verdicts if not v.covered]
     return "\n".join(lines)
 
 
