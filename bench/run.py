@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, footprint, ingest, leaderboard
+from bench import fanout, footprint, grading, ingest, leaderboard
 from bench.common import Figures, Scale, machine
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -69,6 +69,8 @@ TABLE: tuple[Target, ...] = (
     Target("startup_interpreter_s", "bare interpreter start", "s"),
     Target("rss_mb", "memory after a 5,000-channel fan-out", "MB", 80),
     Target("rss_idle_mb", "memory of the idle bot", "MB"),
+    Target("grading_lexical_p95_ms", "lexical grading, 4,000 chars × 6 points, p95", "ms", 200),
+    Target("grading_lexical_p50_ms", "lexical grading, 4,000 chars × 6 points, p50", "ms"),
 )
 
 Benchmark = Callable[[Scale, Path], Awaitable[Figures]]
@@ -77,6 +79,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "leaderboard": leaderboard.run,
     "fanout": fanout.run,
     "footprint": footprint.run,
+    "grading": grading.run,
 }
 
 

@@ -31,6 +31,7 @@ from bot.core.engine import Engine
 from bot.core.models import WINDOWS, ChannelRef
 from bot.core.schedule import format_duration, parse_timezone
 from bot.errors import ConfigurationError, InputError, NotFoundError, OperatorError, PracticeError
+from bot.grading.llm import LlmSettings
 from bot.ops import health, logs
 from bot.ops.backup import backup_database, restore_database
 from bot.ops.settings import (
@@ -228,6 +229,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         backup_keep_days=settings.backup_keep_days,
         backup_time=settings.backup_time,
         grader=settings.grader,
+        llm=LlmSettings.from_env(settings.env.values),
     )
     if args.command == "run":
         platforms = configured_platforms(settings.env.values)

@@ -27,7 +27,7 @@ from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.core.engine import Engine, EngineSettings
-from bot.grading import make_grader
+from bot.grading import LlmSettings, make_grader
 from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats
 from bot.ops.lock import DatabaseLock
@@ -48,7 +48,8 @@ class Options:
     backup_dir: Path | None = None  # default: backups/ beside the database
     backup_keep_days: int = 7  # 0: no automatic backups
     backup_time: time = time(3, 30)  # UTC
-    grader: str = "auto"  # feedback on written answers: auto, lexical or embedding
+    grader: str = "auto"  # feedback on written answers: auto, lexical, embedding or llm
+    llm: LlmSettings | None = None  # the llm grader's endpoint, when configured
 
 
 @dataclass
@@ -67,7 +68,7 @@ AdapterFactory = Callable[[Engine], PlatformAdapter]
 async def open_app(options: Options) -> AsyncIterator[App]:
     """Everything the bot needs, closed on every exit path (an open connection hangs exit)."""
     bank = load_bank(options.questions_dir)
-    grader = make_grader(options.grader)
+    grader = make_grader(options.grader, options.llm)
     log.info("feedback grader: %s", grader.name)
     with DatabaseLock(options.db_path):
         store = await Store.open(options.db_path)

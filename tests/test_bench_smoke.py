@@ -27,6 +27,7 @@ REQUIRED = (
     "ratelimited_fanout_ratio_to_bound",
     "startup_s",
     "rss_mb",
+    "grading_lexical_p95_ms",
 )
 
 
@@ -94,3 +95,9 @@ def test_one_table_is_printed(quick_run: tuple[dict[str, Any], str]) -> None:
     _, printed = quick_run
     assert "answer ingest, core" in printed and "daily fan-out" in printed
     assert "start-up to ready" in printed and "cores" in printed
+
+
+def test_grading_graded_a_long_answer(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    assert results["grading_answer_chars"] == 4000 and results["grading_repeats"] >= 5
+    assert results["grading_lexical_p95_ms"] >= results["grading_lexical_p50_ms"]

@@ -174,7 +174,7 @@ class WordGrader:
 
     name = "words"
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+    async def grade(self, key_points: Sequence[str], answer: str, reference: str = "") -> Feedback:
         verdicts = [
             KeyPointVerdict(p, p.split()[-1].strip(".").lower() in answer.lower(), 1.0)
             for p in key_points
@@ -211,7 +211,7 @@ async def test_feedback_on_a_written_quiz_and_on_opted_in_daily_answers(tmp_path
 class BrokenGrader:
     name = "broken"
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+    async def grade(self, key_points: Sequence[str], answer: str, reference: str = "") -> Feedback:
         raise RuntimeError("model failed to load")
 
 

@@ -7,6 +7,7 @@ changed. It gets the time only from its clock.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -41,6 +42,7 @@ from bot.core.results import (
 )
 from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
 from bot.core.selection import next_question
+from bot.grading import grade_within
 from bot.grading.base import Feedback, Grader
 from bot.store import Answerer, CycleState, DueClaim, MessageOutcome, QuizRecord, Store
 
@@ -380,16 +382,26 @@ class Engine:
         if self._grader is None or not answerers:
             return {}
         wanted = await self.store.daily_feedback_users(platform)
-        feedback = {}
+        texts = {}
         for answerer in answerers:
             if answerer.user_id in wanted:
                 text = await self.store.answer_text(round_id, answerer.user_id)
-                if not text.strip():
-                    continue
-                try:
-                    feedback[answerer.user_id] = await self._grader.grade(question.key_points, text)
-                except Exception:  # feedback is a bonus: the reveal goes out regardless
-                    log.exception("grading failed round=%s user=%s", round_id, answerer.user_id)
+                if text.strip():
+                    texts[answerer.user_id] = text
+        # All at once, each bounded: the reveal waits at most one grading deadline.
+        results = await asyncio.gather(
+            *(
+                grade_within(self._grader, question.key_points, text, question.answer)
+                for text in texts.values()
+            ),
+            return_exceptions=True,
+        )
+        feedback = {}
+        for user_id, result in zip(texts, results, strict=True):
+            if isinstance(result, BaseException):  # feedback is a bonus: the reveal goes out
+                log.error("grading failed round=%s user=%s: %r", round_id, user_id, result)
+            else:
+                feedback[user_id] = result
         return feedback
 
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
+from bot.grading import grade_within
 from bot.grading.base import Feedback, Grader
 from bot.store import QuizRecord, Store
 
@@ -133,7 +134,7 @@ class Quizzes:
         if self._grader is None:
             return None
         try:
-            return await self._grader.grade(question.key_points, written)
+            return await grade_within(self._grader, question.key_points, written, question.answer)
         except Exception:
             log.exception("grading failed question=%s", question.id)
             return None

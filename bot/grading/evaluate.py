@@ -2,9 +2,12 @@
 
 Every (answer, key point) pair is one decision: the grader says covered or not, the label says
 covered or not. Figures are micro-averaged over all pairs, overall and per answer category
-(strong / partial / weak).
+(strong / partial / weak), on the held-out set first and then on the first set; for the
+held-out set also the share of wrong-mechanism pairs (an answer stating a wrong version of the
+key point) that the grader credits. `--sweep` explores thresholds on the first set only: the
+held-out set is never tuned on.
 
-    python -m bot.grading.evaluate [--grader lexical|embedding] [--sweep]
+    python -m bot.grading.evaluate [--grader lexical|embedding|llm|auto] [--sweep] [--data FILE]
 """
 
 from __future__ import annotations
@@ -15,27 +18,32 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bot.bank.loader import load_bank
 from bot.bank.models import Bank
-from bot.grading import make_grader
+from bot.grading import KINDS, make_grader
 from bot.grading.base import Feedback, Grader, suggest_rating
+from bot.grading.labelled import (
+    CATEGORIES,
+    DEFAULT_DATA,
+    HELDOUT_DATA,
+    LabelledAnswer,
+    load_labelled,
+)
 from bot.paths import default_questions_dir
 
-CATEGORIES = ("strong", "partial", "weak")
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "graded_answers.yaml"
-
-
-@dataclass(frozen=True)
-class LabelledAnswer:
-    question_id: str
-    category: str
-    text: str
-    key_points: tuple[str, ...]
-    covers: frozenset[int]  # indices into key_points
+__all__ = [
+    "DEFAULT_DATA",
+    "HELDOUT_DATA",
+    "Graded",
+    "LabelledAnswer",
+    "Tally",
+    "grade_all",
+    "load_labelled",
+    "main",
+    "tally",
+    "wrong_mechanism_credited",
+]
 
 
 @dataclass(frozen=True)
@@ -79,30 +87,8 @@ class Graded:
     feedback: Feedback
 
 
-def load_labelled(path: Path, bank: Bank) -> list[LabelledAnswer]:
-    """The labelled answers, with each question's key points taken from the bank."""
-    document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    labelled: list[LabelledAnswer] = []
-    for entry in document["questions"]:
-        question = bank.get(entry["id"])
-        if question is None:
-            raise ValueError(f"{path}: no question '{entry['id']}' in the bank")
-        for answer in entry["answers"]:
-            covers = frozenset(int(i) for i in answer["covers"])
-            if not covers <= set(range(len(question.key_points))):
-                raise ValueError(f"{path}: {question.id}: key point index out of range {covers}")
-            if answer["category"] not in CATEGORIES:
-                raise ValueError(f"{path}: {question.id}: unknown category {answer['category']}")
-            labelled.append(
-                LabelledAnswer(
-                    question.id, answer["category"], answer["text"], question.key_points, covers
-                )
-            )
-    return labelled
-
-
 async def grade_all(grader: Grader, labelled: Iterable[LabelledAnswer]) -> list[Graded]:
-    return [Graded(a, await grader.grade(a.key_points, a.text)) for a in labelled]
+    return [Graded(a, await grader.grade(a.key_points, a.text, a.reference)) for a in labelled]
 
 
 def tally(graded: Iterable[Graded], threshold: float | None = None) -> Tally:
@@ -133,6 +119,16 @@ def rating_agreement(graded: Sequence[Graded]) -> float:
     return same / len(graded)
 
 
+def wrong_mechanism_credited(graded: Iterable[Graded]) -> tuple[int, int]:
+    """(credited, all) over the pairs whose answer states a wrong version of the key point."""
+    credited = total = 0
+    for item in graded:
+        for index in item.answer.contradicts:
+            total += 1
+            credited += item.feedback.verdicts[index].covered
+    return credited, total
+
+
 def _fmt(value: float | None) -> str:
     return "   –" if value is None else f"{value:.2f}"
 
@@ -160,29 +156,41 @@ def sweep(graded: Sequence[Graded], thresholds: Iterable[float]) -> str:
     return "\n".join(lines)
 
 
+def evaluate(grader: Grader, path: Path, bank: Bank) -> tuple[str, list[Graded]]:
+    labelled = load_labelled(path, bank)
+    graded = asyncio.run(grade_all(grader, labelled))
+    questions = len({a.question_id for a in labelled})
+    lines = [
+        f"{path.name}: {len(labelled)} labelled answers ({questions} questions)",
+        report(graded),
+    ]
+    credited, total = wrong_mechanism_credited(graded)
+    if total:
+        lines.append(
+            f"wrong-mechanism pairs credited: {credited} of {total} ({credited / total:.0%})"
+        )
+    return "\n".join(lines), graded
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.grading.evaluate", description=__doc__)
-    parser.add_argument("--grader", choices=("lexical", "embedding"), default="lexical")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="labelled answers")
+    parser.add_argument("--grader", choices=KINDS, default="lexical")
+    parser.add_argument("--data", type=Path, default=None, help="one labelled set (default: both)")
     parser.add_argument("--questions", type=Path, default=None, help="question bank folder")
-    parser.add_argument("--sweep", action="store_true", help="also print F1 over thresholds")
+    parser.add_argument("--sweep", action="store_true", help="F1 over thresholds, first set only")
     args = parser.parse_args(argv)
 
     bank = load_bank(args.questions or default_questions_dir())
-    labelled = load_labelled(args.data, bank)
     grader = make_grader(args.grader)
-    graded = asyncio.run(grade_all(grader, labelled))
-    questions = len({a.question_id for a in labelled})
-    threshold = getattr(grader, "threshold", None)
-    print(
-        f"grader: {grader.name} (threshold {threshold})   "
-        f"labelled answers: {len(labelled)} ({questions} questions)"
-    )
-    print(report(graded))
-    if args.sweep:
+    print(f"grader: {grader.name} (threshold {getattr(grader, 'threshold', None)})")
+    sets = [args.data] if args.data else [HELDOUT_DATA, DEFAULT_DATA]
+    for path in sets:
+        text, graded = evaluate(grader, path, bank)
+        print(text)
+        if args.sweep and path.resolve() == DEFAULT_DATA.resolve():
+            centre = float(getattr(grader, "threshold", 0.5))
+            print(sweep(graded, [round(centre + 0.02 * i, 2) for i in range(-8, 9)]))
         print()
-        centre = float(getattr(grader, "threshold", 0.5))
-        print(sweep(graded, [round(centre + 0.02 * i, 2) for i in range(-8, 9)]))
     return 0
 
 

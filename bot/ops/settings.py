@@ -28,7 +28,7 @@ from bot.paths import bundled_questions_dir
 
 Check = Callable[[str], None]
 LOG_LEVELS = ("debug", "info", "warning", "error")
-GRADERS = ("auto", "lexical", "embedding")
+GRADERS = ("auto", "lexical", "embedding", "llm")
 # Flags that stand for a variable: `--db X` wins over PRACTICEBOT_DB.
 FLAGS = {"db": "PRACTICEBOT_DB", "questions": "PRACTICEBOT_QUESTIONS", "log_level": "PRACTICEBOT_LOG_LEVEL"}  # fmt: skip
 
@@ -121,8 +121,13 @@ VARIABLES: tuple[Variable, ...] = (
              check=_whole_number(0, 3650)),
     Variable("PRACTICEBOT_BACKUP_TIME", "when the daily backup runs, HH:MM UTC", "03:30",
              check=_utc_time),
-    Variable("PRACTICEBOT_GRADER", "feedback on written answers: auto (embedding when the [feedback] extra is installed), lexical or embedding",
+    Variable("PRACTICEBOT_GRADER", "feedback on written answers: auto (lexical), lexical, embedding (the [feedback] extra) or llm",
              "auto", check=_grader),
+    Variable("PRACTICEBOT_LLM_URL", "for the llm grader: base URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1"),
+    Variable("PRACTICEBOT_LLM_MODEL", "for the llm grader: the model name the endpoint serves"),
+    Variable("PRACTICEBOT_LLM_KEY", "for the llm grader: API key, if the endpoint wants one", secret=True),
+    Variable("PRACTICEBOT_LLM_TIMEOUT", "seconds to wait for the llm grader before the lexical grader answers", "6",
+             check=_whole_number(1, 9)),
     Variable("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…): turns the Slack adapter on", secret=True),
     Variable("SLACK_APP_TOKEN", "Slack app-level token (xapp-…) for Socket Mode", secret=True),
     Variable("SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode instead of Socket Mode", secret=True),
@@ -197,6 +202,10 @@ def validate(env: Mapping[str, str] | Environment) -> list[str]:
         problems.append(
             "SLACK_APP_TOKEN: missing. Socket Mode needs it (or set SLACK_SIGNING_SECRET for HTTP mode)."
         )
+    if values.get("PRACTICEBOT_GRADER", "").lower() == "llm":
+        for name in ("PRACTICEBOT_LLM_URL", "PRACTICEBOT_LLM_MODEL"):
+            if not values.get(name):
+                problems.append(f"{name}: missing; the llm grader needs it (PRACTICEBOT_GRADER=llm).")
     for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         if values.get(name) and not values.get("SLACK_BOT_TOKEN"):
             problems.append(f"SLACK_BOT_TOKEN: missing, but {name} is set.")

@@ -324,9 +324,9 @@ class HeldGrader(OrdinalGrader):
     def __init__(self) -> None:
         self.release = asyncio.Event()
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+    async def grade(self, key_points: Sequence[str], answer: str, reference: str = "") -> Feedback:
         await self.release.wait()
-        return await super().grade(key_points, answer)
+        return await super().grade(key_points, answer, reference)
 
 
 async def test_a_slow_grade_is_deferred_then_the_card_is_edited(

@@ -319,7 +319,7 @@ class OrdinalGrader:
 
     name = "ordinal"
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+    async def grade(self, key_points: Sequence[str], answer: str, reference: str = "") -> Feedback:
         words = set(re.findall(r"[a-z]+", answer.lower()))
         return Feedback.from_verdicts(
             [KeyPointVerdict(point, point.split()[1].lower() in words, 1.0) for point in key_points]

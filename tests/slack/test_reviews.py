@@ -282,9 +282,9 @@ class HeldGrader(OrdinalGrader):
     def __init__(self) -> None:
         self.release = asyncio.Event()
 
-    async def grade(self, key_points: Sequence[str], answer: str) -> Feedback:
+    async def grade(self, key_points: Sequence[str], answer: str, reference: str = "") -> Feedback:
         await self.release.wait()
-        return await super().grade(key_points, answer)
+        return await super().grade(key_points, answer, reference)
 
 
 async def test_buttons_and_the_modal_answer_slack_before_the_work_is_done(tmp_path: Path) -> None:

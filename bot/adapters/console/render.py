@@ -13,6 +13,7 @@ from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
+from bot.grading.wording import gap
 from bot.store import Answerer
 
 WIDTH = 78
@@ -148,7 +149,7 @@ def feedback(result: Feedback, lead: str = "") -> str:
     covered = f"{len(result.covered)} of {plural(len(result.verdicts), 'key point')}"
     lines = [fill(f"{lead}Your answer covered {covered}.", indent="  ")]
     lines += [_wrap(f"  ✓ {point}") for point in result.covered]
-    lines += [_wrap(f"  ✗ missed: {point}") for point in result.missed]
+    lines += [_wrap(f"  ✗ {gap(v)}") for v in result.verdicts if not v.covered]
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from bot.core.ports import RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
+from bot.grading.wording import gap
 from bot.store import Answerer
 
 ROUND_COLOUR = discord.Colour(0x3B82F6)
@@ -181,7 +182,7 @@ def coverage(feedback: Feedback) -> str:
 
 def feedback_embed(feedback: Feedback, colour: discord.Colour) -> discord.Embed:
     lines = [f"✅ {point}" for point in feedback.covered]
-    lines += [f"❌ Missed: {point}" for point in feedback.missed]
+    lines += [f"❌ {gap(v)}" for v in feedback.verdicts if not v.covered]
     embed = discord.Embed(
         title=coverage(feedback),
         description=clip("\n".join(lines), DESCRIPTION_LIMIT),

@@ -16,6 +16,7 @@ from bot.core.ports import RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import RATINGS, Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
+from bot.grading.wording import gap
 
 Block = dict[str, Any]
 SHOW_ANSWER = "practicebot_show_answer"  # the quiz card's button
@@ -198,7 +199,7 @@ def _coverage(feedback: Feedback) -> str:
 def _feedback(feedback: Feedback) -> list[Block]:
     lines = [f"*{_coverage(feedback)}*"]
     lines += [f":white_check_mark: {escape(point)}" for point in feedback.covered]
-    lines += [f":x: Missed: {escape(point)}" for point in feedback.missed]
+    lines += [f":x: {escape(gap(v))}" for v in feedback.verdicts if not v.covered]
     return _sections("\n".join(lines))
 
 
