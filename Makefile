@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[discord,slack]"
+	$(BIN)/python -m pip install --quiet -e ".[discord,slack,postgres]"
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python

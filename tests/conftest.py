@@ -13,3 +13,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     opened = await World.open(tmp_path / "bot.db")
     yield opened
     await opened.store.close()
+
+
+# A real PostgreSQL server for the tests that ask for one (tests/postgres.py).
+pytest_plugins = ["tests.postgres"]

@@ -1,0 +1,1 @@
+"""PostgreSQL through asyncpg: the store for several bot processes on one database."""
