@@ -12,7 +12,7 @@ from bot.present.parts import Plain, Text, When, Who, text
 from bot.present.vocabulary import Vocabulary
 
 NOBODY_YET = "Nobody has answered yet. Be the first!"
-_SPANS = {"week": "this week", "month": "this month", "all": "all time"}
+_SPANS = {"week": "the last week", "month": "the last month", "all": "all time"}  # moving edges
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _row(entry: LeaderboardEntry) -> BoardRow:
 
 def board(leaderboard: Leaderboard, where: str | None = None) -> Board:
     """`where`: "this channel", "this server"... when the platform says whose board it is."""
-    of = f" of {where}" if where else ""
+    of = f" of {where}," if where else ""
     if leaderboard.ranked_by == "streak":
         title = f"**Leaderboard**{of} by current streak"
     else:

@@ -39,8 +39,7 @@ def quiz_card(card: QuizCard, words: Vocabulary, *, saved: bool = False) -> Card
     """The question, with "Write an answer" and "Show answer"; `saved` once an answer is kept."""
     only_you = " Only you can see this." if words.private else ""
     footer = (
-        f"✅ Your answer is saved. {words.show_answer} tells you which key points it covered; "
-        "writing again replaces it."
+        quiz_card_saved_note(words)
         if saved
         else f"Think it through, or write your answer ({words.write_answer}) to see which key "
         f"points it covers; then {words.show_answer}.{only_you}"
@@ -58,6 +57,13 @@ def quiz_card(card: QuizCard, words: Vocabulary, *, saved: bool = False) -> Card
             Button(Intent.WRITE_ANSWER, REWRITE_LABEL if saved else WRITE_LABEL),
             Button(Intent.SHOW_ANSWER, SHOW_LABEL, primary=True),
         ),
+    )
+
+
+def quiz_card_saved_note(words: Vocabulary) -> str:
+    return (
+        f"✅ Your answer is saved. {words.show_answer} tells you which key points it covered; "
+        "writing again replaces it."
     )
 
 
