@@ -43,7 +43,9 @@ def sentences(path: Path) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             literal = node.value
         elif isinstance(node, ast.JoinedStr):
-            literal = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            literal = "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values
+            )
         else:
             continue
         if len(WORD.findall(literal)) >= 4:
