@@ -67,7 +67,7 @@ def test_five_days_with_two_users(tmp_path: Path) -> None:
     assert out.count("Question of the day") == 6  # Tue, Wed, Thu, Fri, Mon, and next Tue
     assert out.count("Reveal: ") == 5
     assert (
-        "Alice: current streak 4, best 4, 5 answers in all. Your answer to the open round counts"
+        "Your current streak: 4 (best 4), 5 answers in all. Your answer to the open round counts"
         in out
     )
     assert "\x1b[" not in out, "no colour codes in a pipe"

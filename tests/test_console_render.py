@@ -28,7 +28,7 @@ def test_a_heading_holds_the_whole_first_paragraph(question: object) -> None:
 
 
 def test_wording_plurals_and_nobody() -> None:
-    assert render.answered_by(()) == "Nobody answered this time."
+    assert render.answered_by(()) == "Nobody answered this time. The next question is a fresh start."
     assert render.answered_by((Answerer("a", "Ann"),)) == "Answered by 1: Ann"
     stats = ReviewStats(cards=1, due_now=0, due_this_week=0, reviews_done=1, retention=0.9)
     assert "1 review done over 1 question;" in render.review_stats(stats)

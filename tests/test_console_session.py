@@ -90,7 +90,7 @@ def test_after_quiz_a_typed_line_still_answers_the_daily_question(tmp_path: Path
     # A quiz left open from the day before, then Monday's round: lines go to the thread.
     script = "/quiz\n/advance 3d\n/advance 2h\nmonday answer\n/quiz-answer for the quiz\n/answer\n"
     out = flat(console(db, script).stdout)
-    assert "✓ Answer from Alice recorded." in out
+    assert "✓ Alice's answer is in." in out
     assert "(That went to the daily question. Your quiz: /quiz-answer TEXT.)" in out
     assert "✓ Noted for your quiz (“What is" in out
     assert "Your answer covered" in out, "the quiz's answer is graded at /answer"

@@ -22,8 +22,8 @@ from bot.grading.labelled import (
     LabelledAnswer,
     load_labelled,
 )
-from bot.grading.wording import gap
 from bot.paths import default_questions_dir
+from bot.present.daily import gap
 
 # Regression floors on the held-out set, far below the targets: measured F1 0.71 and
 # 39% of wrong-mechanism pairs credited (see the README), after the set was relabelled against

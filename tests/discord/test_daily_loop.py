@@ -166,7 +166,7 @@ async def test_modal_answers_when_message_content_is_off(
             replies=2,
         )  # fmt: skip
         assert revealed.body["type"] == 5
-        assert f"Revealed in <#{post_id}>" in note.text and "(1 answered)" in note.text
+        assert f"Revealed in <#{post_id}>" in note.text and "(1 person answered)" in note.text
         [reveal] = posts_in(fake, post_id)
         assert "Answered by 1" in reveal.text and f"<@{ALICE.id}>" in reveal.text
     finally:

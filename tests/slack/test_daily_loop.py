@@ -72,7 +72,7 @@ async def test_subscribe_post_answer_reveal_leaderboard(slack: SlackHarness) -> 
         "2. *Bob*: 1 answer (streak 0)",
     ]
     streaks = await slack.command("/streak", user=ALICE)
-    assert streaks.responses[0]["text"] == "Your streak here: 2 (best 2), 2 answers in all."
+    assert streaks.responses[0]["text"] == "Your current streak: 2 (best 2), 2 answers in all."
 
 
 def leaderboard_lines(response: dict[str, Any]) -> list[str]:

@@ -40,7 +40,7 @@ async def test_not_in_channel_flags_only_that_channel_and_tells_the_admin(
     assert "/invite @practicebot" in told
 
     status = await slack.command("/practice", "status", user=ADMIN, channel="C2")
-    assert ":warning: *Problem:* I am not a member of this channel" in status.text
+    assert "⚠️ The last post here failed: I am not a member of this channel" in status.text
 
     # Still not invited the next day: the admin is not told twice about the same problem.
     await slack.world.scheduler.advance(timedelta(days=1))
@@ -62,7 +62,7 @@ async def test_post_now_into_a_channel_without_the_bot_says_what_to_do(
     slack.fake.fail("chat.postMessage", "not_in_channel", channel="C1")
     reply = await slack.command("/practice", "post-now", user=ADMIN)
     assert reply.responses[0]["text"].startswith(
-        "I could not post today's question. I am not a member of this channel"
+        "Could not post: I am not a member of this channel"
     )
 
 

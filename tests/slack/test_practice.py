@@ -106,7 +106,7 @@ async def test_status_post_now_reveal_now_unsubscribe(slack: SlackHarness) -> No
     status = await slack.command("/practice", "status", user=ADMIN)
     text = status.responses[0]["text"]
     assert "*Schedule:* 17:00 Europe/Berlin, Mon–Fri, reveal after 2h" in text
-    assert "*Open question:*" in text and "<!date^" in text
+    assert "*Open round:*" in text and "<!date^" in text
 
     await slack.answer(await slack.open_round(), BOB, "an answer")
     revealed = await slack.command("/practice", "reveal-now", user=ADMIN)

@@ -47,4 +47,4 @@ async def test_leaderboard_window_must_be_known(slack: SlackHarness) -> None:
     reply = await slack.command("/leaderboard", "decade", user=ALICE)
     assert reply.responses[0]["text"] == "Window must be week, month or all (got 'decade')."
     empty = await slack.command("/leaderboard", user=ALICE)
-    assert "nobody has answered yet" in empty.responses[0]["text"]
+    assert "Nobody has answered yet" in empty.responses[0]["text"]

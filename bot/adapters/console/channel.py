@@ -13,15 +13,13 @@ from bot.core import schedule as rules
 from bot.core.models import Subscription
 from bot.core.results import PostStatus
 from bot.core.subscribe import parse_subscribe
+from bot.present import admin, help
 
 if TYPE_CHECKING:
     from bot.adapters.console.session import ConsoleSession
 
 MAX_ADVANCE = timedelta(days=31)
-SUBSCRIBE_USAGE = (
-    "Usage: /subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h], e.g. "
-    "/subscribe 09:30 Europe/Berlin mon-fri reveal=6h"
-)
+SUBSCRIBE_USAGE = help.SUBSCRIBE_USAGE
 
 
 async def timezone(session: ConsoleSession) -> str:
@@ -33,9 +31,7 @@ async def timezone(session: ConsoleSession) -> str:
 
 async def _next_post_sentence(session: ConsoleSession, subscription: Subscription) -> str:
     upcoming = await session.engine.next_post(subscription)
-    if upcoming is None:
-        return "No next question is scheduled."
-    return f"The next question comes {render.local_time(upcoming, subscription.schedule.timezone)}."
+    return render.show(admin.next_post(upcoming, subscription.schedule.timezone))
 
 
 async def subscribe(session: ConsoleSession, rest: str) -> bool:
@@ -63,12 +59,8 @@ async def subscribe(session: ConsoleSession, rest: str) -> bool:
 
 
 async def pause(session: ConsoleSession, rest: str) -> bool:
-    if await session.engine.unsubscribe(session.channel):
-        session.write(
-            "Paused: no daily questions until /resume. Answers, streaks and the leaderboard stay."
-        )
-    else:
-        session.write("The daily question is not running here: /resume or /subscribe starts it.")
+    done = await session.engine.unsubscribe(session.channel)
+    session.write(render.fill(render.show(admin.paused(done, render.WORDS))))
     return True
 
 
@@ -94,7 +86,7 @@ async def resume(session: ConsoleSession, rest: str) -> bool:
 
 async def post(session: ConsoleSession, rest: str) -> bool:
     if rest not in ("", "--confirm"):
-        session.write("Usage: /post (or /post --confirm on a day the schedule skips)")
+        session.write(help.POST_USAGE)
         return True
     engine = session.engine
     subscription = await engine.store.subscription(session.channel)
@@ -128,7 +120,7 @@ async def post(session: ConsoleSession, rest: str) -> bool:
             )
         )
     elif result.status is PostStatus.FAILED:
-        session.write(f"Could not post: {result.detail}")
+        session.write(render.fill(render.show(admin.post_reply(result, render.WORDS))))
     return True
 
 
@@ -167,10 +159,10 @@ async def packs(session: ConsoleSession, rest: str) -> bool:
 async def advance(session: ConsoleSession, rest: str) -> bool:
     manual = session.manual
     if manual is None or not isinstance(manual.clock, ManualClock):
-        session.write("/advance works only with a manual clock: practicebot console --clock manual")
+        session.write(help.ADVANCE_NEEDS_MANUAL)
         return True
     if not rest:
-        session.write("Usage: /advance 1d|3h|20m")
+        session.write(help.ADVANCE_USAGE)
         return True
     delta = rules.parse_duration(rest)
     if delta > MAX_ADVANCE:

@@ -11,17 +11,18 @@ from bot.adapters.console import render
 from bot.adapters.console.channel import timezone
 from bot.adapters.console.publisher import PLATFORM
 from bot.core.models import Round, RoundStatus
+from bot.present import admin, help
 
 if TYPE_CHECKING:
     from bot.adapters.console.session import ConsoleSession
 
-RATE_USAGE = "Usage: /rate again|hard|good|easy (after /answer, or after a reveal you answered)"
+RATE_USAGE = help.RATE_USAGE
 
 
 async def quiz(session: ConsoleSession, rest: str) -> bool:
     words = rest.split()
     if len(words) > 1:
-        session.write("Usage: /quiz [pack] — your answer to it goes in /quiz-answer TEXT")
+        session.write(help.QUIZ_USAGE)
         return True
     card = await session.engine.quiz(
         PLATFORM, session.user_id, pack=words[0] if words else None, channel=session.channel
@@ -32,7 +33,7 @@ async def quiz(session: ConsoleSession, rest: str) -> bool:
 
 async def quiz_answer(session: ConsoleSession, rest: str) -> bool:
     if not rest:
-        session.write("Usage: /quiz-answer TEXT — your answer to your /quiz, for feedback")
+        session.write(help.QUIZ_ANSWER_USAGE)
         return True
     pending = await session.engine.pending_quiz(PLATFORM, session.user_id)
     if pending is None:
@@ -53,12 +54,7 @@ async def quiz_answer(session: ConsoleSession, rest: str) -> bool:
 
 async def answer(session: ConsoleSession, rest: str) -> bool:
     if rest:
-        session.write(
-            render.fill(
-                "/answer takes no text: it shows your quiz's reference answer. Your answer to "
-                "the quiz: /quiz-answer TEXT. To the daily question: type it without a command."
-            )
-        )
+        session.write(render.fill(help.ANSWER_TAKES_NO_TEXT))
         return True
     card = await session.engine.reveal_quiz(PLATFORM, session.user_id)
     session.write(render.quiz_answer(card))
@@ -101,16 +97,11 @@ async def review(session: ConsoleSession, rest: str) -> bool:
 async def feedback(session: ConsoleSession, rest: str) -> bool:
     choice = rest.lower()
     if choice not in ("on", "off"):
-        session.write(
-            "Usage: /feedback on|off — private feedback on your daily answers after each reveal"
-        )
+        session.write(help.FEEDBACK_USAGE)
         return True
     await session.engine.set_daily_feedback(PLATFORM, session.user_id, choice == "on")
-    session.write(
-        "Feedback on: after each reveal you'll see which key points your answer covered."
-        if choice == "on"
-        else "Feedback off."
-    )
+    reply = admin.feedback_on(render.WORDS) if choice == "on" else admin.FEEDBACK_OFF
+    session.write(render.fill(render.show(reply)))
     return True
 
 

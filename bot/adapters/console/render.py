@@ -13,11 +13,61 @@ from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
-from bot.grading.wording import gap
+from bot.present import boards, daily, quiz
+from bot.present.help import CONSOLE_HELP
+from bot.present.parts import Text, When, Who
+from bot.present.parts import show as present_show
+from bot.present.vocabulary import Vocabulary
 from bot.store import Answerer
 
 WIDTH = 78
 RULE = "─" * WIDTH
+
+
+class ConsoleStyle:
+    """Neutral Markdown as plain terminal text; times in the channel's local time."""
+
+    def markdown(self, text: str) -> str:
+        return words(text)
+
+    def plain(self, text: str) -> str:
+        return text
+
+    def when(self, when: When) -> str:
+        return local_time(when.at, when.timezone)
+
+    def who(self, who: Who) -> str:
+        return who.name
+
+
+STYLE = ConsoleStyle()
+WORDS = Vocabulary(
+    quiz="`/quiz`",
+    quiz_pack="`/quiz PACK`",
+    review="`/review`",
+    leaderboard="`/leaderboard`",
+    subscribe="`/resume`",
+    subscribe_example="`/subscribe 09:00 Europe/Berlin`",
+    reveal_now="`/reveal`",
+    feedback_off="`/feedback off`",
+    write_answer="`/quiz-answer TEXT`",
+    show_answer="`/answer`",
+    rate="`/rate again|hard|good|easy`",
+    rate_feedback="`/rate again|hard|good|easy`",
+    private=False,
+    feedback_where="here",
+)
+
+
+def words(markdown: str) -> str:
+    """The bot's own wording without its markers: **bold**, _italic_ and `code` as plain."""
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
+    text = re.sub(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)", r"\1", text)
+    return re.sub(r"`([^`]+)`", r"\1", text)
+
+
+def show(value: Text | str) -> str:
+    return present_show(STYLE, value)
 
 
 def plain(markdown: str) -> str:
@@ -96,9 +146,7 @@ def reference(question: Question) -> list[str]:
 
 
 def answered_by(answerers: tuple[Answerer, ...]) -> str:
-    if not answerers:
-        return "Nobody answered this time."
-    return fill(f"Answered by {len(answerers)}: {', '.join(a.name for a in answerers)}")
+    return fill(show(daily.answered_by(answerers)))
 
 
 def reveal(question: Question, answerers: tuple[Answerer, ...]) -> str:
@@ -146,10 +194,8 @@ def quiz_answer(card: QuizCard) -> str:
 
 
 def feedback(result: Feedback, lead: str = "") -> str:
-    covered = f"{len(result.covered)} of {plural(len(result.verdicts), 'key point')}"
-    lines = [fill(f"{lead}Your answer covered {covered}.", indent="  ")]
-    lines += [_wrap(f"  ✓ {point}") for point in result.covered]
-    lines += [_wrap(f"  ✗ {gap(v)}") for v in result.verdicts if not v.covered]
+    lines = [fill(f"{lead}{daily.coverage(result)}", indent="  ")]
+    lines += [_wrap(f"  {show(line)}") for line in daily.verdicts(result)]
     return "\n".join(lines)
 
 
@@ -162,7 +208,7 @@ def rated(result: Rated, now: datetime, timezone: str) -> str:
 
 def review_stats(stats: ReviewStats) -> str:
     if not stats.cards:
-        return "No reviews yet: /quiz, /answer, then /rate to start your review schedule."
+        return fill(show(quiz.no_reviews(WORDS)))
     retention = f"{stats.retention:.0%}" if stats.retention is not None else "n/a"
     return fill(
         f"Reviews: {stats.due_now} due now, {stats.due_this_week} more this week, "
@@ -172,13 +218,10 @@ def review_stats(stats: ReviewStats) -> str:
 
 
 def leaderboard(board: Leaderboard) -> str:
+    view = boards.board(board)
+    title = show(view.title)
     if not board.entries:
-        return "Leaderboard: nobody has answered yet. Be the first!"
-    title = (
-        "Leaderboard by current streak"
-        if board.ranked_by == "streak"
-        else f"Leaderboard by answers ({'all time' if board.window == 'all' else 'this ' + board.window})"
-    )
+        return f"{title}: {view.empty}"
     lines = [
         title,
         f"  {'#':>3}  {'name':<{NAME_COLUMNS}} {'streak':>6} {'best':>5} {'answers':>8}",
@@ -230,22 +273,16 @@ def fit(text: str, width: int) -> str:
 
 
 def streak(name: str, view: StreakView) -> str:
-    pending = (
-        " Your answer to the open round counts at the reveal." if view.answered_open_round else ""
-    )
-    return (
-        f"{name}: current streak {view.current}, best {view.best}, "
-        f"{view.answers} answer{'s' if view.answers != 1 else ''} in all.{pending}"
-    )
+    return show(boards.streak(view))
 
 
 def status(state: ChannelStatus, now: datetime) -> str:
     subscription: Subscription | None = state.subscription
     if subscription is None:
-        return "This channel is not subscribed. Try /subscribe 09:00 Europe/Berlin"
+        return show(boards.not_subscribed(WORDS))
     lines = [
         f"Schedule: {subscription.schedule.describe()}"
-        + ("" if subscription.active else " (paused: /resume starts it again)")
+        + ("" if subscription.active else show(f" (paused: {WORDS.subscribe} starts it again)"))
     ]
     if subscription.packs:
         lines.append(f"Packs: {', '.join(subscription.packs)}")
@@ -264,32 +301,4 @@ def status(state: ChannelStatus, now: datetime) -> str:
     return "\n".join(lines)
 
 
-HELP = """\
-A line you type is a reply in the daily question's thread: your answer (several lines from
-one person count once; after the reveal a line is kept as a late answer, for no streak).
-The daily question:
-  /edit TEXT            replace your answer in the thread with TEXT
-  /delete               delete your answer (before the reveal it no longer counts)
-  /status               schedule, open round and next question
-  /post                 post today's round now (it takes the place of today's scheduled one)
-  /reveal               reveal the open round now
-  /leaderboard [week|month|all]
-                        streak leaderboard, or answers in a window
-  /streak               your streak
-Just for you:
-  /quiz [pack]          a private question (due reviews first)
-  /quiz-answer TEXT     your answer to it, for feedback on the key points (again: adds)
-  /answer               the reference answer of your latest /quiz
-  /rate again|hard|good|easy
-                        rate yourself after /answer (or after a reveal you answered)
-  /review               your spaced-repetition schedule
-  /feedback on|off      private feedback on your daily answers after each reveal
-The channel:
-  /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]
-                        e.g. /subscribe 09:30 Europe/Berlin mon-fri reveal=6h
-  /pause, /resume       stop the daily question, and start it again (/unsubscribe = /pause)
-  /packs                the question packs
-The console:
-  /user NAME            type as someone else, to try a team
-  /advance 1d|3h|20m    move time forward, at most 31d at a time (only with --clock manual)
-  /help, /quit (or Ctrl-D)"""
+HELP = CONSOLE_HELP

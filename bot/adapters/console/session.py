@@ -18,11 +18,13 @@ from bot.adapters.console import channel, practice, render
 from bot.adapters.console.publisher import PLATFORM
 from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
-from bot.core.errors import PracticeError
 from bot.core.models import ChannelRef, Round, RoundStatus
 from bot.core.results import IncomingMessage
+from bot.present import help, receipts
+from bot.present.errors import error_reply
+from bot.present.parts import Who
 from bot.scheduler import ManualScheduler
-from bot.store import ChangeOutcome, MessageOutcome
+from bot.store import ChangeOutcome
 
 log = logging.getLogger(__name__)
 CHANNEL = ChannelRef(PLATFORM, "local", "general")
@@ -94,20 +96,18 @@ class ConsoleSession:
                 return True
             name, _, rest = text[1:].strip().partition(" ")
             if not name:
-                self.write("A command goes right after the '/', like /status. /help lists them.")
+                self.write(help.COMMAND_AFTER_SLASH)
                 return True
             command = self._commands.get(name.lower())
             if command is None:
-                self.write(f"Unknown command '/{name}'. Type /help for the list.")
+                self.write(help.unknown_command(name))
                 return True
             if name.lower() == "post":
                 self.post_confirmed_for = confirmed
             return await command(self, rest.strip())
-        except PracticeError as error:
-            self.write(render.fill(str(error)))
         except Exception as error:  # the console never dies of one bad line
-            log.exception("console command failed: %r", text)
-            self.write(f"Something went wrong ({type(error).__name__}); nothing else changed.")
+            reply = error_reply(error, f"console command {text!r}", log)
+            self.write(render.fill(render.show(reply)))
         return True
 
     # -- the daily question's thread --------------------------------------------------------
@@ -126,7 +126,7 @@ class ConsoleSession:
     async def answer_line(self, text: str) -> None:
         round = await self.thread_round()
         if round is None or round.thread_id is None:
-            self.write("No question has been posted here yet: /post posts today's.")
+            self.write(receipts.NO_QUESTION_YET.format(post="/post"))
             return
         result = await self.engine.handle_message(
             IncomingMessage(
@@ -138,40 +138,34 @@ class ConsoleSession:
                 text=text,
             )
         )
-        replies = {
-            MessageOutcome.ANSWERED: f"✓ Answer from {self.user} recorded. It counts when the answer is revealed.",
-            MessageOutcome.ADDED: f"✓ Added to {self.user}'s answer (one answer per person per round).",
-            MessageOutcome.LATE: f"The question of {round.local_date:%a %d %b} is already revealed: kept as a late answer, no streak credit.",
-            MessageOutcome.DUPLICATE: "Already recorded.",
-        }  # fmt: skip
-        if result.outcome is not None:
-            self.write(render.fill(replies[result.outcome]))
-        if result.truncated:
-            self.write(self._truncated_note())
+        zone = await channel.timezone(self)
+        receipt = receipts.answer_receipt(result, zone, Who(self.user_id, self.user))
+        limit = self.engine.settings.answer_limit if result.truncated else None
+        if receipt or limit:
+            self.write(render.fill(render.show(receipts.with_truncation(receipt, limit))))
         if await self.engine.pending_quiz(PLATFORM, self.user_id) is not None:
             self.write("(That went to the daily question. Your quiz: /quiz-answer TEXT.)")
 
     def _truncated_note(self) -> str:
-        limit = self.engine.settings.answer_limit
-        return f"Your message was over {limit:,} characters: the first {limit:,} were kept."
+        return receipts.truncated(self.engine.settings.answer_limit)
 
 
 async def _edit(session: ConsoleSession, rest: str) -> bool:
     if not rest:
-        session.write("Usage: /edit TEXT — replaces your answer in the thread with TEXT")
+        session.write(help.EDIT_USAGE)
         return True
     round = await session.thread_round()
     messages = (
         await session.engine.store.thread_messages(round.id, session.user_id) if round else []
     )
     if not messages:
-        session.write("You have no answer in the thread to edit: type a line to answer.")
+        session.write(receipts.NOTHING_TO_EDIT)
         return True
     first, *others = messages
     edited = await session.engine.handle_edit(PLATFORM, first, rest)
     for message_id in others:  # the answer is one text now
         await session.engine.handle_delete(PLATFORM, message_id)
-    session.write(f"✓ {session.user}'s answer is replaced.")
+    session.write(render.show(receipts.edited(Who(session.user_id, session.user))))
     if edited.truncated:
         session.write(session._truncated_note())
     return True
@@ -183,16 +177,13 @@ async def _delete(session: ConsoleSession, rest: str) -> bool:
         await session.engine.store.thread_messages(round.id, session.user_id) if round else []
     )
     if not messages:
-        session.write("You have no answer in the thread to delete.")
+        session.write(receipts.NOTHING_TO_DELETE)
         return True
     outcomes = [(await session.engine.handle_delete(PLATFORM, m)).outcome for m in messages]
-    if ChangeOutcome.REMOVED in outcomes:
-        session.write(f"✓ {session.user}'s answer is deleted: it no longer counts for this round.")
-    else:
-        session.write(
-            f"✓ {session.user}'s answer is deleted. The round was already revealed, so what it "
-            "earned stays."
-        )
+    outcome = ChangeOutcome.REMOVED if ChangeOutcome.REMOVED in outcomes else ChangeOutcome.KEPT
+    session.write(
+        render.fill(render.show(receipts.deleted(outcome, Who(session.user_id, session.user))))
+    )
     return True
 
 

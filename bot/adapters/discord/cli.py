@@ -67,9 +67,9 @@ def invite_url_from_env(env: Mapping[str, str]) -> str:
 
     config_id = env.get("DISCORD_APPLICATION_ID", "").strip()
     if config_id:
-        if not config_id.isdigit():
-            raise InputError(f"DISCORD_APPLICATION_ID must be a number (got '{config_id}').")
-        return invite_url(int(config_id))
+        from bot.adapters.discord.config import application_id as parse_application_id
+
+        return invite_url(parse_application_id(config_id) or 0)
     token = env.get("DISCORD_TOKEN", "").strip()
     application_id = application_id_from_token(token) if token else None
     if application_id is None:

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.adapters.discord import events
+from bot.adapters.discord import events, render
 from bot.adapters.discord.commands import build_commands
 from bot.adapters.discord.quiz_views import ShowAnswerButton, WriteAnswerButton
 from bot.adapters.discord.ratings import QuizRatingButton, RoundRatingButton
@@ -17,7 +17,7 @@ from bot.adapters.discord.replies import Interaction, send_private
 from bot.adapters.discord.sync import sync_if_changed
 from bot.adapters.discord.views import AnswerButton
 from bot.core.engine import Engine
-from bot.core.errors import PracticeError
+from bot.present.errors import error_reply
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +37,8 @@ class PracticeTree(app_commands.CommandTree[discord.Client]):
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, app_commands.CheckFailure) and interaction.response.is_done():
             return  # the check already told the user why
-        if isinstance(cause, PracticeError):
-            text = str(cause)
-        else:
-            log.error(
-                "slash command %s failed",
-                interaction.command and interaction.command.qualified_name,
-                exc_info=cause,
-            )
-            text = "Sorry, something went wrong on our side. It has been logged."
+        command = interaction.command and interaction.command.qualified_name
+        text = render.show(error_reply(cause, f"slash command {command}", log))
         try:
             await send_private(interaction, text)
         except discord.HTTPException as reply_error:

@@ -12,7 +12,6 @@ from typing import Any, Literal
 import aiohttp
 import discord
 from discord import app_commands
-from discord.utils import format_dt
 
 from bot.adapters.discord import render
 from bot.adapters.discord.permissions import missing_to_post, needs_sentence
@@ -24,22 +23,20 @@ from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
+from bot.present import admin
+from bot.present.parts import Native
 
 log = logging.getLogger(__name__)
 Choices = list[app_commands.Choice[str]]
 AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 AUTOCOMPLETE_LIMIT = 25  # choices Discord shows
-FEEDBACK_ON = (
-    "Feedback is on. After each reveal of a daily question you answered, I send you a DM with "
-    "the key points your answer covered and missed, and a suggested rating. "
-    "`/feedback turn:off` stops it."
-)
+FEEDBACK_ON = render.show(admin.feedback_on(render.WORDS))
 FEEDBACK_ON_DMS_CLOSED = (
     "Feedback is on, but I could not send you a DM, so it cannot reach you yet. Allow direct "
     "messages from this server's members (server menu → Privacy Settings), then run "
     "`/feedback turn:on` again to check."
 )
-FEEDBACK_OFF = "Feedback is off: no more DMs after reveals."
+FEEDBACK_OFF = admin.FEEDBACK_OFF
 FEEDBACK_DM = (
     "Feedback is on: after each reveal of a daily question you answer, your notes come here. "
     "`/feedback turn:off` stops them."
@@ -278,10 +275,8 @@ class PracticeGroup(app_commands.Group):
                 by=str(interaction.user.id),
             ),
         )
-        text = f"Subscribed <#{channel_id}>: {subscription.schedule.describe()}."
         next_post = await in_time(interaction, self.engine.next_post(subscription))
-        if next_post is not None:
-            text += f" First question: {format_dt(next_post, 'F')}."
+        text = render.show(admin.subscribed(subscription, next_post, (Native(f"<#{channel_id}>"),)))
         missing = missing_to_post(interaction.app_permissions)
         if missing:
             text += f"\n⚠️ {needs_sentence(missing)} Until then the daily post will fail."
@@ -301,14 +296,8 @@ class PracticeGroup(app_commands.Group):
     @app_commands.command(name="unsubscribe", description="Stop the daily question in this channel")
     async def unsubscribe(self, interaction: Interaction) -> None:
         channel, _ = self._channel(interaction)
-        if await in_time(interaction, self.engine.unsubscribe(channel)):
-            text = (
-                "Unsubscribed: no more daily questions here. Answers and streaks are kept; "
-                "subscribe again any time."
-            )
-        else:
-            text = "This channel is not subscribed."
-        await send_private(interaction, text)
+        done = await in_time(interaction, self.engine.unsubscribe(channel))
+        await send_private(interaction, render.show(admin.unsubscribed(done, render.WORDS)))
 
     @app_commands.command(name="status", description="Schedule, open round and next question here")
     async def status(self, interaction: Interaction) -> None:
@@ -332,21 +321,14 @@ class PracticeGroup(app_commands.Group):
         channel, _ = self._channel(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.engine.reveal_now(channel)
-        thread = f" in <#{result.round.thread_id}>" if result.round.thread_id else ""
-        who = len(result.answerers)
+        thread = (Native(f"<#{result.round.thread_id}>"),) if result.round.thread_id else ()
         await send_private(
             interaction,
-            f"Revealed{thread}: {render.first_line(result.question.text)} "
-            f"({who} answered)." + await self._problem(channel),
+            render.show(admin.revealed(result, thread)) + await self._problem(channel),
         )
 
 
 def post_reply(result: PostResult, guild_id: int, channel_id: int) -> str:
     link = render.jump_url(guild_id, channel_id, result.round.message_id if result.round else None)
-    if result.status is PostStatus.POSTED:
-        return f"Posted today's question: {link}. It takes the place of today's scheduled post."
-    if result.status is PostStatus.ALREADY:
-        return f"Today's question is already posted: {link}."
-    if result.status is PostStatus.FAILED:
-        return f"Could not post: {result.detail}"
-    return "This channel is not subscribed: start with /practice subscribe."
+    shown = (Native(link),) if result.status in (PostStatus.POSTED, PostStatus.ALREADY) else ()
+    return render.show(admin.post_reply(result, render.WORDS, shown))

@@ -37,6 +37,11 @@ class DiscordConfig:
         )
 
 
+def application_id(text: str) -> int | None:
+    """DISCORD_APPLICATION_ID as a number; None when unset."""
+    return _application_id(text)
+
+
 def _application_id(text: str) -> int | None:
     value = text.strip()
     if not value:

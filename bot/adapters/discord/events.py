@@ -14,6 +14,7 @@ import discord
 from bot.adapters.discord.refs import PLATFORM
 from bot.core.engine import Engine
 from bot.core.results import IncomingMessage
+from bot.present import receipts
 
 log = logging.getLogger(__name__)
 # Kinds of message a person types; joins, pins and "thread created" notices are not answers.
@@ -57,7 +58,7 @@ async def message_created(engine: Engine, message: discord.Message) -> None:
         limit = engine.settings.answer_limit
         try:
             await message.reply(
-                f"Your answer was over {limit:,} characters: the first {limit:,} were kept.",
+                receipts.truncated(limit),
                 mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

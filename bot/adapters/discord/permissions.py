@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import discord
 
+SEND_IN_THREADS = "Send Messages in Threads"
 # Without any of these a round cannot be posted (or revealed) in a channel.
 TO_POST: tuple[tuple[str, str], ...] = (
     ("view_channel", "View Channel"),
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
     ("create_public_threads", "Create Public Threads"),
-    ("send_messages_in_threads", "Send Messages in Threads"),
+    ("send_messages_in_threads", SEND_IN_THREADS),
 )
 # Everything the bot asks for when it is invited: replying to an answer needs history too.
 USED: tuple[tuple[str, str], ...] = (*TO_POST, ("read_message_history", "Read Message History"))

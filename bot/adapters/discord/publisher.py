@@ -16,7 +16,7 @@ import discord
 
 from bot.adapters.discord import render
 from bot.adapters.discord.client import PracticeClient
-from bot.adapters.discord.permissions import missing_to_post, needs_sentence
+from bot.adapters.discord.permissions import SEND_IN_THREADS, missing_to_post, needs_sentence
 from bot.adapters.discord.ratings import round_rating_view
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
@@ -89,7 +89,7 @@ class DiscordPublisher:
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
                 raise _failure(error, None, ["Send Messages", "Embed Links"]) from error
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            raise _failure(error, None, ["Send Messages in Threads"]) from error
+            raise _failure(error, None, [SEND_IN_THREADS]) from error
         if reveal.round.message_id:
             await _close_answers(client, channel_id, int(reveal.round.message_id))
         await _send_feedback(client, reveal)

@@ -22,14 +22,12 @@ from bot.adapters.discord.replies import (
 )
 from bot.adapters.discord.views import MODAL_TIMEOUT_S, engine_of
 from bot.core.engine import Engine
+from bot.present import quiz
 
 log = logging.getLogger(__name__)
 CUSTOM_ID_LIMIT = 100  # Discord's most for a button's custom id
 MODAL_QUESTION_SHOWN = 1500  # characters of the question shown above the answer box
-SAVED_NOTE = (
-    "✅ Your answer is saved. **Show answer** tells you which key points it covered; "
-    "writing again replaces it."
-)
+SAVED_NOTE = render.show(quiz.quiz_card_saved_note(render.WORDS))
 
 
 class WriteAnswerButton(
@@ -45,7 +43,7 @@ class WriteAnswerButton(
             custom_id = f"practicebot:quiz-write:{quiz_id}:"
         super().__init__(
             discord.ui.Button(
-                label="Rewrite my answer" if saved else "Write an answer",
+                label=quiz.REWRITE_LABEL if saved else quiz.WRITE_LABEL,
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id,
                 emoji="✍️",
@@ -68,7 +66,7 @@ class WriteAnswerButton(
         )
 
 
-class QuizAnswerModal(discord.ui.Modal, title="Your answer"):
+class QuizAnswerModal(discord.ui.Modal, title=quiz.YOUR_ANSWER):
     """A written quiz answer, kept until Show answer grades it against the key points."""
 
     def __init__(self, engine: Engine, quiz_id: int, question: str | None) -> None:
@@ -79,15 +77,15 @@ class QuizAnswerModal(discord.ui.Modal, title="Your answer"):
             self.add_item(discord.ui.TextDisplay(clip(question, MODAL_QUESTION_SHOWN)))
         self.answer: discord.ui.TextInput[QuizAnswerModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            placeholder="As you would say it in an interview",
+            placeholder=quiz.ANSWER_PLACEHOLDER,
             max_length=4000,
         )
-        self.add_item(discord.ui.Label(text="Your answer", component=self.answer))
+        self.add_item(discord.ui.Label(text=quiz.YOUR_ANSWER, component=self.answer))
 
     async def on_submit(self, interaction: Interaction) -> None:
         text = self.answer.value
         if not text.strip():
-            await send_private(interaction, "Your answer was empty, so nothing was saved.")
+            await send_private(interaction, quiz.EMPTY_ANSWER)
             return
         card = await answered_in_time(
             interaction,
@@ -107,7 +105,7 @@ class QuizAnswerModal(discord.ui.Modal, title="Your answer"):
         self, interaction: Interaction, error: Exception
     ) -> None:
         log.error("quiz answer modal failed quiz=%s", self.quiz_id, exc_info=error)
-        await send_private(interaction, "Sorry, your answer could not be saved. Please try again.")
+        await send_private(interaction, quiz.NOT_SAVED)
 
 
 class ShowAnswerButton(
@@ -120,7 +118,7 @@ class ShowAnswerButton(
     def __init__(self, quiz_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Show answer",
+                label=quiz.SHOW_LABEL,
                 style=discord.ButtonStyle.primary,
                 custom_id=f"practicebot:quiz:{quiz_id}",
             )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal
 
 import discord
 from discord.utils import format_dt
 
 from bot.adapters.discord.limits import (
     DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
     THREAD_NAME_LIMIT,
     TITLE_LIMIT,
     clip,
@@ -17,12 +19,17 @@ from bot.adapters.discord.limits import (
     split_text,
 )
 from bot.bank.models import Question
-from bot.core.models import Leaderboard, LeaderboardEntry, StreakView, Subscription
+from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.ports import RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
-from bot.core.reviews import Rated, ReviewStats, describe_wait
+from bot.core.reviews import Rated, ReviewStats
 from bot.grading.base import Feedback
-from bot.grading.wording import gap
+from bot.present import boards, daily, quiz
+from bot.present.boards import BoardRow
+from bot.present.cards import Card, Section
+from bot.present.parts import Native, Text, When, WhenStyle, Who
+from bot.present.parts import show as present_show
+from bot.present.vocabulary import AnswerRoute, Vocabulary
 from bot.store import Answerer
 
 ROUND_COLOUR = discord.Colour(0x3B82F6)
@@ -33,36 +40,82 @@ FEEDBACK_COLOUR = discord.Colour(0x14B8A6)
 WRITTEN_SHOWN = 1500  # characters of a written quiz answer quoted back beside the reference
 
 
-def first_line(markdown: str) -> str:
-    line = next((ln for ln in markdown.splitlines() if ln.strip()), markdown)
-    return line.strip().strip("*_#> ").strip()
+_DT_STYLES: dict[WhenStyle, Literal["F", "R", "t"]] = {"moment": "F", "relative": "R", "time": "t"}
+
+
+class DiscordStyle:
+    """Neutral Markdown is Discord's own; times as <t:…>; people as mentions (never pinged)."""
+
+    def markdown(self, text: str) -> str:
+        return text
+
+    def plain(self, text: str) -> str:
+        return text
+
+    def when(self, when: When) -> str:
+        return format_dt(when.at, _DT_STYLES[when.style])
+
+    def who(self, who: Who) -> str:
+        return mention(who.id)
+
+
+STYLE = DiscordStyle()
+WORDS = Vocabulary(
+    quiz="`/quiz`",
+    quiz_pack="`/quiz pack:PACK`",
+    review="`/review`",
+    leaderboard="`/leaderboard`",
+    subscribe="`/practice subscribe`",
+    subscribe_example="`/practice subscribe time:09:30 timezone:Europe/Berlin`",
+    reveal_now="`/practice reveal-now`",
+    feedback_off="`/feedback turn:off`",
+    write_answer="**Write an answer**",
+    show_answer="**Show answer**",
+    rate="the buttons",
+    rate_feedback="the buttons below (or under the reveal)",
+    private=True,
+    feedback_where="by DM",
+)
+
+
+def show(value: Text | str) -> str:
+    return present_show(STYLE, value)
+
+
+first_line = daily.first_line
 
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
+def _embed(card: Card, colour: discord.Colour, *, title: str | None = None) -> discord.Embed:
+    """A card's title, first section and fields as one embed; its footer as the footer."""
+    embed = discord.Embed(
+        title=clip(title or card.title, TITLE_LIMIT),
+        description=clip(card.body[0].markdown, DESCRIPTION_LIMIT) if card.body else None,
+        colour=colour,
+    )
+    for field in card.fields:
+        embed.add_field(name=field.name, value=clip(show(field.value), FIELD_VALUE_LIMIT))
+    return embed
+
+
 # -- the daily round ------------------------------------------------------------------------
 
 
 def round_embed(post: RoundPost, *, message_content: bool) -> discord.Embed:
-    question = post.question
-    embed = discord.Embed(
-        title="Question of the day",
-        description=clip(question.text, DESCRIPTION_LIMIT),
-        colour=ROUND_COLOUR,
+    route = AnswerRoute.THREAD_OR_BUTTON if message_content else AnswerRoute.BUTTON
+    card = daily.round_card(post, route)
+    embed = _embed(card, ROUND_COLOUR)
+    reveal = embed.fields[-1]  # the reveal time, and how long until it
+    at = When(post.reveal_at, "UTC", "time")
+    embed.set_field_at(
+        len(embed.fields) - 1,
+        name=reveal.name,
+        value=f"{show((at,))} ({show((When(post.reveal_at, 'UTC', 'relative'),))})",
     )
-    embed.add_field(name="Pack", value=post.pack_title)
-    embed.add_field(name="Difficulty", value=question.difficulty.capitalize())
-    embed.add_field(
-        name="Answer revealed",
-        value=f"{format_dt(post.reveal_at, 't')} ({format_dt(post.reveal_at, 'R')})",
-    )
-    embed.set_footer(
-        text="Answer in the thread below, or privately with the Answer button."
-        if message_content
-        else "Answer with the Answer button: your answer stays private until the reveal."
-    )
+    embed.set_footer(text=daily.how_to_answer(route))  # footers show no times or markup
     return embed
 
 
@@ -70,20 +123,33 @@ def thread_name(question: Question, day: date) -> str:
     return clip(f"{day:%d %b} · {first_line(question.text)}", THREAD_NAME_LIMIT)
 
 
+def _sections(sections: tuple[Section, ...]) -> str:
+    parts: list[str] = []
+    for section in sections:
+        lines = [f"**{section.heading}**"] if section.heading else []
+        if section.markdown:
+            lines.append(section.markdown)
+        if section.heading == daily.FURTHER_READING:
+            lines += [show(link) for link in section.bullets]
+        else:
+            lines += [f"• {show(bullet)}" for bullet in section.bullets]
+        lines += [show(line) for line in section.lines]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 def reference_embeds(question: Question, title: str, colour: discord.Colour) -> list[discord.Embed]:
     """The reference answer, its key points and further reading, cut to embed size."""
+    answer, *notes = daily.reference(question)
     embeds = [
         discord.Embed(description=piece, colour=colour)
-        for piece in split_text(question.answer, DESCRIPTION_LIMIT)
+        for piece in split_text(answer.markdown, DESCRIPTION_LIMIT)
     ]
     if embeds:
         embeds[0].title = clip(title, TITLE_LIMIT)
-    notes = "**Key points**\n" + "\n".join(f"• {point}" for point in question.key_points)
-    if question.further_reading:
-        notes += "\n\n**Further reading**\n" + "\n".join(question.further_reading)
     embeds += [
         discord.Embed(description=piece, colour=colour)
-        for piece in split_text(notes, DESCRIPTION_LIMIT)
+        for piece in split_text(_sections(tuple(notes)), DESCRIPTION_LIMIT)
     ]
     return embeds
 
@@ -91,19 +157,11 @@ def reference_embeds(question: Question, title: str, colour: discord.Colour) -> 
 def reveal_messages(question: Question, answerers: Sequence[Answerer]) -> list[list[discord.Embed]]:
     """The reveal as one or more messages, each within Discord's limits."""
     embeds = reference_embeds(
-        question, f"Reference answer: {first_line(question.text)}", REVEAL_COLOUR
+        question, f"{daily.REFERENCE_ANSWER}: {first_line(question.text)}", REVEAL_COLOUR
     )
-    if answerers:
-        who = f"**Answered by {len(answerers)}**\n" + ", ".join(
-            mention(a.user_id) for a in answerers
-        )
-        # The rating buttons go under the last message of the reveal.
-        who += (
-            "\n\n**Answered? Rate yourself** with the buttons: the question comes back in "
-            "your `/quiz` when it is due. Only you see your rating."
-        )
-    else:
-        who = "Nobody answered this one. The next question is a fresh start."
+    who = show(daily.answered_by(answerers))
+    if answerers:  # the rating buttons go under the last message of the reveal
+        who += "\n\n" + show(daily.rate_the_round(WORDS))
     embeds += [
         discord.Embed(description=piece, colour=REVEAL_COLOUR)
         for piece in split_text(who, DESCRIPTION_LIMIT)
@@ -114,36 +172,28 @@ def reveal_messages(question: Question, answerers: Sequence[Answerer]) -> list[l
 # -- the private quiz -----------------------------------------------------------------------
 
 
-def _question_embed(card: QuizCard) -> discord.Embed:
-    embed = discord.Embed(
-        title="Quiz: just for you",
-        description=clip(card.question.text, DESCRIPTION_LIMIT),
-        colour=QUIZ_COLOUR,
-    )
-    embed.add_field(name="Pack", value=card.pack_title)
-    embed.add_field(name="Difficulty", value=card.question.difficulty.capitalize())
-    return embed
-
-
 def quiz_embed(card: QuizCard) -> discord.Embed:
-    embed = _question_embed(card)
-    embed.set_footer(
-        text="Think it through, or write your answer to see which key points it covers; "
-        "then press Show answer."
-    )
+    view = quiz.quiz_card(card, WORDS)
+    embed = _embed(view, QUIZ_COLOUR, title=quiz.QUIZ_TITLE.replace(",", ":"))
+    embed.set_footer(text=show(view.footer).replace("**", ""))
     return embed
+
+
+def saved_note(card: QuizCard) -> str:
+    return show(quiz.quiz_card(card, WORDS, saved=True).footer)
 
 
 def quiz_answer_messages(card: QuizCard) -> list[list[discord.Embed]]:
     """The question again, the reference answer, and what the person wrote with its feedback."""
+    view = quiz.quiz_card(card, WORDS)
     embeds = [
-        _question_embed(card),
-        *reference_embeds(card.question, "Reference answer", QUIZ_COLOUR),
+        _embed(view, QUIZ_COLOUR, title=quiz.QUIZ_TITLE.replace(",", ":")),
+        *reference_embeds(card.question, daily.REFERENCE_ANSWER, QUIZ_COLOUR),
     ]
     if card.written_answer:
         written = clip(card.written_answer, WRITTEN_SHOWN)
         quoted = "\n".join(f"> {line}" for line in written.splitlines())
-        embeds.append(discord.Embed(title="Your answer", description=quoted, colour=QUIZ_COLOUR))
+        embeds.append(discord.Embed(title=quiz.YOUR_ANSWER, description=quoted, colour=QUIZ_COLOUR))
     if card.feedback is not None:
         embeds.append(feedback_embed(card.feedback, FEEDBACK_COLOUR))
     return group_embeds(embeds)
@@ -151,41 +201,27 @@ def quiz_answer_messages(card: QuizCard) -> list[list[discord.Embed]]:
 
 def rating_prompt(card: QuizCard) -> str:
     """Above the rating buttons of a shown quiz answer."""
-    prompt = "**How did you do?** Your rating decides when this question comes back."
-    if card.feedback is not None:
-        prompt += f" Suggested: **{card.feedback.suggested_rating}**."
-    return prompt
+    return show(quiz.rating_prompt(card, WORDS))
 
 
 def quiz_rated(rated: Rated, now: datetime) -> str:
     """What the rated quiz answer says in place of its buttons."""
-    return (
-        f"Rated {rated.rating}: it comes back {describe_wait(rated.due - now)}.\n"
-        "-# Another one? `/quiz` · your schedule: `/review`"
-    )
+    return f"{show(quiz.rated_quiz(rated, now))}\n-# {show(quiz.next_hint(WORDS))}"
 
 
 def round_rated(rated: Rated, now: datetime) -> str:
-    return (
-        f"Rated {rated.rating}: this question comes back in your `/quiz` "
-        f"{describe_wait(rated.due - now)}."
-    )
+    return show(quiz.rated_round(rated, now, WORDS))
 
 
 # -- feedback on a written answer -----------------------------------------------------------
 
 
-def coverage(feedback: Feedback) -> str:
-    total = len(feedback.verdicts)
-    return f"Your answer covered {len(feedback.covered)} of {total} key point{_s(total)}."
-
-
 def feedback_embed(feedback: Feedback, colour: discord.Colour) -> discord.Embed:
-    lines = [f"✅ {point}" for point in feedback.covered]
-    lines += [f"❌ {gap(v)}" for v in feedback.verdicts if not v.covered]
     embed = discord.Embed(
-        title=coverage(feedback),
-        description=clip("\n".join(lines), DESCRIPTION_LIMIT),
+        title=daily.coverage(feedback),
+        description=clip(
+            "\n".join(show(line) for line in daily.verdicts(feedback)), DESCRIPTION_LIMIT
+        ),
         colour=colour,
     )
     embed.add_field(name="Suggested rating", value=feedback.suggested_rating.capitalize())
@@ -194,16 +230,15 @@ def feedback_embed(feedback: Feedback, colour: discord.Colour) -> discord.Embed:
 
 def daily_feedback_embed(reveal: RevealPost, feedback: Feedback) -> discord.Embed:
     """The DM an opted-in answerer gets after a reveal: their coverage, linked to the thread."""
+    card = daily.daily_feedback_card(reveal, feedback, WORDS)
     channel = reveal.subscription.channel
     thread = reveal.round.thread_id or reveal.round.message_id
     embed = feedback_embed(feedback, FEEDBACK_COLOUR)
-    embed.title = clip(f"Your answer to: {first_line(reveal.question.text)}", TITLE_LIMIT)
+    embed.title = clip(card.title, TITLE_LIMIT)
     embed.url = jump_url(int(channel.space_id), int(thread or channel.channel_id), None)
-    embed.description = clip(f"{coverage(feedback)}\n{embed.description}", DESCRIPTION_LIMIT)
-    embed.set_footer(
-        text="Rate yourself with the buttons below (or under the reveal). "
-        "/feedback turn:off stops these notes."
-    )
+    embed.description = clip(f"{daily.coverage(feedback)}\n{embed.description}", DESCRIPTION_LIMIT)
+    _, after_suggestion = show(card.footer).split(". ", 1)  # the field holds the suggestion
+    embed.set_footer(text=after_suggestion.replace("`", ""))
     return embed
 
 
@@ -212,102 +247,55 @@ def daily_feedback_embed(reveal: RevealPost, feedback: Feedback) -> discord.Embe
 
 def review_embed(stats: ReviewStats) -> discord.Embed | None:
     """The person's review schedule; None before their first rating."""
-    if stats.cards == 0:
+    card = quiz.review_card(stats, WORDS)
+    if card is None:
         return None
-    retention = f"{stats.retention:.0%}" if stats.retention is not None else "unknown"
-    embed = discord.Embed(title="Your reviews", colour=QUIZ_COLOUR)
-    embed.add_field(name="Due now", value=str(stats.due_now))
-    embed.add_field(name="Due this week", value=f"{stats.due_this_week} more")
-    embed.add_field(
-        name="Reviews done",
-        value=f"{stats.reviews_done} over {_plural(stats.cards, 'question')}",
-    )
-    embed.add_field(name="Estimated retention", value=retention)
-    embed.set_footer(
-        text="/quiz serves what is due first." if stats.due_now else "Nothing due now."
-    )
+    embed = _embed(card, QUIZ_COLOUR)
+    embed.set_footer(text=show(card.footer).replace("`", ""))
     return embed
 
 
-NO_REVIEWS = (
-    "No reviews yet. After `/quiz` shows you an answer, rate yourself: the question joins your "
-    "review schedule. Daily questions you answered can be rated on their reveal."
-)
+NO_REVIEWS = quiz.no_reviews(WORDS)
 
 
 # -- leaderboard, streak, status ------------------------------------------------------------
 
 
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{_s(count)}"
-
-
-def _board_line(entry: LeaderboardEntry) -> str:
+def _board_line(row: BoardRow) -> str:
     return (
-        f"**{entry.rank}.** {mention(entry.user_id)} · streak {entry.current_streak} "
-        f"(best {entry.best_streak}) · {_plural(entry.answers, 'answer')}"
+        f"**{row.rank}.** {show((row.who,))} · streak {row.streak} (best {row.best}) · "
+        f"{row.answers}"
     )
 
 
 def leaderboard_embed(board: Leaderboard, *, whole_server: bool) -> discord.Embed:
-    where = "this server" if whole_server else "this channel"
-    if board.ranked_by == "streak":
-        title = f"Leaderboard of {where}, by current streak"
-    else:
-        span = "all time" if board.window == "all" else f"the last {board.window}"
-        title = f"Leaderboard of {where}, by answers ({span})"
-    lines = [_board_line(entry) for entry in board.entries]
-    if board.caller is not None:
-        lines += ["…", _board_line(board.caller)]
-    description = "\n".join(lines) if lines else "Nobody has answered yet. Be the first!"
+    view = boards.board(board, "this server" if whole_server else "this channel")
+    lines = [_board_line(row) for row in view.rows]
+    if view.caller is not None:
+        lines += ["…", _board_line(view.caller)]
+    description = "\n".join(lines) if lines else view.empty
     return discord.Embed(
-        title=title, description=clip(description, DESCRIPTION_LIMIT), colour=BOARD_COLOUR
+        title=show(view.title).replace("**", ""),
+        description=clip(description, DESCRIPTION_LIMIT),
+        colour=BOARD_COLOUR,
     )
 
 
 def streak_text(user_id: str, view: StreakView, *, yours: bool) -> str:
-    who = "Your" if yours else f"{mention(user_id)}'s"
-    text = (
-        f"{who} current streak: {view.current} (best {view.best}), "
-        f"{_plural(view.answers, 'answer')} in all."
-    )
-    if view.answered_open_round:
-        text += " The answer to the open round counts at the reveal."
-    return text
+    return show(boards.streak(view, None if yours else Who(user_id, user_id)))
 
 
 def problem_note(subscription: Subscription | None) -> str:
-    if subscription is None or not subscription.problem:
-        return ""
-    return f"\n⚠️ The last post here failed: {subscription.problem}"
+    problem = boards.problem(subscription)
+    return f"\n{show(problem)}" if problem else ""
 
 
 def status_text(state: ChannelStatus, guild_id: int, channel_id: int) -> str:
-    subscription = state.subscription
-    if subscription is None:
-        return (
-            "This channel is not subscribed. Start with "
-            "`/practice subscribe time:09:30 timezone:Europe/Berlin`."
-        )
-    lines = [
-        f"Schedule: {subscription.schedule.describe()}"
-        + ("" if subscription.active else " (paused: not posting)")
-    ]
-    if subscription.packs:
-        lines.append(f"Packs: {', '.join(subscription.packs)}")
-    if state.open_round is not None and state.open_question is not None:
-        link = jump_url(guild_id, channel_id, state.open_round.message_id)
-        lines.append(
-            f"Open round: {first_line(state.open_question.text)} ({link}), "
-            f"revealed {format_dt(state.open_round.reveal_at, 'R')}"
-        )
-    if state.next_post is not None:
-        lines.append(f"Next question: {format_dt(state.next_post, 'F')}")
-    return "\n".join(lines) + problem_note(subscription)
+    link: Text = ()
+    if state.open_round is not None:
+        link = (Native(jump_url(guild_id, channel_id, state.open_round.message_id)),)
+    lines = boards.status_lines(state, WORDS, link)
+    return "\n".join(show(line) for line in lines).replace("**", "")  # plain lines, as a note
 
 
 def jump_url(guild_id: int, channel_id: int, message_id: str | None) -> str:

@@ -15,14 +15,15 @@ from typing import TypeVar
 
 import discord
 
-from bot.core.errors import PracticeError
+from bot.adapters.discord import render
+from bot.present.errors import APOLOGY, error_reply
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[discord.Client]
 NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_AFTER_S = 1.5  # leaves room for the round trips inside the 3 s
 T = TypeVar("T")
-SORRY = "Sorry, something went wrong on our side. It has been logged."
+SORRY = APOLOGY
 
 
 async def in_time(interaction: Interaction, work: Awaitable[T], *, update: bool = False) -> T:
@@ -87,9 +88,6 @@ async def answered_in_time(
     own message for a PracticeError; an apology, and a log entry, for anything else)."""
     try:
         return await in_time(interaction, work, update=update)
-    except PracticeError as error:
-        await send_private(interaction, str(error))
-    except Exception:
-        log.exception("%s failed", what)
-        await send_private(interaction, SORRY)
+    except Exception as error:
+        await send_private(interaction, render.show(error_reply(error, what, log)))
     return None

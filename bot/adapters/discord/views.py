@@ -8,16 +8,17 @@ import re
 from typing import Any
 
 import discord
-from discord.utils import format_dt
 
+from bot.adapters.discord import render
 from bot.adapters.discord.refs import PLATFORM
 from bot.adapters.discord.replies import Interaction, in_time, send_private
 from bot.core.engine import Engine
 from bot.core.results import AnswerResult, IncomingMessage
-from bot.store import MessageOutcome
+from bot.present import daily, quiz, receipts
 
 log = logging.getLogger(__name__)
 ANSWER_ID = "practicebot:answer"
+LOST_QUESTION = "This button has lost its question: try the thread."
 MODAL_TIMEOUT_S = 3600.0  # time to write an answer; a modal left open longer is forgotten
 
 
@@ -38,7 +39,10 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.e
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Answer", style=discord.ButtonStyle.primary, custom_id=ANSWER_ID, emoji="✍️"
+                label=daily.ANSWER_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=ANSWER_ID,
+                emoji="✍️",
             )
         )
 
@@ -50,7 +54,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.e
 
     async def callback(self, interaction: Interaction) -> None:
         if interaction.message is None:
-            await send_private(interaction, "This button has lost its question: try the thread.")
+            await send_private(interaction, LOST_QUESTION)
             return
         # A thread started from a message has the message's id (Discord's rule), so the post
         # alone tells which round's thread the answer belongs to.
@@ -58,11 +62,11 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.e
         await interaction.response.send_modal(modal)
 
 
-class AnswerModal(discord.ui.Modal, title="Your answer"):
+class AnswerModal(discord.ui.Modal, title=quiz.YOUR_ANSWER):
     answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Answer",
+        label=daily.ANSWER_LABEL,
         style=discord.TextStyle.paragraph,
-        placeholder="Kept private until the reveal; only who answered is shown then.",
+        placeholder=quiz.ROUND_ANSWER_PLACEHOLDER,
         max_length=4000,
     )
 
@@ -89,24 +93,15 @@ class AnswerModal(discord.ui.Modal, title="Your answer"):
         self, interaction: Interaction, error: Exception
     ) -> None:
         log.error("answer modal failed", exc_info=error)
-        await send_private(interaction, "Sorry, your answer could not be saved. Please try again.")
+        await send_private(interaction, quiz.NOT_SAVED)
 
 
 def modal_reply(result: AnswerResult, limit: int) -> str:
-    if result.outcome is None or result.round is None:
-        return "This post is no longer an open round, so the answer was not recorded."
-    texts = {
-        MessageOutcome.ANSWERED: "Your answer is in. It counts when the answer is revealed "
-        f"{format_dt(result.round.reveal_at, 'R')}.",
-        MessageOutcome.ADDED: "Added to your answer (one answer per person per round).",
-        MessageOutcome.LATE: "This round is already revealed: your answer is kept, "
-        "but it earns no streak.",
-        MessageOutcome.DUPLICATE: "Already recorded.",
-    }
-    text = texts[result.outcome]
-    if result.truncated:
-        text += f" It was over {limit:,} characters: the first {limit:,} were kept."
-    return text
+    """The one receipt policy (bot.present.receipts), in the modal's private reply."""
+    receipt = receipts.answer_receipt(result, "UTC")  # Discord shows each reader's own time
+    if not receipt:
+        return receipts.NOT_A_ROUND
+    return render.show(receipts.with_truncation(receipt, limit if result.truncated else None))
 
 
 def round_view() -> discord.ui.View:

@@ -19,6 +19,8 @@ from bot.adapters.slack.refs import message_key, message_ts
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Subscription
 from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.present import admin
+from bot.present.parts import Native
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +138,9 @@ class SlackPublisher:
         try:
             await self._client.chat_postMessage(
                 channel=user,
-                text=f"I could not post today's question in <#{channel}>. {failure.detail}",
+                text=render.show(
+                    admin.post_failed_notice((Native(f"<#{channel}>"),), failure.detail)
+                ),
             )
         except Exception as error:
             log.warning(

@@ -11,12 +11,17 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.slack.mrkdwn import escape, from_markdown, split_sections, truncate
 from bot.bank.models import Question
-from bot.core.models import Leaderboard, LeaderboardEntry, StreakView
+from bot.core.models import Leaderboard, StreakView
 from bot.core.ports import RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
-from bot.core.reviews import RATINGS, Rated, ReviewStats, describe_wait
+from bot.core.reviews import RATINGS, Rated, ReviewStats
 from bot.grading.base import Feedback
-from bot.grading.wording import gap
+from bot.present import boards, daily, quiz
+from bot.present.boards import BoardRow
+from bot.present.cards import Button, Intent, Section
+from bot.present.parts import Text, When, Who
+from bot.present.parts import show as present_show
+from bot.present.vocabulary import AnswerRoute, Vocabulary
 
 Block = dict[str, Any]
 SHOW_ANSWER = "practicebot_show_answer"  # the quiz card's button
@@ -68,8 +73,47 @@ def _capped(blocks: list[Block], *, keep: list[Block] | None = None) -> list[Blo
     kept = keep or []
     room = MAX_BLOCKS - len(kept)
     if len(blocks) > room:
-        blocks = [*blocks[: room - 1], _context("_(shortened to fit in one Slack message)_")]
+        blocks = [*blocks[: room - 1], _context(from_markdown(daily.SHORTENED))]
     return [*blocks, *kept]
+
+
+class SlackStyle:
+    """Neutral Markdown as mrkdwn; times as <!date^…>; people by their stored name."""
+
+    def markdown(self, text: str) -> str:
+        return from_markdown(text)
+
+    def plain(self, text: str) -> str:
+        return escape(text)
+
+    def when(self, when: When) -> str:
+        return slack_date(when.at, when.timezone)
+
+    def who(self, who: Who) -> str:
+        return escape(who.name)
+
+
+STYLE = SlackStyle()
+WORDS = Vocabulary(
+    quiz="`/quiz`",
+    quiz_pack="`/quiz PACK`",
+    review="`/review`",
+    leaderboard="`/leaderboard`",
+    subscribe="`/practice subscribe`",
+    subscribe_example="`/practice subscribe 09:30 Europe/Berlin`",
+    reveal_now="`/practice reveal-now`",
+    feedback_off="`/practice feedback off`",
+    write_answer="**Write an answer**",
+    show_answer="**Show answer**",
+    rate="the buttons",
+    rate_feedback="the buttons on the reveal",
+    private=True,
+    feedback_where="in the question's thread",
+)
+
+
+def show(value: Text | str) -> str:
+    return present_show(STYLE, value)
 
 
 def first_line(question: Question) -> str:
@@ -89,101 +133,99 @@ def slack_date(moment: datetime, timezone: str) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
-def _tag(question: Question, pack_title: str) -> str:
-    return f"*{escape(pack_title)}* · {question.difficulty}"
+def _body(sections: tuple[Section, ...], *, verbatim: bool = False) -> list[Block]:
+    """A card's sections: Markdown, then a heading with its bullets or lines."""
+    blocks: list[Block] = []
+    for section in sections:
+        if section.quoted is not None:
+            written = escape(truncate(section.quoted, WRITTEN_SHOWN))
+            quoted = "\n".join(f"&gt; {line}" for line in written.splitlines())
+            blocks += [
+                {"type": "divider"},
+                *_sections(f"*{section.heading}*\n{quoted}", verbatim=True),
+            ]
+            continue
+        if section.markdown:
+            blocks += _sections(from_markdown(section.markdown), verbatim=verbatim)
+        if section.heading == daily.FURTHER_READING:
+            links = " · ".join(f"<{show(link)}>" for link in section.bullets)
+            blocks.append(_context(f"{section.heading}: {links}"))
+            continue
+        lines = [f"• {show(b)}" for b in section.bullets] + [
+            _emoji(show(ln)) for ln in section.lines
+        ]
+        if section.heading is not None:
+            lines.insert(0, f"*{from_markdown(section.heading)}*")
+        if lines:
+            blocks += _sections("\n".join(lines))
+    return blocks
+
+
+def _emoji(line: str) -> str:
+    return line.replace("✅", ":white_check_mark:", 1).replace("❌", ":x:", 1)
 
 
 # -- the daily loop -------------------------------------------------------------------------
 
 
 def round_post(post: RoundPost) -> Message:
-    question = post.question
-    reveal = slack_date(post.reveal_at, post.subscription.schedule.timezone)
+    card = daily.round_card(post, AnswerRoute.THREAD)
+    how, *rest = card.footer
     blocks = [
-        _header("Question of the day"),
-        _context(_tag(question, post.pack_title)),
-        *_sections(from_markdown(question.text)),
-        _context(f":thread: *Answer in the thread.* The reference answer is revealed {reveal}."),
+        _header(card.title),
+        _context(show(card.context)),
+        *_body(card.body),
+        _context(f":thread: *{show(str(how))}* {show(tuple(rest)).strip()}"),
     ]
-    label = f"Question of the day ({escape(post.pack_title)})"
-    return Message(_fallback(label, question), _capped(blocks))
-
-
-def _reference(question: Question) -> list[Block]:
-    blocks = _sections(from_markdown(question.answer))
-    if question.key_points:
-        points = "\n".join(f"• {escape(point)}" for point in question.key_points)
-        blocks += _sections(f"*Key points*\n{points}")
-    if question.further_reading:
-        links = " · ".join(f"<{escape(url)}>" for url in question.further_reading)
-        blocks.append(_context(f"Further reading: {links}"))
-    return blocks
+    label = f"{card.title} ({escape(post.pack_title)})"
+    return Message(_fallback(label, post.question), _capped(blocks))
 
 
 def reveal(post: RevealPost) -> Message:
-    question = post.question
-    names = [escape(a.name) for a in post.answerers]
-    who = (
-        f"*Answered by {len(names)}:* {', '.join(names)}. Streaks are updated: see `/leaderboard`."
-        if names
-        else "*Nobody answered this time.* The next question is a fresh start."
-    )
+    card = daily.reveal_card(post, WORDS)
+    who = show(card.footer)
+    if post.answerers:
+        who += ". " + show(daily.streaks_updated(WORDS))
     blocks = [
-        _header("Reference answer"),
-        _context(f"_{from_markdown(truncate(first_line(question), 280))}_"),
-        *_reference(question),
+        _header(card.title),
+        _context(show(card.context)),
+        *_body(card.body),
         {"type": "divider"},
         *_sections(who, verbatim=True),
     ]
     # Those who answered rate themselves here, so the question joins their /quiz reviews.
     rating = (
-        [
-            _context(
-                "*Answered? Rate yourself:* the question comes back in your `/quiz` "
-                "when it is due. Only you see your rating."
-            ),
-            _rating_buttons(RATE_ROUND, post.round.id),
-        ]
-        if post.answerers
+        [_context(show(card.prompt)), _rating_buttons(RATE_ROUND, post.round.id, card.buttons)]
+        if card.buttons
         else []
     )
-    return Message(_fallback("Reference answer", question), _capped(blocks, keep=rating))
+    return Message(_fallback(card.title, post.question), _capped(blocks, keep=rating))
 
 
 def daily_feedback(post: RevealPost, feedback: Feedback) -> Message:
     """What one opted-in person is told, privately, about their answer to a revealed round."""
-    blocks = [
-        _context(
-            f"*Just for you:* your answer to "
-            f"_{from_markdown(truncate(first_line(post.question), 200))}_"
-        ),
-        *_feedback(feedback),
-        _context(
-            f"Suggested rating: *{feedback.suggested_rating}*. Rate yourself with the buttons "
-            "on the reveal. `/practice feedback off` stops these notes."
-        ),
-    ]
-    text = f"{_coverage(feedback)} Suggested rating: {feedback.suggested_rating}."
-    return Message(text, _capped(blocks))
+    card = daily.daily_feedback_card(post, feedback, WORDS)
+    blocks = [_context(show(card.context)), *_body(card.body), _context(show(card.footer))]
+    return Message(daily.feedback_summary(feedback), _capped(blocks))
 
 
 # -- ratings and feedback -----------------------------------------------------------------
 
 
-def _rating_buttons(prefix: str, target: int, suggested: str | None = None) -> Block:
+def _rating_buttons(prefix: str, target: int, buttons: tuple[Button, ...]) -> Block:
     """Again / Hard / Good / Easy; the suggested one (if any) stands out."""
-    buttons: list[Block] = []
-    for rating in RATINGS:
-        button: Block = {
+    elements: list[Block] = []
+    for button in buttons:
+        element: Block = {
             "type": "button",
-            "action_id": f"{prefix}{rating}",
-            "text": {"type": "plain_text", "text": rating.capitalize()},
+            "action_id": f"{prefix}{button.rating}",
+            "text": {"type": "plain_text", "text": button.label},
             "value": str(target),
         }
-        if rating == suggested:
-            button["style"] = "primary"
-        buttons.append(button)
-    return {"type": "actions", "elements": buttons}
+        if button.primary:
+            element["style"] = "primary"
+        elements.append(element)
+    return {"type": "actions", "elements": elements}
 
 
 def rating_of(action_id: str) -> str:
@@ -191,46 +233,25 @@ def rating_of(action_id: str) -> str:
     return action_id.rpartition("_")[2]
 
 
-def _coverage(feedback: Feedback) -> str:
-    total = len(feedback.verdicts)
-    return f"Your answer covered {len(feedback.covered)} of {total} key point{'s' if total != 1 else ''}."
-
-
-def _feedback(feedback: Feedback) -> list[Block]:
-    lines = [f"*{_coverage(feedback)}*"]
-    lines += [f":white_check_mark: {escape(point)}" for point in feedback.covered]
-    lines += [f":x: {escape(gap(v))}" for v in feedback.verdicts if not v.covered]
-    return _sections("\n".join(lines))
-
-
 def rated_line(rated: Rated, now: datetime) -> str:
-    return f"Rated {rated.rating}: it comes back {describe_wait(rated.due - now)}."
+    return show(quiz.rated_quiz(rated, now))
 
 
 def round_rated(rated: Rated, now: datetime) -> str:
-    return (
-        f"Rated {rated.rating}: this question comes back in your `/quiz` "
-        f"{describe_wait(rated.due - now)}."
-    )
+    return show(quiz.rated_round(rated, now, WORDS))
 
 
 def review_stats(stats: ReviewStats) -> str:
-    if stats.cards == 0:
-        return (
-            "No reviews yet. After `/quiz` shows you an answer, rate yourself: the question "
-            "joins your review schedule. Daily questions you answered can be rated on their reveal."
-        )
-    retention = f"{stats.retention:.0%}" if stats.retention is not None else "unknown"
-    lines = [
-        "*Your reviews*",
-        f"• Due now: *{stats.due_now}*",
-        f"• Due this week: *{stats.due_this_week}* more",
-        f"• Reviews done: *{stats.reviews_done}* "
-        f"over {stats.cards} question{'s' if stats.cards != 1 else ''}",
-        f"• Estimated retention: *{retention}*",
-    ]
+    card = quiz.review_card(stats, WORDS)
+    if card is None:
+        return show(quiz.no_reviews(WORDS))
+    # The figure leads each line, in bold.
+    lines = [f"*{card.title}*"]
+    for field in card.fields:
+        figure, _, rest = show(field.value).partition(" ")
+        lines.append(f"• {field.name}: *{figure}*" + (f" {rest}" if rest else ""))
     if stats.due_now:
-        lines.append("`/quiz` serves what is due first.")
+        lines.append(show(card.footer))
     return "\n".join(lines)
 
 
@@ -239,42 +260,33 @@ def review_stats(stats: ReviewStats) -> str:
 
 def quiz_card(card: QuizCard, *, saved: bool = False) -> Message:
     """The question, with "Write an answer" and "Show answer"; `saved` once an answer is kept."""
+    view = quiz.quiz_card(card, WORDS, saved=saved)
     blocks = [
-        _context(f"*Quiz, just for you* · {_tag(card.question, card.pack_title)}"),
+        _context(f"*{view.title}* · {show(view.context)}"),
         *([_context(escape(card.intro))] if card.intro and not saved else []),
-        *_sections(from_markdown(card.question.text)),
+        *_body(view.body),
     ]
-    buttons = {
-        "type": "actions",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": WRITE_ANSWER,
-                "text": {
-                    "type": "plain_text",
-                    "text": "Rewrite my answer" if saved else "Write an answer",
-                },
-                # The question id lets the answer box show the question it answers.
-                "value": f"{card.quiz_id}:{card.question.id}",
-            },
-            {
-                "type": "button",
-                "action_id": SHOW_ANSWER,
-                "text": {"type": "plain_text", "text": "Show answer"},
-                "value": str(card.quiz_id),
-                "style": "primary",
-            },
-        ],
+    values = {
+        # The question id lets the answer box show the question it answers.
+        Intent.WRITE_ANSWER: (WRITE_ANSWER, f"{card.quiz_id}:{card.question.id}"),
+        Intent.SHOW_ANSWER: (SHOW_ANSWER, str(card.quiz_id)),
     }
-    note = (
-        ":memo: Your answer is saved. *Show answer* tells you which key points it covered; "
-        "rewriting replaces it."
-        if saved
-        else "Think it through, or write your answer to see which key points it covers. "
-        "Only you can see this."
-    )
+    elements: list[Block] = []
+    for button in view.buttons:
+        action_id, value = values[button.intent]
+        element: Block = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": button.label},
+            "value": value,
+        }
+        if button.primary:
+            element["style"] = "primary"
+        elements.append(element)
+    buttons = {"type": "actions", "elements": elements}
     return Message(
-        _fallback("Quiz", card.question), _capped(blocks, keep=[buttons, _context(note)])
+        _fallback(view.title, card.question),
+        _capped(blocks, keep=[buttons, _context(show(view.footer))]),
     )
 
 
@@ -288,7 +300,7 @@ def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) 
     return {
         "type": "modal",
         "callback_id": ANSWER_MODAL,
-        "title": {"type": "plain_text", "text": "Your answer"},
+        "title": {"type": "plain_text", "text": quiz.YOUR_ANSWER},
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps({"quiz": quiz_id, "card": card_url}),
@@ -297,7 +309,7 @@ def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) 
             {
                 "type": "input",
                 "block_id": ANSWER_BLOCK,
-                "label": {"type": "plain_text", "text": "Your answer"},
+                "label": {"type": "plain_text", "text": quiz.YOUR_ANSWER},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": ANSWER_INPUT,
@@ -305,11 +317,11 @@ def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) 
                     "max_length": MODAL_TEXT_LIMIT,
                     "placeholder": {
                         "type": "plain_text",
-                        "text": "As you would say it in an interview",
+                        "text": quiz.ANSWER_PLACEHOLDER,
                     },
                 },
             },
-            _context("After you save, *Show answer* on the card compares it with the key points."),
+            _context(show(quiz.after_you_save(WORDS))),
         ],
     }
 
@@ -317,102 +329,54 @@ def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) 
 def quiz_answer(card: QuizCard, rated: str | None = None) -> Message:
     """The reference answer and feedback on a written answer, then the rating buttons; once
     rated, `rated` (see rated_line) takes the buttons' place."""
+    view = quiz.quiz_answer_card(card, WORDS, (rated,) if rated is not None else ())
+    written = [s for s in view.body if s.quoted is not None or s.lines]
     blocks = [
-        _context(f"*Quiz* · {_tag(card.question, card.pack_title)}"),
-        *_sections(from_markdown(card.question.text)),
+        _context(f"*{view.title}* · {show(view.context)}"),
+        *_body(view.body[:1]),
         {"type": "divider"},
-        *_reference(card.question),
+        *_body(tuple(s for s in view.body[1:] if s not in written)),
     ]
     # What they wrote, the feedback and the buttons stay whole if a long answer is shortened.
-    kept: list[Block] = []
-    if card.written_answer:
-        written = escape(truncate(card.written_answer, WRITTEN_SHOWN))
-        quoted = "\n".join(f"&gt; {line}" for line in written.splitlines())
-        kept += [{"type": "divider"}, *_sections(f"*Your answer*\n{quoted}", verbatim=True)]
-    if card.feedback is not None:
-        kept += _feedback(card.feedback)
+    kept: list[Block] = _body(tuple(written))
     if rated is not None:
-        kept += [_section(f"*{rated}*"), _next_hint()]
+        kept += [_section(f"*{rated}*"), _context(show(view.after))]
         return Message(rated, _capped(blocks, keep=kept))
-    suggested = card.feedback.suggested_rating if card.feedback is not None else None
-    prompt = "*How did you do?* Your rating decides when this question comes back."
-    if suggested is not None:
-        prompt += f" Suggested: *{suggested}*."
-    kept += [_context(prompt), _rating_buttons(RATE_QUIZ, card.quiz_id, suggested), _next_hint()]
+    kept += [
+        _context(show(view.prompt)),
+        _rating_buttons(RATE_QUIZ, card.quiz_id, view.buttons),
+        _context(show(view.after)),
+    ]
     return Message(_fallback("Quiz answer", card.question), _capped(blocks, keep=kept))
-
-
-def _next_hint() -> Block:
-    return _context("Another one? `/quiz` or `/quiz PACK`. Your schedule: `/review`.")
 
 
 # -- replies to one person ------------------------------------------------------------------
 
 
-def _entry(entry: LeaderboardEntry, ranked_by: str) -> str:
-    name = escape(entry.name)
+def _entry(row: BoardRow, ranked_by: str) -> str:
+    name = show((row.who,))
     if ranked_by == "streak":
-        return (
-            f"{entry.rank}. *{name}*: streak {entry.current_streak} "
-            f"(best {entry.best_streak}), {entry.answers} answer{'s' if entry.answers != 1 else ''}"
-        )
-    return (
-        f"{entry.rank}. *{name}*: {entry.answers} answer{'s' if entry.answers != 1 else ''} "
-        f"(streak {entry.current_streak})"
-    )
+        return f"{row.rank}. *{name}*: streak {row.streak} (best {row.best}), {row.answers}"
+    return f"{row.rank}. *{name}*: {row.answers} (streak {row.streak})"
 
 
 def leaderboard(board: Leaderboard) -> Message:
-    if not board.entries:
-        text = "Leaderboard: nobody has answered yet. Be the first!"
+    view = boards.board(board)
+    title = show(view.title)
+    if not view.rows:
+        text = f"{title}: {view.empty}"
         return Message(text, [_section(text)])
-    title = (
-        "*Leaderboard* by current streak"
-        if board.ranked_by == "streak"
-        else f"*Leaderboard* by answers, {'all time' if board.window == 'all' else 'this ' + board.window}"
-    )
-    lines = [_entry(entry, board.ranked_by) for entry in board.entries]
-    if board.caller is not None:
-        lines += ["…", _entry(board.caller, board.ranked_by)]
+    lines = [_entry(row, view.ranked_by) for row in view.rows]
+    if view.caller is not None:
+        lines += ["…", _entry(view.caller, view.ranked_by)]
     body = "\n".join(lines)
-    return Message(
-        "Leaderboard", [_section(title), *_sections(body, verbatim=True), _hint(board.window)]
-    )
-
-
-def _hint(window: str) -> Block:
-    others = [w for w in ("week", "month", "all") if w != window]
-    return _context(f"Also: `/leaderboard {others[0]}`, `/leaderboard {others[1]}`, `/streak`.")
+    hint = _context(show(boards.other_boards(board.window, WORDS)))
+    return Message("Leaderboard", [_section(title), *_sections(body, verbatim=True), hint])
 
 
 def streak(view: StreakView) -> str:
-    pending = (
-        " Your answer to the open question counts when it is revealed."
-        if view.answered_open_round
-        else ""
-    )
-    answers = f"{view.answers} answer{'s' if view.answers != 1 else ''}"
-    return f"Your streak here: {view.current} (best {view.best}), {answers} in all.{pending}"
+    return show(boards.streak(view))
 
 
 def status(state: ChannelStatus) -> str:
-    subscription = state.subscription
-    if subscription is None:
-        return "This channel is not subscribed. Try `/practice subscribe 09:30 Europe/Berlin`."
-    schedule = subscription.schedule
-    lines = [
-        f"*Schedule:* {escape(schedule.describe())}"
-        + ("" if subscription.active else " (*paused*: subscribe again to resume)")
-    ]
-    if subscription.problem:
-        lines.append(f":warning: *Problem:* {escape(subscription.problem)}")
-    if subscription.packs:
-        lines.append(f"*Packs:* {escape(', '.join(subscription.packs))}")
-    if state.open_round is not None and state.open_question is not None:
-        lines.append(
-            f"*Open question:* {from_markdown(truncate(first_line(state.open_question), 200))} "
-            f"(revealed {slack_date(state.open_round.reveal_at, schedule.timezone)})"
-        )
-    if state.next_post is not None:
-        lines.append(f"*Next question:* {slack_date(state.next_post, schedule.timezone)}")
-    return "\n".join(lines)
+    return "\n".join(show(line) for line in boards.status_lines(state, WORDS))

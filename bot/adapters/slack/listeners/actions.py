@@ -16,10 +16,11 @@ from bot.adapters.slack.listeners.deps import Deps, explained
 from bot.adapters.slack.publisher import reason
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError, PracticeError
+from bot.present import quiz
 
 log = logging.getLogger(__name__)
 
-OUT_OF_DATE = "That button is out of date: ask for a new quiz with /quiz."
+OUT_OF_DATE = render.show(quiz.quiz_out_of_date(render.WORDS))
 
 
 def button_id(action: dict[str, Any], out_of_date: str = OUT_OF_DATE) -> int:
@@ -94,7 +95,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> None:
         await ack()
         async with explained(respond, "round rating", keep_original=True):
-            round_id = button_id(action, "That button is out of date.")
+            round_id = button_id(action, quiz.OUT_OF_DATE)
             rated = await engine.rate_round(
                 PLATFORM, body["user"]["id"], round_id, render.rating_of(action["action_id"])
             )

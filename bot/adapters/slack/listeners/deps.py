@@ -10,12 +10,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
 
-from bot.adapters.slack.mrkdwn import escape
 from bot.adapters.slack.refs import channel_ref
+from bot.adapters.slack.render import show
 from bot.adapters.slack.users import SlackUsers
 from bot.core.engine import Engine
-from bot.core.errors import PracticeError
 from bot.core.models import ChannelRef
+from bot.present.errors import error_reply
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,6 @@ async def explained(
     extra: dict[str, Any] = {"replace_original": False} if keep_original else {}
     try:
         yield
-    except PracticeError as error:
-        await respond(text=escape(str(error)), response_type="ephemeral", **extra)
-    except Exception:
-        log.exception("%s failed", what)
-        await respond(
-            text="Sorry, something went wrong on my side. The details are in the bot's log.",
-            response_type="ephemeral",
-            **extra,
-        )
+    except Exception as error:
+        reply = show(error_reply(error, what, log))
+        await respond(text=reply, response_type="ephemeral", **extra)

@@ -17,6 +17,7 @@ from bot.adapters.slack.listeners.deps import Deps
 from bot.adapters.slack.publisher import reason
 from bot.adapters.slack.refs import PLATFORM, message_key
 from bot.core.results import IncomingMessage
+from bot.present import receipts
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ async def _tell_truncated(
             channel=channel,
             user=user,
             thread_ts=thread_ts,
-            text=f"Your answer was over {limit:,} characters: I kept the first {limit:,}.",
+            text=receipts.truncated(limit),
         )
     except Exception as error:
         log.warning("could not tell user=%s about a truncated answer: %s", user, reason(error))

@@ -15,25 +15,15 @@ from bot.adapters.slack.publisher import INVITE_HINT
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
-from bot.core.results import PostStatus
 from bot.core.subscribe import parse_subscribe
+from bot.present import admin
+from bot.present.help import SLACK_FEEDBACK_USAGE, SLACK_USAGE, unknown_subcommand
+from bot.present.parts import Native
 
-USAGE = (
-    "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
-    "| `unsubscribe` | `status` | `post-now` | `reveal-now`\n"
-    "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
-    "Anyone: `/practice feedback on|off`, private notes on your daily answers."
-)
-FEEDBACK_USAGE = (
-    "Usage: `/practice feedback on` or `/practice feedback off`. When it is on, after each "
-    "reveal I tell you, privately, which key points your answer in the thread covered and missed."
-)
-FEEDBACK_ON = (
-    "Feedback is on. After each reveal of a question you answered, I tell you (only you, in "
-    "the question's thread) which key points your answer covered and missed, with a suggested "
-    "rating. `/practice feedback off` stops it."
-)
-FEEDBACK_OFF = "Feedback is off: no more private notes after reveals."
+USAGE = SLACK_USAGE
+FEEDBACK_USAGE = SLACK_FEEDBACK_USAGE
+FEEDBACK_ON = render.show(admin.feedback_on(render.WORDS))
+FEEDBACK_OFF = admin.FEEDBACK_OFF
 REFUSAL = (
     "Only workspace admins and owners can change this channel's practice schedule "
     "(or people the bot's operator lists in PRACTICEBOT_SLACK_ADMINS). Nothing was changed."
@@ -62,39 +52,20 @@ def register(app: AsyncApp, deps: Deps) -> None:
             by=user,
         )
         first = await engine.next_post(subscription)
-        when = (
-            f" The first question comes {render.slack_date(first, subscription.schedule.timezone)}."
-            if first
-            else ""
-        )
-        return (
-            f"Subscribed <#{channel.channel_id}>: {escape(subscription.schedule.describe())}.{when}\n"
-            f"If I am not in this channel yet, {INVITE_HINT}."
-        )
+        reply = admin.subscribed(subscription, first, (Native(f"<#{channel.channel_id}>"),))
+        return f"{render.show(reply)}\nIf I am not in this channel yet, {INVITE_HINT}."
 
     async def unsubscribe(channel: ChannelRef, words: list[str], user: str) -> str:
-        if await engine.unsubscribe(channel):
-            return "Unsubscribed: no more daily questions here. Streaks and the leaderboard stay."
-        return "This channel was not subscribed."
+        return render.show(admin.unsubscribed(await engine.unsubscribe(channel), render.WORDS))
 
     async def status(channel: ChannelRef, words: list[str], user: str) -> str:
         return render.status(await engine.status(channel))
 
     async def post_now(channel: ChannelRef, words: list[str], user: str) -> str:
-        result = await engine.post_now(channel)
-        if result.status is PostStatus.POSTED:
-            return "Posted today's question. Answers go in its thread."
-        if result.status is PostStatus.ALREADY:
-            return "Today's question is already posted; `/practice reveal-now` reveals it."
-        return f"I could not post today's question. {escape(result.detail)}"
+        return render.show(admin.post_reply(await engine.post_now(channel), render.WORDS))
 
     async def reveal_now(channel: ChannelRef, words: list[str], user: str) -> str:
-        result = await engine.reveal_now(channel)
-        count = len(result.answerers)
-        return (
-            f"Revealed: the reference answer is in the question's thread "
-            f"({count} {'person' if count == 1 else 'people'} answered)."
-        )
+        return render.show(admin.revealed(await engine.reveal_now(channel)))
 
     async def feedback(user: str, words: list[str]) -> str:
         choice = words[0].lower() if len(words) == 1 else ""
@@ -122,7 +93,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 return
             action = subcommands.get(name)
             if action is None:
-                unknown = f"I don't know '{escape(words[0])}'.\n" if words else ""
+                unknown = f"{unknown_subcommand(escape(words[0]))}\n" if words else ""
                 await respond(text=unknown + USAGE, response_type="ephemeral")
                 return
             if not await _is_admin(deps, user):
@@ -130,7 +101,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 return
             if _is_direct_message(command):
                 await respond(
-                    text="Run /practice in the channel that should get the questions.",
+                    text=admin.RUN_IN_CHANNEL,
                     response_type="ephemeral",
                 )
                 return

@@ -17,6 +17,7 @@ from bot.adapters.slack.listeners.deps import Deps, explained
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError, PracticeError
 from bot.core.results import QuizCard
+from bot.present import quiz
 
 log = logging.getLogger(__name__)
 
@@ -58,5 +59,5 @@ def register(app: AsyncApp, deps: Deps) -> None:
 async def _save(deps: Deps, body: dict[str, Any], view: dict[str, Any], quiz_id: int) -> QuizCard:
     text = written_text(view)
     if not text.strip():
-        raise InputError("Your answer was empty, so nothing was saved.")
+        raise InputError(quiz.EMPTY_ANSWER)
     return await deps.engine.answer_quiz(PLATFORM, body["user"]["id"], text, quiz_id=quiz_id)
