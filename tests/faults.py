@@ -38,6 +38,12 @@ HTTPClient, aiohttp 3.14; checked by tests/test_fakes.py or read from the librar
 | slow (answer after a delay)    | TimeoutError past `timeout=` (the client  | no timeout of its own (the session has none):  |
 |                                | builds its session with ClientTimeout     | the caller waits, unless it wraps the call in  |
 |                                | total=timeout, default 30 s); no retry.   | asyncio.timeout (TimeoutError).                |
+
+Limits (the fakes answer like the platforms): slack_sdk checks no block limit itself, so every
+one comes back as an ok:false SlackApiError (invalid_blocks, msg_too_long, msg_blocks_too_long);
+discord.py checks only "at most 10 embeds" itself (ValueError before any request); the rest comes
+back as HTTPException status 400, code 50035, `text` "Invalid Form Body" plus one "In <path>:"
+line per error.
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ class FakeSlack:
         if fault is not None:
             answered = await answer_network_fault(request, fault)
             if answered is not None:
-                call.status = answered.status
+                call.status = 0 if fault.kind is Kind.RESET else answered.status
                 self._record(call)
                 return answered
             if fault.kind is Kind.RATE_LIMITED:
@@ -336,9 +336,11 @@ class FakeSlack:
         if parent_ts and parent_ts != message["ts"]:
             parent = self.message(channel, parent_ts)
             if parent is not None:
-                replies = [m for m in messages if m.get("thread_ts") == parent_ts]
+                replies = [
+                    m for m in messages if m.get("thread_ts") == parent_ts and m is not parent
+                ]
                 parent["thread_ts"] = parent_ts
-                parent["reply_count"] = len(replies) - 1
+                parent["reply_count"] = len(replies)
                 parent["latest_reply"] = max((m["ts"] for m in replies), key=_ts_key)
 
     # -- reading history: conversations.history and conversations.replies ---------------------
