@@ -2,7 +2,13 @@
 
 One aiohttp server on 127.0.0.1 (port 0) serves both halves:
 - the REST routes the bot calls, under /api/v10 (point `discord.http.Route.BASE` at `api_url`);
-  every call is recorded, and a test can make a route refuse (403, 404) the way Discord does;
+  every call is recorded, and a test can inject a fault on any route (tests/faults.py: 429 with
+  the headers discord.py reads, HTML 5xx, text/plain, 403 Missing Permissions, a reset
+  connection, a slow answer); `refuse` keeps a route refusing (403, 404) until cleared;
+- Discord's limits on messages (content, embeds; 400 with code 50035 "Invalid Form Body" and an
+  `errors` object like Discord's), `nonce` + `enforce_nonce` deduplication within a window, and
+  GET /channels/{id}/messages (before/after/around/limit, newest first) over the messages the
+  bot created and the MESSAGE_CREATE events a test dispatched;
 - a gateway websocket at / (set `DiscordWebSocket.DEFAULT_GATEWAY` to `gateway_url`): HELLO,
   then READY and GUILD_CREATE after IDENTIFY, HEARTBEAT_ACK for heartbeats, RESUME handling,
   and whatever events a test dispatches.
@@ -17,7 +23,9 @@ import asyncio
 import inspect
 import itertools
 import json
+import math
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +33,8 @@ from typing import Any
 
 import yarl
 from aiohttp import WSMsgType, web
+
+from tests.faults import Clock, Fault, Faults, Kind, Rule, answer_network_fault, refused
 
 Json = dict[str, Any]
 API_PREFIX = "/api/v10"
@@ -76,7 +86,8 @@ class Call:
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
     body: Any
-    status: int = 200
+    status: int = 200  # 0: the connection was reset
+    fault: Fault | None = None  # the injected fault this call met
 
     @property
     def flags(self) -> int:
@@ -111,13 +122,13 @@ class Call:
         return "\n".join(p for p in parts if p)
 
 
-@dataclass
-class Refusal:
-    method: str
-    pattern: re.Pattern[str]
-    status: int
-    code: int
-    message: str
+class DiscordError(Exception):
+    """An error answer of Discord's: `status` with a JSON body."""
+
+    def __init__(self, status: int, body: Json) -> None:
+        super().__init__(body.get("message"))
+        self.status = status
+        self.body = body
 
 
 @dataclass
@@ -132,7 +143,10 @@ class FakeDiscord:
     replay_on_resume: list[tuple[str, Json]] = field(default_factory=list)
     channels: dict[int, Json] = field(default_factory=dict)
     messages: dict[int, Json] = field(default_factory=dict)
-    _refusals: list[Refusal] = field(default_factory=list)
+    faults: Faults = field(default_factory=Faults)
+    clock: Clock = time.monotonic  # for the nonce window; a test may set its own
+    nonce_window: float = 300.0  # Discord: "the past few minutes"
+    _nonces: dict[tuple[int, str], tuple[float, Json]] = field(default_factory=dict)
     interactions: dict[int, Json] = field(default_factory=dict)
     dm_channels: dict[int, int] = field(default_factory=dict)  # DM channel id → user id
     closed_dms: set[int] = field(default_factory=set)  # users who accept no DMs from the bot
@@ -177,15 +191,32 @@ class FakeDiscord:
         }
         return channel_id
 
+    def inject(
+        self,
+        path: str,
+        fault: Fault,
+        *,
+        method: str | None = None,
+        times: int | None = 1,
+        channel: int | None = None,
+    ) -> Rule:
+        """The next `times` requests whose path (without /api/v10) fully matches the regex
+        (with this HTTP method, under /channels/{channel}) fail with `fault` (tests/faults.py);
+        `times=None` until `clear_refusals()`."""
+        return self.faults.inject(path, fault, times=times, channel=channel, http_method=method)
+
     def refuse(
         self, method: str, path: str, *, status: int = 403, code: int = 50013, message: str = ""
     ) -> None:
-        """Make matching requests fail the way Discord does (path is a regex, fully matched)."""
+        """Make matching requests fail the way Discord does (path is a regex, fully matched),
+        until `clear_refusals()`."""
         default = {403: "Missing Permissions", 404: "Unknown Channel"}.get(status, "Error")
-        self._refusals.append(Refusal(method, re.compile(path), status, code, message or default))
+        fault = refused(status=status, code=code, message=message or default)
+        self.inject(path, fault, method=method, times=None)
 
     def clear_refusals(self) -> None:
-        self._refusals.clear()
+        """No more injected faults or refusals."""
+        self.faults.clear()
 
     async def start(self) -> FakeDiscord:
         app = web.Application()
@@ -392,31 +423,53 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = request.path[len(API_PREFIX) :]
         body: Any = None
+        bad_json = False
         if request.can_read_body:
-            if request.content_type == "multipart/form-data":
-                form = await request.post()
-                body = json.loads(str(form.get("payload_json", "null")))
-            else:
-                text = await request.text()
-                body = json.loads(text) if text else None
+            try:
+                if request.content_type == "multipart/form-data":
+                    form = await request.post()
+                    body = json.loads(str(form.get("payload_json", "null")))
+                else:
+                    text = await request.text()
+                    body = json.loads(text) if text else None
+            except json.JSONDecodeError:
+                bad_json = True
         call = Call(request.method, path, dict(request.query), body)
+        channel = re.match(r"/channels/(\d+)", path)
+        call.fault = self.faults.take(request.method, path, channel and channel[1])
+        response = await self._answer(request, call, bad_json)
+        call.status = (
+            response.status if call.fault is None or call.fault.kind is not Kind.RESET else 0
+        )
         self.calls.append(call)
         self._changed.set()
-        for refusal in self._refusals:
-            if refusal.method == request.method and refusal.pattern.fullmatch(path):
-                call.status = refusal.status
-                return _json_response(
-                    {"code": refusal.code, "message": refusal.message}, status=refusal.status
-                )
+        return response
+
+    async def _answer(self, request: web.Request, call: Call, bad_json: bool) -> web.Response:
+        fault = call.fault
+        if fault is not None:
+            answered = await answer_network_fault(request, fault)
+            if answered is not None:
+                return answered
+            if fault.kind is Kind.RATE_LIMITED:
+                return _rate_limited(fault)
+            if fault.kind is Kind.REFUSED:
+                return _json_response({"code": fault.code, "message": fault.message}, fault.status)
+        if bad_json:
+            return _json_response(
+                {"code": 50109, "message": "The request body contains invalid JSON."}, 400
+            )
         for method, pattern, handler in self._routes():
-            match = re.fullmatch(pattern, path)
+            match = re.fullmatch(pattern, call.path)
             if method == request.method and match:
-                result = handler(call, **match.groupdict())
+                try:
+                    result = handler(call, **match.groupdict())
+                except DiscordError as error:
+                    return _json_response(error.body, error.status)
                 if result is None:
                     return web.Response(status=204)
                 return _json_response(result)
-        call.status = 404
-        return _json_response({"code": 0, "message": f"fake: no route {path}"}, status=404)
+        return _json_response({"code": 0, "message": f"fake: no route {call.path}"}, status=404)
 
     def _routes(self) -> list[tuple[str, str, Callable[..., Json | list[Json] | None]]]:
         return [
@@ -425,6 +478,8 @@ class FakeDiscord:
             ("POST", r"/users/@me/channels", self._open_dm),
             ("PUT", r"/applications/\d+/commands", self._commands),
             ("PUT", r"/applications/\d+/guilds/\d+/commands", self._commands),
+            ("GET", r"/channels/(?P<channel>\d+)/messages", self._history),
+            ("GET", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", self._get_message),
             ("POST", r"/channels/(?P<channel>\d+)/messages", self._create_message),
             ("POST", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)/threads", self._thread),
             ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", self._edit_message),
@@ -452,14 +507,67 @@ class FakeDiscord:
 
     def _create_message(self, call: Call, channel: str) -> Json:
         body = call.body or {}
+        check_message(body, creating=True)
+        nonce = body.get("nonce")
+        key = (int(channel), str(nonce))
+        if nonce is not None and body.get("enforce_nonce"):
+            seen = self._nonces.get(key)
+            if seen is not None and self.clock() - seen[0] < self.nonce_window:
+                return seen[1]  # Discord answers with the message the first request created
         message = self.message_payload(
             int(channel), self.bot, body.get("content") or "",
             embeds=body.get("embeds"), components=body.get("components"),
         )  # fmt: skip
+        if nonce is not None:
+            message["nonce"] = nonce
+            self._nonces[key] = (self.clock(), message)
         if int(channel) in self.dm_channels:  # a DM belongs to no server
             del message["guild_id"], message["member"]
         self.messages[int(message["id"])] = message
         return message
+
+    def channel_messages(self, channel: int) -> list[Json]:
+        """The messages stored in a channel or thread, oldest first."""
+        found = [m for m in self.messages.values() if int(m["channel_id"]) == channel]
+        return sorted(found, key=lambda m: int(m["id"]))
+
+    def _history(self, call: Call, channel: str) -> list[Json]:
+        """GET /channels/{id}/messages as Discord answers it: at most `limit` (1-100, default
+        50) messages, newest first; `after` gives the ones just after that id, `before` the ones
+        just before it, `around` the ones around it."""
+        raw = call.query.get("limit", "50")
+        limit = int(raw) if raw.lstrip("-").isdigit() else 0
+        if not 1 <= limit <= 100:
+            raise invalid_form_body(
+                {
+                    "limit": _errors(
+                        "NUMBER_TYPE_MAX", "int value should be less than or equal to 100."
+                    )
+                }
+            )
+        messages = self.channel_messages(int(channel))
+        if "after" in call.query:
+            after = int(call.query["after"])
+            chosen = [m for m in messages if int(m["id"]) > after][:limit]
+        elif "before" in call.query:
+            before = int(call.query["before"])
+            chosen = [m for m in messages if int(m["id"]) < before][-limit:]
+        elif "around" in call.query:
+            around = int(call.query["around"])
+            older = (
+                [m for m in messages if int(m["id"]) < around][-(limit // 2) :] if limit > 1 else []
+            )
+            newer = [m for m in messages if int(m["id"]) >= around][: limit - len(older)]
+            chosen = older + newer
+        else:
+            chosen = messages[-limit:]
+        return chosen[::-1]
+
+    def _get_message(self, call: Call, channel: str, message: str) -> Json:
+        found = self.messages.get(int(message))
+        if found is None or int(found["channel_id"]) != int(channel):
+            raise DiscordError(404, {"code": 10008, "message": "Unknown Message"})
+        return found
 
     def _open_dm(self, call: Call) -> Json:
         """A DM channel with a user. Discord opens one even when the user's DMs are closed;
@@ -501,6 +609,7 @@ class FakeDiscord:
         return thread
 
     def _edit_message(self, call: Call, channel: str, message: str) -> Json:
+        check_message(call.body or {})
         stored = self.messages.get(int(message)) or self.message_payload(int(channel), self.bot)
         stored.update(
             {k: v for k, v in (call.body or {}).items() if k in ("content", "embeds", "components")}
@@ -517,6 +626,8 @@ class FakeDiscord:
     def _callback(self, call: Call, interaction: str) -> Json:
         kind = call.body["type"]
         data = call.body.get("data") or {}
+        if kind in (4, 7):
+            check_message(data, at=("data",))
         answer: Json = {
             "interaction": {
                 "id": interaction, "type": 2,
@@ -537,6 +648,7 @@ class FakeDiscord:
 
     def _followup(self, call: Call) -> Json:
         body = call.body or {}
+        check_message(body, creating=call.method == "POST")
         return self.message_payload(
             next(iter(self.channels)), self.bot, body.get("content") or "",
             embeds=body.get("embeds"), components=body.get("components"),
@@ -593,6 +705,12 @@ class FakeDiscord:
         socket = self._socket
         assert socket is not None and not socket.closed, "no client is connected"
         self._seq += 1
+        if name == "MESSAGE_CREATE" and "id" in data:  # kept for GET .../messages
+            self.messages[int(data["id"])] = data
+        elif name == "MESSAGE_UPDATE" and int(data.get("id", 0)) in self.messages:
+            self.messages[int(data["id"])].update(data)
+        elif name == "MESSAGE_DELETE":
+            self.messages.pop(int(data.get("id", 0)), None)
         await socket.send_json({"op": 0, "t": name, "s": self._seq, "d": data})
 
     async def ask_to_reconnect(self) -> None:
@@ -633,6 +751,127 @@ class FakeDiscord:
 
         await self.wait_until(lambda: len(answers()) >= replies, within)
         return answers()
+
+
+def _rate_limited(fault: Fault) -> web.Response:
+    """A 429 the way Discord sends it: `retry_after` (seconds, fractional) and `global` in the
+    body, the X-RateLimit-* headers, and `Via` (discord.py takes a 429 without it for a
+    Cloudflare ban and does not retry)."""
+    body: Json = {
+        "message": "You are being rate limited.",
+        "retry_after": fault.retry_after,
+        "global": fault.is_global,
+    }
+    headers = {
+        "Content-Type": "application/json",
+        "Retry-After": str(math.ceil(fault.retry_after)),
+        "Via": "1.1 google",
+        "X-RateLimit-Scope": "global" if fault.is_global else "user",
+    }
+    if fault.is_global:
+        body["code"] = 0
+        headers["X-RateLimit-Global"] = "true"
+    else:
+        headers |= {
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + fault.retry_after:.3f}",
+            "X-RateLimit-Reset-After": f"{fault.retry_after:.3f}",
+            "X-RateLimit-Bucket": "fake-bucket",
+        }
+    return web.Response(body=json.dumps(body).encode(), status=429, headers=headers)
+
+
+# -- Discord's limits on a message --------------------------------------------------------------
+
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+MAX_EMBEDS_TOTAL = 6000  # title, description, field names and values, footer, author name
+EMBED_LIMITS = {"title": 256, "description": 4096}
+MAX_FIELDS = 25
+FIELD_LIMITS = {"name": 256, "value": 1024}
+MAX_NONCE = 25
+
+
+def _errors(code: str, message: str) -> Json:
+    return {"_errors": [{"code": code, "message": message}]}
+
+
+def _too_long(most: int) -> Json:
+    return _errors("BASE_TYPE_MAX_LENGTH", f"Must be {most} or fewer in length.")
+
+
+def invalid_form_body(errors: Json) -> DiscordError:
+    return DiscordError(400, {"code": 50035, "errors": errors, "message": "Invalid Form Body"})
+
+
+def check_message(body: Json, *, creating: bool = False, at: tuple[str, ...] = ()) -> None:
+    """Raise Discord's 400 for a message body over its limits (under `at` in `errors`, e.g.
+    "data" for an interaction callback); `creating`: an empty message is refused too."""
+    errors: Json = {}
+
+    def put(path: tuple[str, ...], error: Json) -> None:
+        node = errors
+        for part in at + path:
+            node = node.setdefault(part, {})
+        node.update(error)
+
+    content = body.get("content")
+    if isinstance(content, str) and len(content) > MAX_CONTENT:
+        put(("content",), _too_long(MAX_CONTENT))
+    nonce = body.get("nonce")
+    if isinstance(nonce, str) and not 1 <= len(nonce) <= MAX_NONCE:
+        put(
+            ("nonce",),
+            _errors("BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {MAX_NONCE} in length."),
+        )
+    embeds = body.get("embeds") or []
+    if len(embeds) > MAX_EMBEDS:
+        put(("embeds",), _too_long(MAX_EMBEDS))
+    total = 0
+    for i, embed in enumerate(embeds):
+        where = ("embeds", str(i))
+        for key, most in EMBED_LIMITS.items():
+            text = embed.get(key) or ""
+            total += len(text)
+            if len(text) > most:
+                put((*where, key), _too_long(most))
+        fields = embed.get("fields") or []
+        if len(fields) > MAX_FIELDS:
+            put((*where, "fields"), _too_long(MAX_FIELDS))
+        for j, item in enumerate(fields):
+            for key, most in FIELD_LIMITS.items():
+                text = item.get(key)
+                if not text:
+                    put(
+                        (*where, "fields", str(j), key),
+                        _errors("BASE_TYPE_REQUIRED", "This field is required"),
+                    )
+                    continue
+                total += len(text)
+                if len(text) > most:
+                    put((*where, "fields", str(j), key), _too_long(most))
+        for key, most in (("footer", 2048), ("author", 256)):
+            part = embed.get(key) or {}
+            text = part.get("text" if key == "footer" else "name") or ""
+            total += len(text)
+            if len(text) > most:
+                put((*where, key, "text" if key == "footer" else "name"), _too_long(most))
+    if total > MAX_EMBEDS_TOTAL:
+        put(
+            ("embeds",),
+            _errors(
+                "MAX_EMBED_SIZE_EXCEEDED", f"Embed size exceeds maximum size of {MAX_EMBEDS_TOTAL}"
+            ),
+        )
+    if errors:
+        raise invalid_form_body(errors)
+    empty = not any(
+        body.get(k)
+        for k in ("content", "embeds", "components", "sticker_ids", "attachments", "poll")
+    )
+    if creating and empty:
+        raise DiscordError(400, {"code": 50006, "message": "Cannot send an empty message"})
 
 
 def _json_response(data: Any, status: int = 200) -> web.Response:

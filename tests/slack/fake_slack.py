@@ -1,19 +1,39 @@
 """A loopback stand-in for Slack's side: the Web API, response_url hooks and a Socket Mode socket.
 
-It records every call and answers the way Slack does: `ok`, increasing `ts` values, and errors
-(`not_in_channel`...) when a test asks for them. slack_sdk sends some methods (users.info) as
-GET with query parameters, others as a form or JSON body: all of them are read.
+It records every call and answers the way Slack does: `ok`, increasing `ts` values, the errors
+Slack gives for messages over its limits (see check_message), and any fault a test injects
+(tests/faults.py: 429, HTML 5xx, text/plain, refusals, resets, slow answers). Posted messages are
+kept per channel, with their `metadata`, for conversations.history and conversations.replies,
+which honour oldest/latest/inclusive/limit/cursor and a per-method rate limit a test can set.
+slack_sdk sends some methods (users.info) as GET with query parameters, others as a form or JSON
+body: all of them are read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import math
+import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.faults import (
+    Budget,
+    Clock,
+    Fault,
+    Faults,
+    Kind,
+    Rule,
+    answer_network_fault,
+    refused,
+    retry_after_seconds,
+)
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -28,6 +48,8 @@ class Call:
     params: dict[str, Any]
     token: str
     answer: dict[str, Any] = field(default_factory=dict)  # what the fake replied
+    status: int = 200  # the HTTP status (0: the connection was reset)
+    fault: Fault | None = None  # the injected fault this call met
 
 
 @dataclass
@@ -35,7 +57,11 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    failures: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
+    budgets: dict[str, Budget] = field(default_factory=dict)  # method -> its rate limit
+    page_limits: dict[str, tuple[int, int]] = field(default_factory=dict)  # (default, most)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> by ts
+    clock: Clock = time.monotonic  # for rate limits; a test may set its own
     acks: list[dict[str, Any]] = field(default_factory=list)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _hooks: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -87,12 +113,64 @@ class FakeSlack:
             "profile": {"display_name": name, "real_name": name},
         }
 
+    def inject(
+        self, method: str, fault: Fault, *, times: int | None = 1, channel: str | None = None
+    ) -> Rule:
+        """The next `times` calls to methods matching the regex `method` (in `channel`, or in
+        any) fail with `fault` (see tests/faults.py); `times=None` until `heal()`."""
+        return self.faults.inject(method, fault, times=times, channel=channel)
+
     def fail(self, method: str, error: str, *, channel: str | None = None) -> None:
-        """Answer `method` (for one channel, or for all) with `{"ok": false, "error": error}`."""
-        self.failures[(method, channel)] = error
+        """Answer `method` (for one channel, or for all) with `{"ok": false, "error": error}`
+        until `heal()`."""
+        self.inject(re.escape(method), refused(error), times=None, channel=channel)
 
     def heal(self) -> None:
-        self.failures.clear()
+        """No more injected faults (rate limits set with `rate_limit` stay)."""
+        self.faults.clear()
+
+    def rate_limit(self, method: str, calls: int, *, window: float = 60.0) -> None:
+        """At most `calls` calls to `method` per `window` seconds of `clock`; past it, HTTP 429
+        with Retry-After, as Slack answers a method over its tier."""
+        self.budgets[method] = Budget(calls, window, clock=lambda: self.clock())
+
+    def distributed_outside_marketplace(self) -> None:
+        """The history limits of a commercially distributed, non-Marketplace app (Slack's
+        docs, from 2025-05-29 for new apps and installs, 2026-03-03 for existing installs):
+        conversations.history and conversations.replies at 1 request per minute, `limit` at
+        most (and by default) 15. Internal and Marketplace apps have Tier 3 (50+ per minute)."""
+        for method in ("conversations.history", "conversations.replies"):
+            self.rate_limit(method, 1)
+            self.page_limits[method] = (15, 15)
+
+    def add_message(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        ts: str | None = None,
+        thread_ts: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A message someone wrote in Slack (a thread reply with `thread_ts`), as history
+        methods return it."""
+        message: dict[str, Any] = {
+            "type": "message", "user": user, "text": text, "ts": ts or self._next_ts(),
+            "team": TEAM, **extra,
+        }  # fmt: skip
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        self._store(channel, message)
+        return message
+
+    def record_event(self, event: dict[str, Any]) -> None:
+        """Keep a `message` event the test sends to the app as a message in the channel."""
+        fields = ("type", "user", "text", "ts", "thread_ts", "team", "blocks", "subtype")
+        self._store(str(event["channel"]), {k: event[k] for k in fields if k in event})
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -118,25 +196,62 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params: dict[str, Any] = dict(request.query)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        bad_json = False
         if request.can_read_body:
             if request.content_type == "application/json":
-                params.update(await request.json())
+                try:
+                    body = json.loads(await request.text())
+                except json.JSONDecodeError:
+                    bad_json = True
+                else:
+                    bad_json = not isinstance(body, dict)
+                    params.update(body if isinstance(body, dict) else {})
             else:
                 params.update(dict(await request.post()))
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        answer = self._answer(method, params, token)
-        self.calls.append(Call(method, params, token, answer))
+        call = Call(method, params, token)
+        channel = params.get("channel")
+        fault = self.faults.take(request.method, method, None if channel is None else str(channel))
+        call.fault = fault
+        if fault is not None:
+            answered = await answer_network_fault(request, fault)
+            if answered is not None:
+                call.status = 0 if fault.kind is Kind.RESET else answered.status
+                self._record(call)
+                return answered
+            if fault.kind is Kind.RATE_LIMITED:
+                return self._too_many(call, retry_after_seconds(fault))
+            if fault.kind is Kind.REFUSED:
+                return self._reply(call, _refusal(fault.error))
+        budget = self.budgets.get(method)
+        if budget is not None:
+            wait = budget.spend()
+            if wait:
+                return self._too_many(call, str(math.ceil(wait)))
+        if bad_json:
+            return self._reply(call, {"ok": False, "error": "invalid_json"})
+        return self._reply(call, self._answer(method, params, token))
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
         self._call_arrived.set()
+
+    def _reply(self, call: Call, answer: dict[str, Any]) -> web.Response:
+        call.answer = answer
+        self._record(call)
         return web.json_response(answer)
+
+    def _too_many(self, call: Call, retry_after: str) -> web.Response:
+        call.status = 429
+        call.answer = {"ok": False, "error": "ratelimited"}
+        self._record(call)
+        return web.json_response(call.answer, status=429, headers={"Retry-After": retry_after})
 
     def _answer(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any]:
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             return {"ok": False, "error": "invalid_auth"}
         channel = params.get("channel")
-        error = self.failures.get((method, channel)) or self.failures.get((method, None))
-        if error:
-            return {"ok": False, "error": error}
         if method == "auth.test":
             return {
                 "ok": True,
@@ -147,12 +262,39 @@ class FakeSlack:
                 "user_id": BOT_USER,
                 "bot_id": BOT_ID,
             }
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            refusal = check_message(params)
+            if refusal is not None:
+                return refusal
         if method == "chat.postMessage":
-            ts = self._next_ts()
-            message = {"type": "message", "text": params.get("text", ""), "ts": ts}
-            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+            message = self._bot_message(params)
+            if params.get("thread_ts"):
+                message["thread_ts"] = str(params["thread_ts"])
+            self._store(str(channel), message)
+            return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+        if method == "chat.update":
+            stored = self.message(str(channel), str(params.get("ts")))
+            if stored is None:
+                return {"ok": False, "error": "message_not_found"}
+            update = self._bot_message(params)
+            stored.update({k: v for k, v in update.items() if k not in ("ts", "type")})
+            stored["edited"] = {"user": BOT_USER, "ts": self._next_ts()}
+            return {
+                "ok": True, "channel": channel, "ts": stored["ts"], "text": stored["text"],
+                "message": stored,
+            }  # fmt: skip
+        if method == "chat.delete":
+            stored = self.message(str(channel), str(params.get("ts")))
+            if stored is None:
+                return {"ok": False, "error": "message_not_found"}
+            self.messages[str(channel)].remove(stored)
+            return {"ok": True, "channel": channel, "ts": stored["ts"]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
+        if method == "conversations.history":
+            return self._history(params)
+        if method == "conversations.replies":
+            return self._replies(params)
         if method == "views.open":
             if not params.get("trigger_id"):
                 return {"ok": False, "error": "invalid_trigger_id"}
@@ -172,6 +314,117 @@ class FakeSlack:
     def _next_ts(self) -> str:
         n = next(self._ts)
         return f"{1764576000 + n}.{n:06d}"
+
+    def _bot_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message", "subtype": "bot_message", "user": BOT_USER, "bot_id": BOT_ID,
+            "text": params.get("text", ""), "ts": self._next_ts(), "team": TEAM,
+        }  # fmt: skip
+        blocks = _parsed(params.get("blocks"))
+        if blocks:
+            message["blocks"] = blocks
+        metadata = _parsed(params.get("metadata"))
+        if metadata:
+            message["metadata"] = metadata
+        return message
+
+    def _store(self, channel: str, message: dict[str, Any]) -> None:
+        messages = self.messages.setdefault(channel, [])
+        messages.append(message)
+        messages.sort(key=lambda m: _ts_key(m["ts"]))
+        parent_ts = message.get("thread_ts")
+        if parent_ts and parent_ts != message["ts"]:
+            parent = self.message(channel, parent_ts)
+            if parent is not None:
+                replies = [
+                    m for m in messages if m.get("thread_ts") == parent_ts and m is not parent
+                ]
+                parent["thread_ts"] = parent_ts
+                parent["reply_count"] = len(replies)
+                parent["latest_reply"] = max((m["ts"] for m in replies), key=_ts_key)
+
+    # -- reading history: conversations.history and conversations.replies ---------------------
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages (thread parents included, replies not), newest first."""
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        top = [
+            m for m in self.messages.get(channel, [])
+            if m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast"
+        ]  # fmt: skip
+        return self._page("conversations.history", params, top[::-1], newest_first=True)
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The thread's parent first, then its replies oldest first. Slack includes the parent
+        even when `oldest` is after it; here it comes on the first page only."""
+        channel = str(params.get("channel") or "")
+        ts = str(params.get("ts") or "")
+        if not channel or not ts:
+            return {"ok": False, "error": "invalid_arguments"}
+        parent = self.message(channel, ts)
+        if parent is None:
+            return {"ok": False, "error": "thread_not_found"}
+        replies = [
+            m for m in self.messages.get(channel, [])
+            if m.get("thread_ts") == ts and m["ts"] != ts
+        ]  # fmt: skip
+        answer = self._page("conversations.replies", params, replies, newest_first=False)
+        if "cursor" not in params or not params["cursor"]:
+            answer["messages"].insert(0, self._shown(parent, params))
+        return answer
+
+    def _page(
+        self,
+        method: str,
+        params: dict[str, Any],
+        messages: list[dict[str, Any]],
+        *,
+        newest_first: bool,
+    ) -> dict[str, Any]:
+        inclusive = _truthy(params.get("inclusive"))
+        oldest = _ts_key(str(params.get("oldest") or "0"))
+        latest = _ts_key(str(params["latest"])) if params.get("latest") else None
+
+        def within(message: dict[str, Any]) -> bool:
+            key = _ts_key(message["ts"])
+            if key < oldest or (key == oldest and not inclusive and params.get("oldest")):
+                return False
+            return latest is None or key < latest or (key == latest and inclusive)
+
+        chosen = [m for m in messages if within(m)]
+        cursor = params.get("cursor")
+        if cursor:
+            try:
+                after = _ts_key(base64.b64decode(str(cursor)).decode().removeprefix("next_ts:"))
+            except (ValueError, UnicodeDecodeError):
+                return {"ok": False, "error": "invalid_cursor"}
+            chosen = [
+                m for m in chosen
+                if (_ts_key(m["ts"]) < after if newest_first else _ts_key(m["ts"]) > after)
+            ]  # fmt: skip
+        default, most = self.page_limits.get(method, _PAGE_LIMITS[method])
+        try:
+            limit = int(params.get("limit") or default)
+        except ValueError:
+            return {"ok": False, "error": "invalid_limit"}
+        limit = max(1, min(limit, most))
+        page, more = chosen[:limit], len(chosen) > limit
+        next_cursor = (
+            base64.b64encode(f"next_ts:{page[-1]['ts']}".encode()).decode() if more else ""
+        )
+        return {
+            "ok": True,
+            "messages": [self._shown(m, params) for m in page],
+            "has_more": more,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _shown(self, message: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if _truthy(params.get("include_all_metadata")):
+            return dict(message)
+        return {k: v for k, v in message.items() if k != "metadata"}
 
     # -- response_url -----------------------------------------------------------------------
 
@@ -214,3 +467,156 @@ class FakeSlack:
                         return ack
                 self._ack_arrived.clear()
                 await self._ack_arrived.wait()
+
+
+# -- Slack's limits on a message --------------------------------------------------------------
+
+_PAGE_LIMITS = {  # (default, most) of `limit`, for internal and Marketplace apps
+    "conversations.history": (100, 999),
+    "conversations.replies": (1000, 1000),
+}
+MAX_TEXT = 40_000  # `text`: msg_too_long past it
+MAX_BLOCKS = 50
+# Not in Slack's docs: observed platform behaviour (slackapi/bolt-js#2509, #2867) is that a
+# message whose blocks hold more than about 12,000 characters of text in all is refused with
+# msg_blocks_too_long, though every block is within its own limit.
+MAX_BLOCKS_TEXT = 12_000
+BLOCK_TYPES = {
+    "actions", "context", "divider", "file", "header", "image", "input", "markdown",
+    "rich_text", "section", "video", "call", "table",
+}  # fmt: skip
+
+
+def check_message(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Slack's answer to a chat.postMessage/update/postEphemeral over its limits, or None."""
+    text = params.get("text")
+    if isinstance(text, str) and len(text) > MAX_TEXT:
+        return {"ok": False, "error": "msg_too_long"}
+    blocks: Any = params.get("blocks")
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except json.JSONDecodeError:
+            return _invalid_blocks("[ERROR] invalid json [json-pointer:/blocks]")
+    metadata: Any = params.get("metadata")
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except json.JSONDecodeError:
+            return {"ok": False, "error": "invalid_metadata_format"}
+    if metadata is not None and not (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and isinstance(metadata.get("event_payload"), dict)
+    ):
+        return {"ok": False, "error": "invalid_metadata_schema"}
+    if blocks is None or blocks == []:
+        if not text:
+            return {"ok": False, "error": "no_text"}
+        return None
+    if not isinstance(blocks, list):
+        return _invalid_blocks("[ERROR] must be an array [json-pointer:/blocks]")
+    if len(blocks) > MAX_BLOCKS:
+        return _invalid_blocks(
+            f"[ERROR] no more than {MAX_BLOCKS} items allowed [json-pointer:/blocks]"
+        )
+    problems = [p for i, block in enumerate(blocks) for p in _block_problems(block, f"/blocks/{i}")]
+    if problems:
+        return _invalid_blocks(*problems)
+    if _text_length(blocks) > MAX_BLOCKS_TEXT:
+        return {"ok": False, "error": "msg_blocks_too_long"}
+    return None
+
+
+def _block_problems(block: Any, at: str) -> list[str]:
+    if not isinstance(block, dict) or block.get("type") not in BLOCK_TYPES:
+        return [f"[ERROR] unsupported type [json-pointer:{at}/type]"]
+    problems: list[str] = []
+    if len(str(block.get("block_id", ""))) > 255:
+        problems.append(f"[ERROR] must be less than 256 characters [json-pointer:{at}/block_id]")
+    kind = block["type"]
+    if kind == "section":
+        if "text" not in block and "fields" not in block:
+            problems.append(f"[ERROR] must provide either text or fields [json-pointer:{at}]")
+        if "text" in block:
+            problems += _text_problems(block["text"], f"{at}/text", 3000)
+        fields = block.get("fields")
+        if fields is not None:
+            if not isinstance(fields, list) or len(fields) > 10:
+                problems.append(f"[ERROR] no more than 10 items allowed [json-pointer:{at}/fields]")
+            else:
+                for j, item in enumerate(fields):
+                    problems += _text_problems(item, f"{at}/fields/{j}", 2000)
+    elif kind == "header":
+        problems += _text_problems(block.get("text"), f"{at}/text", 150, plain=True)
+    elif kind == "context":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= 10:
+            problems.append(f"[ERROR] must be between 1 and 10 items [json-pointer:{at}/elements]")
+    elif kind == "actions":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= 25:
+            problems.append(f"[ERROR] must be between 1 and 25 items [json-pointer:{at}/elements]")
+        else:
+            for j, element in enumerate(elements):
+                if isinstance(element, dict) and element.get("type") == "button":
+                    where = f"{at}/elements/{j}/text"
+                    problems += _text_problems(element.get("text"), where, 75, plain=True)
+    return problems
+
+
+def _text_problems(obj: Any, at: str, most: int, *, plain: bool = False) -> list[str]:
+    kinds = ("plain_text",) if plain else ("plain_text", "mrkdwn")
+    if not isinstance(obj, dict) or obj.get("type") not in kinds:
+        return [f"[ERROR] must be a text object of type {' or '.join(kinds)} [json-pointer:{at}]"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"[ERROR] must be more than 0 characters [json-pointer:{at}/text]"]
+    if len(text) > most:
+        return [f"[ERROR] must be less than {most + 1} characters [json-pointer:{at}/text]"]
+    return []
+
+
+def _text_length(value: Any) -> int:
+    """All the text in a block tree: every string under a `text` key."""
+    if isinstance(value, list):
+        return sum(_text_length(v) for v in value)
+    if isinstance(value, dict):
+        return sum(
+            len(v) if k == "text" and isinstance(v, str) else _text_length(v)
+            for k, v in value.items()
+        )
+    return 0
+
+
+def _invalid_blocks(*messages: str) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "error": "invalid_blocks",
+        "response_metadata": {"messages": list(messages)},
+    }
+
+
+def _refusal(error: str) -> dict[str, Any]:
+    answer: dict[str, Any] = {"ok": False, "error": error}
+    if error == "missing_scope":
+        answer |= {"needed": "chat:write", "provided": "commands"}
+    return answer
+
+
+def _parsed(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return None
+    return value
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, 1, "1", "true", "True")
+
+
+def _ts_key(ts: str) -> tuple[int, int]:
+    seconds, _, micros = ts.partition(".")
+    return int(seconds or 0), int(micros.ljust(6, "0")[:6] or 0)

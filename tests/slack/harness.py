@@ -289,6 +289,7 @@ class SlackHarness:
 
     async def answer(self, round: Round, user: str, text: str, **extra: Any) -> dict[str, Any]:
         event = self.reply(round, user, text, **extra)
+        self.fake.record_event(event)  # written in Slack, so history methods return it
         assert await self.event(event) == 200
         return event
 
