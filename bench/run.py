@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, footprint, ingest, leaderboard
+from bench import fanout, footprint, ingest, leaderboard, pictures
 from bench.common import Figures, Scale, machine
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -69,6 +69,11 @@ TABLE: tuple[Target, ...] = (
     Target("startup_interpreter_s", "bare interpreter start", "s"),
     Target("rss_mb", "memory after a 5,000-channel fan-out", "MB", 80),
     Target("rss_idle_mb", "memory of the idle bot", "MB"),
+    Target("picture_card10_p95_ms", "leaderboard card, 10 people, p95", "ms", 100),
+    Target("picture_card100_p95_ms", "leaderboard card, 100 people, p95", "ms", 100),
+    Target("picture_calendar_p95_ms", "streak calendar, p95", "ms", 100),
+    Target("picture_first_ms", "first picture of a process (loads the fonts)", "ms"),
+    Target("picture_rss_added_mb", "memory the pictures add", "MB"),
 )
 
 Benchmark = Callable[[Scale, Path], Awaitable[Figures]]
@@ -77,6 +82,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "leaderboard": leaderboard.run,
     "fanout": fanout.run,
     "footprint": footprint.run,
+    "pictures": pictures.run,
 }
 
 
