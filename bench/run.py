@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, footprint, grading, ingest, leaderboard
+from bench import fanout, footprint, grading, ingest, leaderboard, pictures
 from bench.common import Figures, Scale, machine
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -71,6 +71,11 @@ TABLE: tuple[Target, ...] = (
     Target("rss_idle_mb", "memory of the idle bot", "MB"),
     Target("grading_lexical_p95_ms", "lexical grading, 4,000 chars × 6 points, p95", "ms", 200),
     Target("grading_lexical_p50_ms", "lexical grading, 4,000 chars × 6 points, p50", "ms"),
+    Target("picture_card10_p95_ms", "leaderboard card, 10 people, p95", "ms", 100),
+    Target("picture_card100_p95_ms", "leaderboard card, 100 people, p95", "ms", 100),
+    Target("picture_calendar_p95_ms", "streak calendar, p95", "ms", 100),
+    Target("picture_first_ms", "first picture of a process (loads the fonts)", "ms"),
+    Target("picture_rss_added_mb", "memory the pictures add", "MB"),
 )
 
 Benchmark = Callable[[Scale, Path], Awaitable[Figures]]
@@ -80,6 +85,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "fanout": fanout.run,
     "footprint": footprint.run,
     "grading": grading.run,
+    "pictures": pictures.run,
 }
 
 

@@ -2,7 +2,7 @@
 
 Every failure ends in one line naming the cause and the fix, with a non-zero exit code: the
 errors the bot can explain (`bot.errors`) are caught here, once. Read-only commands (`channels`,
-`leaderboard`, `config`, `health`) never create a database or its folder.
+`leaderboard`, `streak`, `config`, `health`) never create a database or its folder.
 """
 
 from __future__ import annotations
@@ -128,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
         "--space", action="store_true", help="the whole workspace/server of the channel"
     )
     board.add_argument("--json", action="store_true", help="machine-readable output")
+    board.add_argument("--user", help="highlight this person (a user id), and show their row")
+    board.add_argument("--image", type=Path, help="also write the board as a PNG card here")
+
+    streak = command(commands, "streak", "one person's streak in a channel")
+    streak.add_argument("--channel", required=True, help="channel key, e.g. console:local:general")
+    streak.add_argument("--user", required=True, help="the person's user id")
+    streak.add_argument("--image", type=Path, help="also write their 26-week calendar as a PNG")
 
     db = command(commands, "db", "database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -205,6 +212,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_channels(settings.db_path, as_json=args.json))
     if args.command == "leaderboard":
         return asyncio.run(_leaderboard(args, settings.db_path))
+    if args.command == "streak":
+        return asyncio.run(_streak(args, settings.db_path))
     if args.command == "db":
         return _db(args, settings.db_path)
     if args.command == "discord":
@@ -326,18 +335,46 @@ async def _channels(db_path: Path, *, as_json: bool) -> int:
     return 0
 
 
+async def _known_channel(store: Store, channel: ChannelRef, db_path: Path) -> None:
+    known = {s.channel for s in await store.subscriptions(active_only=False)}
+    if channel not in known:
+        keys = ", ".join(sorted(c.key for c in known)) or "none yet"
+        raise NotFoundError(
+            f"No channel {channel.key} in {db_path}. Subscribed channels: {keys} "
+            "(`practicebot channels` lists them)."
+        )
+
+
+def _image_target(path: Path) -> Path:
+    """Where `--image` writes: checked before anything is read, so a typo fails at once."""
+    if path.is_dir():
+        raise InputError(
+            f"--image {path} is a folder: give a file name, e.g. {path / 'board.png'}."
+        )
+    if not path.parent.is_dir():
+        raise InputError(f"--image {path}: the folder {path.parent} does not exist.")
+    return path
+
+
 async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     channel = ChannelRef.parse(args.channel)
+    target = _image_target(args.image) if args.image else None
     async with await Store.open(db_path, read_only=True) as store:
-        known = {s.channel for s in await store.subscriptions(active_only=False)}
-        if channel not in known:
-            keys = ", ".join(sorted(c.key for c in known)) or "none yet"
-            raise NotFoundError(
-                f"No channel {channel.key} in {db_path}. Subscribed channels: {keys} "
-                "(`practicebot channels` lists them)."
-            )
+        await _known_channel(store, channel, db_path)
         engine = Engine(store, Bank(()), SystemClock())
-        board = await engine.leaderboard(channel, window=args.window, whole_space=args.space)
+        if target is None:
+            board = await engine.leaderboard(
+                channel, window=args.window, whole_space=args.space, caller_id=args.user
+            )
+        else:
+            from bot.images import card, gather
+
+            data = await gather.card_data(
+                engine, channel, window=args.window, whole_space=args.space, caller_id=args.user
+            )
+            board = data.board
+            picture = await asyncio.to_thread(card.render, data)
+            target.write_bytes(picture.png)
     if args.json:
         entries = [
             {"user": e.user_id, "name": e.name, "current_streak": e.current_streak,
@@ -350,6 +387,31 @@ async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     from bot.adapters.console.render import leaderboard
 
     print(leaderboard(board))
+    if target is not None:
+        print(f"Image: {target} ({picture.width}×{picture.height})")
+    return 0
+
+
+async def _streak(args: argparse.Namespace, db_path: Path) -> int:
+    channel = ChannelRef.parse(args.channel)
+    target = _image_target(args.image) if args.image else None
+    async with await Store.open(db_path, read_only=True) as store:
+        await _known_channel(store, channel, db_path)
+        engine = Engine(store, Bank(()), SystemClock())
+        view = await engine.streak(channel, args.user)
+        name = await store.user_name(channel.platform, args.user) or args.user
+        if target is not None:
+            from bot.images import calendar, gather
+
+            data = await gather.calendar_data(engine, channel, args.user, name)
+            picture = await asyncio.to_thread(calendar.render, data)
+            target.write_bytes(picture.png)
+    from bot.adapters.console.render import streak
+    from bot.present.parts import Who
+
+    print(streak(view, Who(args.user, name)))
+    if target is not None:
+        print(f"Image: {target} ({picture.width}×{picture.height})")
     return 0
 
 

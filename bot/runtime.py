@@ -176,7 +176,10 @@ async def run_console(
     async with open_app(options) as app:
         manual = app.scheduler if isinstance(app.scheduler, ManualScheduler) else None
         terminal = Terminal(stdin, stdout, interactive=is_interactive(stdin, stdout))
-        session = ConsoleSession(app.engine, user=user, terminal=terminal, manual=manual)
+        pictures = options.db_path.parent / f"{options.db_path.stem}-pictures"
+        session = ConsoleSession(
+            app.engine, user=user, terminal=terminal, manual=manual, pictures_dir=pictures
+        )
         app.engine.add_publisher(PLATFORM, ConsolePublisher(session.write))
         fresh = await app.store.subscription(CHANNEL) is None
         database = (

@@ -141,12 +141,23 @@ async def leaderboard(session: ConsoleSession, rest: str) -> bool:
         session.channel, window=words[0].lower() if words else None, caller_id=session.user_id
     )
     session.write(render.leaderboard(board))
+    if session.pictures is not None and board.entries:
+        path = await session.pictures.leaderboard(
+            session.engine, session.channel, window=words[0].lower() if words else None,
+            caller_id=session.user_id,
+        )  # fmt: skip
+        session.write(f"Image: {path}")
     return True
 
 
 async def streak(session: ConsoleSession, rest: str) -> bool:
     view = await session.engine.streak(session.channel, session.user_id)
-    session.write(render.streak(session.user, view))
+    session.write(render.streak(view))
+    if session.pictures is not None and await session.engine.store.subscription(session.channel):
+        path = await session.pictures.streak(
+            session.engine, session.channel, session.user_id, session.user
+        )
+        session.write(f"Image: {path}")
     return True
 
 

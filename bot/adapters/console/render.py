@@ -272,8 +272,9 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - columns(text))
 
 
-def streak(name: str, view: StreakView) -> str:
-    return show(boards.streak(view))
+def streak(view: StreakView, who: Who | None = None) -> str:
+    """The reader's own streak, or `who`'s (the command line asks about anyone)."""
+    return show(boards.streak(view, who))
 
 
 def status(state: ChannelStatus, now: datetime) -> str:

@@ -13,8 +13,10 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 
 from bot.adapters.console import channel, practice, render
+from bot.adapters.console.pictures import ConsolePictures
 from bot.adapters.console.publisher import PLATFORM
 from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
@@ -48,8 +50,10 @@ class ConsoleSession:
         terminal: Terminal,
         manual: ManualScheduler | None = None,
         channel_ref: ChannelRef = CHANNEL,
+        pictures_dir: Path | None = None,
     ) -> None:
         self.engine = engine
+        self.pictures = ConsolePictures(pictures_dir) if pictures_dir else None
         self.manual = manual
         self.channel = channel_ref
         self.user = user

@@ -1,0 +1,79 @@
+"""Read-only history for the pictures: a channel's answers per week, and one person's rounds.
+
+Plain functions: each unit runs on the store's connection thread (as every unit of the store
+does), reads, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.store.sqlite import Store
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    week_start: date  # the Monday of the rounds' local dates
+    rounds: int
+    answers: int
+    people: int
+
+
+@dataclass(frozen=True)
+class RoundAttendance:
+    local_date: date
+    revealed: bool
+    answered: bool  # this person has an on-time answer in it
+
+
+def _weeks(
+    db: sqlite3.Connection, subscription_ids: Sequence[int], since: date
+) -> list[WeekCounts]:
+    marks = ", ".join("?" for _ in subscription_ids)
+    # date(d, 'weekday 0', '-6 days'): the Monday of d's week (a Sunday stays, then back six).
+    rows = db.execute(
+        f"""
+        SELECT date(r.local_date, 'weekday 0', '-6 days') AS week, COUNT(DISTINCT r.id),
+               COUNT(a.user_id), COUNT(DISTINCT a.user_id)
+        FROM rounds r LEFT JOIN answers a ON a.round_id = r.id
+        WHERE r.subscription_id IN ({marks}) AND r.local_date >= ?
+        GROUP BY week ORDER BY week
+        """,
+        (*subscription_ids, since.isoformat()),
+    ).fetchall()
+    return [WeekCounts(date.fromisoformat(w), n, a, p) for w, n, a, p in rows]
+
+
+def _rounds(
+    db: sqlite3.Connection, subscription_id: int, user_id: str, since: date
+) -> list[RoundAttendance]:
+    rows = db.execute(
+        """
+        SELECT r.local_date, r.status = 'revealed',
+               EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id AND a.user_id = ?)
+        FROM rounds r WHERE r.subscription_id = ? AND r.local_date >= ?
+        ORDER BY r.local_date
+        """,
+        (user_id, subscription_id, since.isoformat()),
+    ).fetchall()
+    return [RoundAttendance(date.fromisoformat(d), bool(v), bool(a)) for d, v, a in rows]
+
+
+async def weekly_answers(
+    store: Store, subscription_ids: Sequence[int], since: date
+) -> list[WeekCounts]:
+    """Per week (Monday first) with a round since `since`: rounds, answers, people answering."""
+    if not subscription_ids:
+        return []
+    ids = tuple(subscription_ids)
+    return await store._run(lambda db: _weeks(db, ids, since))
+
+
+async def rounds_of(
+    store: Store, subscription_id: int, user_id: str, since: date
+) -> list[RoundAttendance]:
+    """A channel's rounds dated `since` or later, oldest first, with whether `user_id` answered."""
+    return await store._run(lambda db: _rounds(db, subscription_id, user_id, since))
