@@ -51,6 +51,7 @@ from bot.store.migrate import find_migrations
 log = logging.getLogger(__name__)
 EXIT_USAGE = 2  # bad settings or arguments, as argparse does
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `cmd | head`
+EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: an internal error
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -188,6 +189,14 @@ def _main(argv: Sequence[str] | None) -> int:
         where = f": {error.filename}" if error.filename else ""
         print(f"practicebot: {error.strerror or error}{where}", file=sys.stderr)
         return 1
+    except Exception as error:  # a bug: still one line for the person, the details in the log
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"practicebot: unexpected error ({type(error).__name__}: {error}). This is a bug: "
+            "please report it; --log-level DEBUG shows where it happened.",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE
 
 
 def _configure_logging(args: argparse.Namespace, settings: Settings) -> None:

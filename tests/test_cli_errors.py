@@ -224,3 +224,20 @@ def test_restore_keeps_the_database_it_replaces(tmp_path: Path) -> None:
     conn.close()
     missing = cli("--db", str(db), "db", "restore", str(tmp_path / "nope.db"), cwd=tmp_path)
     assert_one_clear_line(missing, "No backup at")
+
+
+def test_a_bug_is_still_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever escapes the bot's own errors is reported in one line with how to learn more."""
+    from bot import cli as command_line
+
+    def broken(*_: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(command_line, "_dispatch", broken)
+    assert command_line.main(["channels"]) == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unexpected error (RuntimeError: boom)" in err
+    assert "--log-level DEBUG" in err
