@@ -24,7 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import ManualClock
 from bot.core.engine import Engine
-from bot.core.models import Round, RoundStatus, Subscription
+from bot.core.models import Round, Subscription
 from bot.scheduler.triggers import post_job_id, post_trigger, reveal_job_id, reveal_trigger
 
 log = logging.getLogger(__name__)
@@ -116,9 +116,9 @@ class RealTimeScheduler:
     async def start(self) -> None:
         """Build the jobs from the database, catch up, and start (inside the running loop)."""
         self.engine.set_schedule_listener(self)
-        for subscription in await self.engine.store.subscriptions():
+        for subscription in await self.engine.active_subscriptions():
             self.subscription_changed(subscription)
-        for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
+        for open_round in await self.engine.open_rounds():
             self.round_posted(open_round)
         self._add_reveals()
         self._scheduler.start()
@@ -228,9 +228,9 @@ class ManualScheduler:
 
     async def start(self) -> None:
         self.engine.set_schedule_listener(self)
-        for subscription in await self.engine.store.subscriptions():
+        for subscription in await self.engine.active_subscriptions():
             self.subscription_changed(subscription)
-        for open_round in await self.engine.store.rounds_with_status(RoundStatus.POSTED):
+        for open_round in await self.engine.open_rounds():
             self.round_posted(open_round)
         await self._jobs.catch_up()
 

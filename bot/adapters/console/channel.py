@@ -25,10 +25,7 @@ SUBSCRIBE_USAGE = (
 
 
 async def timezone(session: ConsoleSession) -> str:
-    subscription = await session.engine.store.subscription(session.channel)
-    return (
-        subscription.schedule.timezone if subscription else session.engine.settings.default_timezone
-    )
+    return await session.engine.channel_timezone(session.channel)
 
 
 async def _next_post_sentence(session: ConsoleSession, subscription: Subscription) -> str:
@@ -73,7 +70,7 @@ async def pause(session: ConsoleSession, rest: str) -> bool:
 
 
 async def resume(session: ConsoleSession, rest: str) -> bool:
-    current = await session.engine.store.subscription(session.channel)
+    current = await session.engine.subscription(session.channel)
     if current is None:
         session.write("This channel is not subscribed: /subscribe 09:00 starts it.")
         return True
@@ -97,16 +94,14 @@ async def post(session: ConsoleSession, rest: str) -> bool:
         session.write("Usage: /post (or /post --confirm on a day the schedule skips)")
         return True
     engine = session.engine
-    subscription = await engine.store.subscription(session.channel)
+    subscription = await engine.subscription(session.channel)
     if subscription is not None and not subscription.active:
         session.write("The daily question is paused: /resume first.")
         return True
     if subscription is not None:
         schedule = subscription.schedule
-        today = rules.local_date(schedule, engine.clock.now())
-        free = rules.day_is_free(
-            today, schedule.timezone, *await engine.store.round_marks(subscription.id)
-        )
+        today = engine.today(subscription)
+        free = await engine.day_is_free(subscription, today)
         confirmed = rest == "--confirm" or session.post_confirmed_for == today
         if free and not rules.posts_on(schedule, today) and not confirmed:
             session.post_confirmed_for = today
@@ -139,7 +134,7 @@ async def reveal(session: ConsoleSession, rest: str) -> bool:
 
 async def status(session: ConsoleSession, rest: str) -> bool:
     state = await session.engine.status(session.channel)
-    session.write(render.status(state, session.engine.clock.now()))
+    session.write(render.status(state, session.engine.now()))
     return True
 
 
@@ -159,7 +154,7 @@ async def streak(session: ConsoleSession, rest: str) -> bool:
 
 
 async def packs(session: ConsoleSession, rest: str) -> bool:
-    for pack in session.engine.bank.packs:
+    for pack in session.engine.packs:
         session.write(f"  {pack.name:<10} {len(pack.questions):>3}  {pack.title}")
     return True
 

@@ -19,7 +19,7 @@ from bot.adapters.console.publisher import PLATFORM
 from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
-from bot.core.models import ChannelRef, Round, RoundStatus
+from bot.core.models import ChannelRef, Round
 from bot.core.results import IncomingMessage
 from bot.scheduler import ManualScheduler
 from bot.store import ChangeOutcome, MessageOutcome
@@ -114,14 +114,7 @@ class ConsoleSession:
 
     async def thread_round(self) -> Round | None:
         """The round whose thread a typed line replies in: the open one, else the latest."""
-        subscription = await self.engine.store.subscription(self.channel)
-        if subscription is None:
-            return None
-        open_round = await self.engine.open_round(subscription)
-        if open_round is not None:
-            return open_round
-        latest = await self.engine.store.latest_round(subscription.id)
-        return latest if latest and latest.status is RoundStatus.REVEALED else None
+        return await self.engine.thread_round(self.channel)
 
     async def answer_line(self, text: str) -> None:
         round = await self.thread_round()
@@ -152,7 +145,7 @@ class ConsoleSession:
             self.write("(That went to the daily question. Your quiz: /quiz-answer TEXT.)")
 
     def _truncated_note(self) -> str:
-        limit = self.engine.settings.answer_limit
+        limit = self.engine.answer_limit
         return f"Your message was over {limit:,} characters: the first {limit:,} were kept."
 
 
@@ -162,7 +155,7 @@ async def _edit(session: ConsoleSession, rest: str) -> bool:
         return True
     round = await session.thread_round()
     messages = (
-        await session.engine.store.thread_messages(round.id, session.user_id) if round else []
+        await session.engine.thread_messages(round.id, session.user_id) if round else []
     )
     if not messages:
         session.write("You have no answer in the thread to edit: type a line to answer.")
@@ -180,7 +173,7 @@ async def _edit(session: ConsoleSession, rest: str) -> bool:
 async def _delete(session: ConsoleSession, rest: str) -> bool:
     round = await session.thread_round()
     messages = (
-        await session.engine.store.thread_messages(round.id, session.user_id) if round else []
+        await session.engine.thread_messages(round.id, session.user_id) if round else []
     )
     if not messages:
         session.write("You have no answer in the thread to delete.")

@@ -81,7 +81,7 @@ class PracticeClient(discord.Client):
 
     async def setup_hook(self) -> None:
         if self.sync_commands:
-            await sync_if_changed(self.tree, self.engine.store, self.engine.clock)
+            await sync_if_changed(self.tree, self.engine)
 
     async def on_ready(self) -> None:
         self.ready.set()

@@ -68,7 +68,7 @@ def pack_choices(engine: Engine, current: str) -> Choices:
     chosen = {p.strip() for p in done.split(",")}
     names = [
         name
-        for name in engine.bank.pack_names
+        for name in engine.pack_names
         if name not in chosen and typing.strip().lower() in name.lower()
     ]
     return [app_commands.Choice(name=prefix + n, value=prefix + n) for n in names][
