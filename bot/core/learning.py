@@ -37,7 +37,9 @@ class Learning:
         avoid = None
         if channel is not None:
             subscription = await self._subscriptions.get(channel)
-            open_round = await self._subscriptions.open_round(subscription) if subscription else None
+            open_round = (
+                await self._subscriptions.open_round(subscription) if subscription else None
+            )
             avoid = open_round.question_id if open_round else None
         return await self.quizzes.ask(platform, user_id, pack=pack, avoid=avoid)
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.adapters.console import render
-from bot.clock import ManualClock
 from bot.core import schedule as rules
 from bot.core.models import Subscription
 from bot.core.results import PostStatus
@@ -160,8 +159,8 @@ async def packs(session: ConsoleSession, rest: str) -> bool:
 
 
 async def advance(session: ConsoleSession, rest: str) -> bool:
-    manual = session.manual
-    if manual is None or not isinstance(manual.clock, ManualClock):
+    scheduler = session.scheduler
+    if scheduler is None or not scheduler.moves_time:
         session.write("/advance works only with a manual clock: practicebot console --clock manual")
         return True
     if not rest:
@@ -171,9 +170,9 @@ async def advance(session: ConsoleSession, rest: str) -> bool:
     if delta > MAX_ADVANCE:
         session.write(f"/advance moves at most 31d at a time (got '{rest}').")
         return True
-    await manual.advance(delta)
+    await scheduler.advance(delta)
     zone = await timezone(session)
-    session.write(f"⏩ It is now {render.local_time(manual.clock.now(), zone)} ({zone}).")
+    session.write(f"⏩ It is now {render.local_time(session.engine.now(), zone)} ({zone}).")
     return True
 
 

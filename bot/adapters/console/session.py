@@ -21,7 +21,7 @@ from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.models import ChannelRef, Round
 from bot.core.results import IncomingMessage
-from bot.scheduler import ManualScheduler
+from bot.scheduler import Scheduler
 from bot.store import ChangeOutcome, MessageOutcome
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,11 @@ class ConsoleSession:
         *,
         user: str,
         terminal: Terminal,
-        manual: ManualScheduler | None = None,
+        scheduler: Scheduler | None = None,
         channel_ref: ChannelRef = CHANNEL,
     ) -> None:
         self.engine = engine
-        self.manual = manual
+        self.scheduler = scheduler
         self.channel = channel_ref
         self.user = user
         self.terminal = terminal
@@ -154,9 +154,7 @@ async def _edit(session: ConsoleSession, rest: str) -> bool:
         session.write("Usage: /edit TEXT — replaces your answer in the thread with TEXT")
         return True
     round = await session.thread_round()
-    messages = (
-        await session.engine.thread_messages(round.id, session.user_id) if round else []
-    )
+    messages = await session.engine.thread_messages(round.id, session.user_id) if round else []
     if not messages:
         session.write("You have no answer in the thread to edit: type a line to answer.")
         return True
@@ -172,9 +170,7 @@ async def _edit(session: ConsoleSession, rest: str) -> bool:
 
 async def _delete(session: ConsoleSession, rest: str) -> bool:
     round = await session.thread_round()
-    messages = (
-        await session.engine.thread_messages(round.id, session.user_id) if round else []
-    )
+    messages = await session.engine.thread_messages(round.id, session.user_id) if round else []
     if not messages:
         session.write("You have no answer in the thread to delete.")
         return True
