@@ -7,7 +7,7 @@ A thin facade over the parts that hold the rules, one module each:
 - `answers`: messages in a round's thread, edits and deletes;
 - `boards`: leaderboards and streaks;
 - `learning`: the private quiz, reviews and feedback;
-- `spaces`: per-space (workspace, server) settings.
+- `spaces`: per-space (workspace, server, console) settings.
 
 Adapters and the scheduler reach the store, the bank and the clock only through the queries
 here. The engine gets the time only from its clock.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import TypeVar
 
 from bot.bank.models import Bank, Pack, Question
 from bot.clock import Clock
@@ -38,12 +39,14 @@ from bot.core.results import (
 )
 from bot.core.reviews import Rated, Reviews, ReviewStats
 from bot.core.rounds import Rounds
+from bot.core.spaces import SettingView, Spaces, SpaceSetting
 from bot.core.subscriptions import Subscriptions
 from bot.core.wiring import EngineSettings, Wiring
 from bot.grading.base import Grader
 from bot.store import QuizRecord, Store
 
 __all__ = ["WINDOW_SPANS", "Engine", "EngineSettings"]
+T = TypeVar("T")
 
 
 class Engine:
@@ -66,6 +69,7 @@ class Engine:
         self.answers = Answers(self._w)
         self.boards = Boards(self._w)
         self.learning = Learning(self._w, self.subscriptions, reviews, quizzes)
+        self.spaces = Spaces(self._w)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -275,3 +279,22 @@ class Engine:
 
     async def set_daily_feedback(self, platform: str, user_id: str, enabled: bool) -> None:
         await self.learning.set_daily_feedback(platform, user_id, enabled)
+
+    # -- per-space settings -------------------------------------------------------------------
+
+    async def space_value(self, channel: ChannelRef, setting: SpaceSetting[T]) -> T:
+        """A declared setting's value in the channel's space (typed)."""
+        return await self.spaces.value(channel, setting)
+
+    async def space_settings(self, channel: ChannelRef) -> list[SettingView]:
+        """Every declared setting of the channel's space, for `/practice config`."""
+        return await self.spaces.views(channel)
+
+    async def space_setting(self, channel: ChannelRef, key: str) -> SettingView:
+        return await self.spaces.view(channel, key)
+
+    async def set_space_setting(
+        self, channel: ChannelRef, key: str, value: str, by: str | None = None
+    ) -> SettingView:
+        """Set one setting (`default` resets it); InputError and nothing stored when bad."""
+        return await self.spaces.set(channel, key, value, by)

@@ -755,6 +755,36 @@ class Store:
                 (key, value, to_ts(now)),
             )
 
+    # -- per-space settings -----------------------------------------------------------------
+
+    async def space_settings(self, platform: str, space_id: str) -> dict[str, str]:
+        """The settings of a space that differ from their defaults, as stored text."""
+        rows = await self._all(
+            "SELECT key, value FROM space_settings WHERE platform = ? AND space_id = ?",
+            (platform, space_id),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def set_space_setting(
+        self, platform: str, space_id: str, key: str, value: str | None, by: str | None,
+        now: datetime,
+    ) -> None:
+        """Store one setting's text; None removes it (the default applies again)."""
+        async with self._write() as conn:
+            if value is None:
+                await conn.execute(
+                    "DELETE FROM space_settings WHERE platform = ? AND space_id = ? AND key = ?",
+                    (platform, space_id, key),
+                )
+                return
+            await conn.execute(
+                "INSERT INTO space_settings (platform, space_id, key, value, updated_by, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, space_id, key) DO UPDATE SET "
+                "value = excluded.value, updated_by = excluded.updated_by, "
+                "updated_at = excluded.updated_at",
+                (platform, space_id, key, value, by, to_ts(now)),
+            )  # fmt: skip
+
     # -- spaced repetition -----------------------------------------------------------------
 
     async def review_cards(self, platform: str, user_id: str) -> dict[str, tuple[str, datetime]]:

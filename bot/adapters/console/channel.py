@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.adapters.console import render
+from bot.adapters.space_config import config_reply
 from bot.core import schedule as rules
 from bot.core.models import Subscription
 from bot.core.results import PostStatus
@@ -176,8 +177,18 @@ async def advance(session: ConsoleSession, rest: str) -> bool:
     return True
 
 
+async def config(session: ConsoleSession, rest: str) -> bool:
+    """The console's settings (its space is this machine): anyone at the terminal is its admin."""
+    session.write(
+        await config_reply(
+            session.engine, session.channel, rest.split(), session.user_id, command="/config"
+        )
+    )
+    return True
+
+
 COMMANDS: dict[str, Callable[[ConsoleSession, str], Awaitable[bool]]] = {
     "subscribe": subscribe, "pause": pause, "unsubscribe": pause, "resume": resume,
     "post": post, "reveal": reveal, "status": status, "leaderboard": leaderboard,
-    "streak": streak, "packs": packs, "advance": advance,
+    "streak": streak, "packs": packs, "advance": advance, "config": config,
 }  # fmt: skip
