@@ -105,27 +105,24 @@ async def fan_out(
     try:
         await subscribe_channels(bot, channels)
         await scheduler.start()  # builds a post job per channel; nothing is due at 08:59
-        catching_up = getattr(scheduler, "_catch_up", None)  # start-up catch-up runs as a task
-        if catching_up is not None:
-            await catching_up
+        await scheduler.caught_up()  # the start-up catch-up runs as a task
         watch = _StoredRounds(scheduler, channels)
         bot.engine.set_schedule_listener(watch)
         bot.clock.set(bot.clock.now() + timedelta(minutes=1))  # the engine's clock says 09:00
         # APScheduler runs on the wall clock: bring every post job to the same instant, as if
         # that minute had come, and let the scheduler fire them all.
         # (Moving a job wakes the scheduler up once per job: the lead time leaves room for that.)
-        jobs = scheduler._scheduler
         lead = _lead_s(channels)
         trigger_at = now_s() + lead
         when = datetime.now(UTC) + timedelta(seconds=lead)
-        for job in jobs.get_jobs():
+        for job in scheduler.jobs():
             if job.id.startswith("post:"):
                 job.modify(next_run_time=when)
         await asyncio.wait_for(watch.all_stored.wait(), timeout=600)
         seconds = max(watch.stored_at) - trigger_at
         # For the record: until the scheduler has also set up every round's reveal job.
         for _ in range(100_000):
-            if not scheduler._reveals_to_add:
+            if not scheduler.reveals_waiting:
                 break
             await asyncio.sleep(0.005)
         settled = now_s() - trigger_at

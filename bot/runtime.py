@@ -31,7 +31,7 @@ from bot.grading import LlmSettings, make_grader
 from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats
 from bot.ops.lock import DatabaseLock
-from bot.scheduler import ManualScheduler, RealTimeScheduler
+from bot.scheduler import ManualScheduler, RealTimeScheduler, Scheduler
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class App:
     bank: Bank
     clock: Clock
     engine: Engine
-    scheduler: RealTimeScheduler | ManualScheduler
+    scheduler: Scheduler
 
 
 AdapterFactory = Callable[[Engine], PlatformAdapter]
@@ -72,7 +72,7 @@ async def open_app(options: Options) -> AsyncIterator[App]:
     log.info("feedback grader: %s", grader.name)
     with DatabaseLock(options.db_path):
         store = await Store.open(options.db_path)
-        scheduler: RealTimeScheduler | ManualScheduler | None = None
+        scheduler: Scheduler | None = None
         try:
             settings = EngineSettings(
                 catch_up_grace=options.catch_up_grace, default_timezone=options.timezone
@@ -96,7 +96,7 @@ async def open_app(options: Options) -> AsyncIterator[App]:
 @asynccontextmanager
 async def _operations(app: App, options: Options, probes: dict[str, Probe]) -> AsyncIterator[None]:
     """Heartbeat for `practicebot health`, and the daily backup, while serving."""
-    if isinstance(app.scheduler, RealTimeScheduler) and options.backup_keep_days > 0:
+    if options.backup_keep_days > 0:  # a manual clock's scheduler runs no maintenance
         folder = options.backup_dir or options.db_path.parent / "backups"
 
         async def backup() -> None:
@@ -174,12 +174,12 @@ async def run_console(
 ) -> None:
     """`demo_db`: the database is a temporary one for this manual-clock demo (said at start)."""
     async with open_app(options) as app:
-        manual = app.scheduler if isinstance(app.scheduler, ManualScheduler) else None
         terminal = Terminal(stdin, stdout, interactive=is_interactive(stdin, stdout))
         pictures = options.db_path.parent / f"{options.db_path.stem}-pictures"
         session = ConsoleSession(
-            app.engine, user=user, terminal=terminal, manual=manual, pictures_dir=pictures
-        )
+            app.engine, user=user, terminal=terminal, scheduler=app.scheduler,
+            pictures_dir=pictures,
+        )  # fmt: skip
         app.engine.add_publisher(PLATFORM, ConsolePublisher(session.write))
         fresh = await app.store.subscription(CHANNEL) is None
         database = (
@@ -193,7 +193,7 @@ async def run_console(
                 f"in {len(app.bank.packs)} packs, {database})"
             )
         )
-        if manual is not None:
+        if app.scheduler.moves_time:
             session.write(
                 f"Manual clock: it is {render.local_time(app.clock.now(), options.timezone)} "
                 f"({options.timezone}); /advance 1d moves time forward."

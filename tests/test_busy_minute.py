@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.core.models import ChannelRef
 from bot.core.ports import PostedRef, RoundPost
 from bot.scheduler import RealTimeScheduler
-from bot.scheduler import runner as runner_module
 from tests.helpers import PLATFORM, RecordingPublisher, World
 
 
@@ -29,7 +26,7 @@ class SlowPublisher(RecordingPublisher):
         self.in_progress += 1
         self.most_at_once = max(self.most_at_once, self.in_progress)
         if self.scheduler is not None:
-            jobs = self.scheduler._scheduler.get_jobs()
+            jobs = self.scheduler.jobs()
             self.reveal_jobs_seen_while_posting.append(
                 sum(job.id.startswith("reveal:") for job in jobs)
             )
@@ -38,30 +35,26 @@ class SlowPublisher(RecordingPublisher):
         return await super().post_round(post)
 
 
-async def test_posts_go_out_a_few_at_a_time_and_reveals_follow(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(runner_module, "POSTS_AT_ONCE", 4)
+async def test_posts_go_out_a_few_at_a_time_and_reveals_follow(tmp_path: Path) -> None:
     publisher = SlowPublisher()
     world = await World.open(tmp_path / "bot.db", publisher=publisher, start=False)
     channels = [ChannelRef(PLATFORM, "space1", f"c{i}") for i in range(30)]
     for channel in channels:
         await world.engine.subscribe(channel, post_time="09:00", timezone="UTC", days="daily")
-    real = RealTimeScheduler(world.engine, post_grace=timedelta(hours=2))
+    real = RealTimeScheduler(world.engine, post_grace=timedelta(hours=2), posts_at_once=4)
     publisher.scheduler = real
     try:
         await real.start()
-        assert real._catch_up is not None
-        await real._catch_up  # at 07:00 nothing is due yet
+        await real.caught_up()  # at 07:00 nothing is due yet
         world.clock.set(world.clock.now() + timedelta(hours=2))  # 09:00 UTC: all due
         # Every post job fires at once, as APScheduler fires a busy minute's jobs.
         subscriptions = await world.store.subscriptions()
-        await asyncio.gather(*(real._jobs.post(s.id) for s in subscriptions))
+        await asyncio.gather(*(real.fire_post(s.id) for s in subscriptions))
         for _ in range(100):  # the reveal jobs come a loop turn after the last post
-            if not real._reveals_to_add:
+            if not real.reveals_waiting:
                 break
             await asyncio.sleep(0.01)
-        reveal_jobs = [job for job in real._scheduler.get_jobs() if job.id.startswith("reveal:")]
+        reveal_jobs = [job for job in real.jobs() if job.id.startswith("reveal:")]
     finally:
         assert await real.stop(timeout_s=5)
         await world.close()

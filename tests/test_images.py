@@ -24,7 +24,6 @@ from bot.images import (
     gather,
 )
 from bot.images.draw import ACCENT, HIGHLIGHT, fit, width
-from bot.store import history
 from tests.helpers import CHANNEL, World
 from tests.test_console_cli import FIVE_DAYS, practicebot
 
@@ -211,7 +210,7 @@ async def test_history_and_gathered_data_from_the_store(tmp_path: Path) -> None:
                 world.clock.set(world.clock.now() + timedelta(days=1))
         subscription = await world.store.subscription(CHANNEL)
         assert subscription is not None
-        rounds = await history.rounds_of(world.store, subscription.id, "ann", date(2026, 1, 1))
+        rounds = await world.store.rounds_of(subscription.id, "ann", date(2026, 1, 1))
         assert [(r.revealed, r.answered) for r in rounds] == [
             (True, True), (True, True), (True, False), (True, False), (False, True),
         ]  # fmt: skip

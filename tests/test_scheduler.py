@@ -168,7 +168,7 @@ async def test_real_time_scheduler_builds_its_jobs_from_the_database(world: Worl
     real = RealTimeScheduler(world.engine, post_grace=timedelta(hours=2))
     try:
         await real.start()
-        jobs = {job.id: job for job in real._scheduler.get_jobs()}
+        jobs = {job.id: job for job in real.jobs()}
         assert set(jobs) == {"post:1", f"reveal:{posted.round.id}"}
         assert jobs["post:1"].misfire_grace_time == 7200
         assert jobs[f"reveal:{posted.round.id}"].misfire_grace_time is None
@@ -177,6 +177,6 @@ async def test_real_time_scheduler_builds_its_jobs_from_the_database(world: Worl
         )
         assert fire.astimezone(BERLIN).strftime("%a %H:%M") == "Mon 09:00"
         await world.engine.unsubscribe(CHANNEL)
-        assert {job.id for job in real._scheduler.get_jobs()} == {f"reveal:{posted.round.id}"}
+        assert {job.id for job in real.jobs()} == {f"reveal:{posted.round.id}"}
     finally:
         assert await real.stop(timeout_s=5)

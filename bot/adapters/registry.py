@@ -1,36 +1,50 @@
-"""Which platform adapters the environment has credentials for."""
+"""Which platform adapters the environment has credentials for.
+
+Each platform is one entry in `PLATFORMS`: its name, the variable whose presence turns it on,
+and the module whose `adapter_from_env(env)` builds it. The module is imported only when its
+platform is configured, so a console-only run never loads slack-bolt or discord.py.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.runtime import AdapterFactory
+if TYPE_CHECKING:
+    from bot.adapters.base import PlatformAdapter
+    from bot.core.engine import Engine
 
-# The variable whose presence turns each platform on.
-PLATFORM_SWITCHES = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
+AdapterFactory = Callable[["Engine"], "PlatformAdapter"]
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str  # ChannelRef.platform
+    switch: str  # the variable whose presence turns it on
+    module: str  # has adapter_from_env(env) -> AdapterFactory | None
+
+
+PLATFORMS: tuple[Platform, ...] = (
+    Platform("slack", "SLACK_BOT_TOKEN", "bot.adapters.slack"),
+    Platform("discord", "DISCORD_TOKEN", "bot.adapters.discord"),
+)
 
 
 def configured_platforms_names(env: Mapping[str, str]) -> list[str]:
-    return [name for name, variable in PLATFORM_SWITCHES.items() if env.get(variable)]
+    return [p.name for p in PLATFORMS if env.get(p.switch)]
 
 
 def configured_platforms(env: Mapping[str, str]) -> list[tuple[str, AdapterFactory]]:
-    """(name, factory) for each platform whose credentials are set; empty means console.
-
-    Each adapter is imported only when its platform is configured, so a console-only run
-    never loads slack-bolt or discord.py.
-    """
+    """(name, factory) for each platform whose credentials are set; empty means console."""
     found: list[tuple[str, AdapterFactory]] = []
-    if env.get(PLATFORM_SWITCHES["slack"]):
-        from bot.adapters.slack import adapter_from_env as slack_from_env
-
-        slack = slack_from_env(env)
-        if slack is not None:
-            found.append(("slack", slack))
-    if env.get(PLATFORM_SWITCHES["discord"]):
-        from bot.adapters.discord import adapter_from_env as discord_from_env
-
-        discord = discord_from_env(env)
-        if discord is not None:
-            found.append(("discord", discord))
+    for platform in PLATFORMS:
+        if not env.get(platform.switch):
+            continue
+        build: Callable[[Mapping[str, str]], AdapterFactory | None]
+        build = importlib.import_module(platform.module).adapter_from_env
+        factory = build(env)
+        if factory is not None:
+            found.append((platform.name, factory))
     return found

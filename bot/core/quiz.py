@@ -100,6 +100,12 @@ class Quizzes:
             raise NotAllowedError("That quiz belongs to someone else: ask for your own with /quiz.")
         return record
 
+    async def card(self, platform: str, user_id: str, quiz_id: int) -> QuizCard:
+        """One of the person's quizzes, as handed out (nothing changes)."""
+        record = await self._record(platform, user_id, quiz_id)
+        question = self._get(record.question_id)
+        return QuizCard(record.id, question, self._pack_title(question))
+
     async def pending(self, platform: str, user_id: str) -> QuizRecord | None:
         """The person's latest quiz if its answer is not shown yet."""
         record = await self.store.latest_quiz(platform, user_id)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.core.engine import Engine
 from bot.core.errors import NotFoundError
 from bot.core.models import ChannelRef, Subscription
 from bot.images.calendar import CalendarData, RoundDay, first_day
 from bot.images.card import CardData, WeekActivity
-from bot.store import history
 
 CHART_WEEKS = 12
 
@@ -20,14 +18,14 @@ def _monday(day: date) -> date:
 
 
 async def _subscription(engine: Engine, channel: ChannelRef) -> Subscription:
-    subscription = await engine.store.subscription(channel)
+    subscription = await engine.subscription(channel)
     if subscription is None:
         raise NotFoundError(f"The channel {channel.key} is not subscribed.")
     return subscription
 
 
 def _today(engine: Engine, subscription: Subscription) -> date:
-    return engine.clock.now().astimezone(ZoneInfo(subscription.schedule.timezone)).date()
+    return engine.today(subscription)
 
 
 async def card_data(
@@ -44,17 +42,10 @@ async def card_data(
     board = await engine.leaderboard(
         channel, window=window, whole_space=whole_space, caller_id=caller_id
     )
-    if whole_space:
-        ids = [
-            s.id
-            for s in await engine.store.subscriptions(active_only=False)
-            if (s.channel.platform, s.channel.space_id) == (channel.platform, channel.space_id)
-        ]
-        title = f"{channel.platform}:{channel.space_id}"
-    else:
-        ids, title = [subscription.id], f"#{channel.channel_id}"
+    title = f"{channel.platform}:{channel.space_id}" if whole_space else f"#{channel.channel_id}"
     start = _monday(_today(engine, subscription)) - timedelta(weeks=weeks - 1)
-    counted = {w.week_start: w for w in await history.weekly_answers(engine.store, ids, start)}
+    weekly = await engine.weekly_answers(channel, start, whole_space=whole_space)
+    counted = {w.week_start: w for w in weekly}
     activity = []
     for n in range(weeks):
         monday = start + timedelta(weeks=n)
@@ -73,10 +64,10 @@ async def calendar_data(
     """One person's last 26 weeks in a channel, with their streaks there."""
     subscription = await _subscription(engine, channel)
     today = _today(engine, subscription)
-    rounds = await history.rounds_of(engine.store, subscription.id, user_id, first_day(today))
-    view = await engine.store.streak(subscription.id, user_id)
+    rounds = await engine.rounds_of(channel, user_id, first_day(today))
+    view = await engine.streak(channel, user_id)
     if name is None:
-        name = await engine.store.user_name(channel.platform, user_id) or user_id
+        name = await engine.user_name(channel.platform, user_id) or user_id
     return CalendarData(
         name=name,
         title=f"#{channel.channel_id}",

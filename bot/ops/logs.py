@@ -42,6 +42,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def _not_about_voice(record: logging.LogRecord) -> bool:
+    """The bot never joins voice: discord.py's notes on missing voice libraries are noise."""
+    return not (record.name == "discord.client" and "voice will NOT be supported" in str(record.msg))
+
+
 def configure(level: str, fmt: str, secrets: Iterable[str]) -> None:
     inner: logging.Formatter = (
         JsonFormatter()
@@ -50,6 +55,7 @@ def configure(level: str, fmt: str, secrets: Iterable[str]) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Redacting(inner, secrets))
+    handler.addFilter(_not_about_voice)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 SLACK_USAGE = (
     "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
-    "| `unsubscribe` | `status` | `post-now` | `reveal-now`\n"
+    "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]`\n"
     "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
     "Anyone: `/practice feedback on|off`, private notes on your daily answers."
 )

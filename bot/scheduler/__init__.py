@@ -1,5 +1,7 @@
-"""Timed jobs (APScheduler): daily posts and reveals, rebuilt from the database at start-up."""
+"""Timed jobs: daily posts and reveals, rebuilt from the database at start-up."""
 
-from bot.scheduler.runner import ManualScheduler, RealTimeScheduler
+from bot.scheduler.base import Scheduler
+from bot.scheduler.manual import ManualScheduler
+from bot.scheduler.runner import RealTimeScheduler
 
-__all__ = ["ManualScheduler", "RealTimeScheduler"]
+__all__ = ["ManualScheduler", "RealTimeScheduler", "Scheduler"]

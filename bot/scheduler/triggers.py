@@ -37,28 +37,36 @@ class _SharedCronTrigger(CronTrigger):  # type: ignore[misc]  # apscheduler has 
 
 
 _TriggerKey = tuple[str, int, int, str]
-_post_triggers: dict[_TriggerKey, _SharedCronTrigger] = {}
+
+
+class PostTriggers:
+    """The post triggers of one scheduler: channels with the same schedule share one.
+
+    A cron trigger is a few KB, and there may be thousands of channels.
+    """
+
+    def __init__(self) -> None:
+        self._shared: dict[_TriggerKey, _SharedCronTrigger] = {}
+
+    def get(self, subscription: Subscription) -> CronTrigger:
+        schedule = subscription.schedule
+        key = (
+            days_to_cron(schedule.days),
+            schedule.post_time.hour,
+            schedule.post_time.minute,
+            schedule.timezone,
+        )
+        trigger = self._shared.get(key)
+        if trigger is None:
+            trigger = self._shared[key] = _SharedCronTrigger(
+                day_of_week=key[0], hour=key[1], minute=key[2], timezone=schedule.zone
+            )
+        return trigger
 
 
 def post_trigger(subscription: Subscription) -> CronTrigger:
-    """Fires at the post time in the channel's own timezone, so 09:00 stays 09:00 across DST.
-
-    Channels with the same schedule get the same trigger object: a cron trigger is a few KB,
-    and there may be thousands of channels.
-    """
-    schedule = subscription.schedule
-    key = (
-        days_to_cron(schedule.days),
-        schedule.post_time.hour,
-        schedule.post_time.minute,
-        schedule.timezone,
-    )
-    trigger = _post_triggers.get(key)
-    if trigger is None:
-        trigger = _post_triggers[key] = _SharedCronTrigger(
-            day_of_week=key[0], hour=key[1], minute=key[2], timezone=schedule.zone
-        )
-    return trigger
+    """Fires at the post time in the channel's own timezone, so 09:00 stays 09:00 across DST."""
+    return PostTriggers().get(subscription)
 
 
 def reveal_trigger(reveal_at: datetime) -> DateTrigger:

@@ -1,35 +1,19 @@
 """Read-only history for the pictures: a channel's answers per week, and one person's rounds.
 
-Plain functions: each unit runs on the store's connection thread (as every unit of the store
-does), reads, and writes nothing.
+Plain functions over the connection: the store runs each as a unit on its connection thread
+(as every unit of the store does); they read and write nothing.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-from bot.store.sqlite import Store
+from bot.core.history import RoundAttendance, WeekCounts
 
 
-@dataclass(frozen=True)
-class WeekCounts:
-    week_start: date  # the Monday of the rounds' local dates
-    rounds: int
-    answers: int
-    people: int
-
-
-@dataclass(frozen=True)
-class RoundAttendance:
-    local_date: date
-    revealed: bool
-    answered: bool  # this person has an on-time answer in it
-
-
-def _weeks(
+def weekly_answers(
     db: sqlite3.Connection, subscription_ids: Sequence[int], since: date
 ) -> list[WeekCounts]:
     marks = ", ".join("?" for _ in subscription_ids)
@@ -47,7 +31,7 @@ def _weeks(
     return [WeekCounts(date.fromisoformat(w), n, a, p) for w, n, a, p in rows]
 
 
-def _rounds(
+def rounds_of(
     db: sqlite3.Connection, subscription_id: int, user_id: str, since: date
 ) -> list[RoundAttendance]:
     rows = db.execute(
@@ -60,20 +44,3 @@ def _rounds(
         (user_id, subscription_id, since.isoformat()),
     ).fetchall()
     return [RoundAttendance(date.fromisoformat(d), bool(v), bool(a)) for d, v, a in rows]
-
-
-async def weekly_answers(
-    store: Store, subscription_ids: Sequence[int], since: date
-) -> list[WeekCounts]:
-    """Per week (Monday first) with a round since `since`: rounds, answers, people answering."""
-    if not subscription_ids:
-        return []
-    ids = tuple(subscription_ids)
-    return await store._run(lambda db: _weeks(db, ids, since))
-
-
-async def rounds_of(
-    store: Store, subscription_id: int, user_id: str, since: date
-) -> list[RoundAttendance]:
-    """A channel's rounds dated `since` or later, oldest first, with whether `user_id` answered."""
-    return await store._run(lambda db: _rounds(db, subscription_id, user_id, since))

@@ -21,6 +21,7 @@ from typing import Any, Literal, Self, cast
 
 import aiosqlite
 
+from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.models import (
     ChannelRef,
     Leaderboard,
@@ -32,7 +33,7 @@ from bot.core.models import (
     Window,
 )
 from bot.core.schedule import Schedule, day_is_free, days_from_cron, days_to_cron
-from bot.store import answers, standings
+from bot.store import answers, history, standings
 from bot.store.batch import GroupCommit, T, Unit
 from bot.store.migrate import connect, migrate, require_current
 from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
@@ -730,6 +731,21 @@ class Store:
             StreakView(row[0], row[1], row[2], bool(row[3])) if row else StreakView(0, 0, 0, False)
         )
 
+    async def weekly_answers(
+        self, subscription_ids: Sequence[int], since: date
+    ) -> list[WeekCounts]:
+        """Per week (Monday first) with a round since `since`: rounds, answers, people answering."""
+        if not subscription_ids:
+            return []
+        ids = tuple(subscription_ids)
+        return await self._run(lambda db: history.weekly_answers(db, ids, since))
+
+    async def rounds_of(
+        self, subscription_id: int, user_id: str, since: date
+    ) -> list[RoundAttendance]:
+        """A channel's rounds dated `since` or later, oldest first, with whether `user_id` answered."""
+        return await self._run(lambda db: history.rounds_of(db, subscription_id, user_id, since))
+
     async def user_name(self, platform: str, user_id: str) -> str | None:
         row = await self._one(
             "SELECT name FROM users WHERE platform = ? AND user_id = ?", (platform, user_id)
@@ -754,6 +770,36 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, value, to_ts(now)),
             )
+
+    # -- per-space settings -----------------------------------------------------------------
+
+    async def space_settings(self, platform: str, space_id: str) -> dict[str, str]:
+        """The settings of a space that differ from their defaults, as stored text."""
+        rows = await self._all(
+            "SELECT key, value FROM space_settings WHERE platform = ? AND space_id = ?",
+            (platform, space_id),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def set_space_setting(
+        self, platform: str, space_id: str, key: str, value: str | None, by: str | None,
+        now: datetime,
+    ) -> None:
+        """Store one setting's text; None removes it (the default applies again)."""
+        async with self._write() as conn:
+            if value is None:
+                await conn.execute(
+                    "DELETE FROM space_settings WHERE platform = ? AND space_id = ? AND key = ?",
+                    (platform, space_id, key),
+                )
+                return
+            await conn.execute(
+                "INSERT INTO space_settings (platform, space_id, key, value, updated_by, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, space_id, key) DO UPDATE SET "
+                "value = excluded.value, updated_by = excluded.updated_by, "
+                "updated_at = excluded.updated_at",
+                (platform, space_id, key, value, by, to_ts(now)),
+            )  # fmt: skip
 
     # -- spaced repetition -----------------------------------------------------------------
 

@@ -183,3 +183,34 @@ async def test_slow_work_is_deferred_so_discord_gets_an_answer_in_time(
         assert "Nobody has answered yet" in followup.text
     finally:
         await bot.stop()
+
+
+async def test_practice_config_for_server_managers(tmp_path: Path, fake: FakeDiscord) -> None:
+    from bot.core.spaces import WEEKLY_RECAP
+
+    general = fake.add_channel("general")
+    bot = await DiscordBot.start(tmp_path / "bot.db", fake)
+    try:
+        [refused] = await fake.interact(
+            fake.slash("practice", {"key": "weekly-recap", "value": "on"}, subcommand="config",
+                       user=BOB, channel_id=general, permissions=MEMBER)
+        )  # fmt: skip
+        assert refused.text == REFUSAL
+        [listing] = await fake.interact(
+            fake.slash("practice", {}, subcommand="config", user=ALICE, channel_id=general,
+                       permissions=ADMIN)
+        )  # fmt: skip
+        assert listing.flags & EPHEMERAL and "weekly-recap = off (default)" in listing.text
+        [bad] = await fake.interact(
+            fake.slash("practice", {"key": "weekly-recap", "value": "maybe"}, subcommand="config",
+                       user=ALICE, channel_id=general, permissions=ADMIN)
+        )  # fmt: skip
+        assert "weekly-recap must be on or off (got 'maybe'). Nothing was changed." in bad.text
+        [good] = await fake.interact(
+            fake.slash("practice", {"key": "weekly-recap", "value": "on"}, subcommand="config",
+                       user=ALICE, channel_id=general, permissions=ADMIN)
+        )  # fmt: skip
+        assert good.text == "✓ weekly-recap is now on."
+        assert await bot.world.engine.space_value(bot.channel(general), WEEKLY_RECAP) is True
+    finally:
+        await bot.stop()

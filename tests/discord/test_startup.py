@@ -46,7 +46,7 @@ async def test_commands_are_synced_only_when_they_changed(
     assert int(practice["default_member_permissions"]) == 1 << 5  # Manage Server
     assert practice["contexts"] == [0]  # servers only
     assert sorted(o["name"] for o in practice["options"]) == [
-        "post-now", "reveal-now", "status", "subscribe", "unsubscribe",
+        "config", "post-now", "reveal-now", "status", "subscribe", "unsubscribe",
     ]  # fmt: skip
     await first.stop()
 

@@ -136,3 +136,17 @@ def test_subscribe_arguments_take_days_and_timezone_in_either_order() -> None:
 def test_subscribe_arguments_reject_unknown_day_words(words: list[str]) -> None:
     with pytest.raises(InputError, match="Unknown day"):
         parse_subscribe(words)
+
+
+async def test_config_lists_shows_and_sets_for_admins_only(slack: SlackHarness) -> None:
+    from bot.core.spaces import SUGGESTION_LIMIT
+
+    refused = await slack.command("/practice", "config suggestion-limit 5", user=ALICE)
+    assert refused.responses[0]["text"] == REFUSAL
+    listing = await slack.command("/practice", "config", user=ADMIN)
+    assert "suggestion-limit = 3 (default)" in listing.text
+    bad = await slack.command("/practice", "config suggestion-limit 99", user=ADMIN)
+    assert "from 0 to 20 (got '99'). Nothing was changed." in bad.text
+    good = await slack.command("/practice", "config suggestion-limit 5", user=ADMIN)
+    assert good.responses[0]["text"] == "✓ suggestion-limit is now 5."
+    assert await slack.world.engine.space_value(slack.channel(), SUGGESTION_LIMIT) == 5

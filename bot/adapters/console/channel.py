@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.adapters.console import render
-from bot.clock import ManualClock
+from bot.adapters.space_config import config_reply
 from bot.core import schedule as rules
 from bot.core.models import Subscription
 from bot.core.results import PostStatus
@@ -23,10 +23,7 @@ SUBSCRIBE_USAGE = help.SUBSCRIBE_USAGE
 
 
 async def timezone(session: ConsoleSession) -> str:
-    subscription = await session.engine.store.subscription(session.channel)
-    return (
-        subscription.schedule.timezone if subscription else session.engine.settings.default_timezone
-    )
+    return await session.engine.channel_timezone(session.channel)
 
 
 async def _next_post_sentence(session: ConsoleSession, subscription: Subscription) -> str:
@@ -65,7 +62,7 @@ async def pause(session: ConsoleSession, rest: str) -> bool:
 
 
 async def resume(session: ConsoleSession, rest: str) -> bool:
-    current = await session.engine.store.subscription(session.channel)
+    current = await session.engine.subscription(session.channel)
     if current is None:
         session.write("This channel is not subscribed: /subscribe 09:00 starts it.")
         return True
@@ -89,16 +86,14 @@ async def post(session: ConsoleSession, rest: str) -> bool:
         session.write(help.POST_USAGE)
         return True
     engine = session.engine
-    subscription = await engine.store.subscription(session.channel)
+    subscription = await engine.subscription(session.channel)
     if subscription is not None and not subscription.active:
         session.write("The daily question is paused: /resume first.")
         return True
     if subscription is not None:
         schedule = subscription.schedule
-        today = rules.local_date(schedule, engine.clock.now())
-        free = rules.day_is_free(
-            today, schedule.timezone, *await engine.store.round_marks(subscription.id)
-        )
+        today = engine.today(subscription)
+        free = await engine.day_is_free(subscription, today)
         confirmed = rest == "--confirm" or session.post_confirmed_for == today
         if free and not rules.posts_on(schedule, today) and not confirmed:
             session.post_confirmed_for = today
@@ -131,7 +126,7 @@ async def reveal(session: ConsoleSession, rest: str) -> bool:
 
 async def status(session: ConsoleSession, rest: str) -> bool:
     state = await session.engine.status(session.channel)
-    session.write(render.status(state, session.engine.clock.now()))
+    session.write(render.status(state, session.engine.now()))
     return True
 
 
@@ -153,7 +148,7 @@ async def leaderboard(session: ConsoleSession, rest: str) -> bool:
 async def streak(session: ConsoleSession, rest: str) -> bool:
     view = await session.engine.streak(session.channel, session.user_id)
     session.write(render.streak(view))
-    if session.pictures is not None and await session.engine.store.subscription(session.channel):
+    if session.pictures is not None and await session.engine.subscription(session.channel):
         path = await session.pictures.streak(
             session.engine, session.channel, session.user_id, session.user
         )
@@ -162,14 +157,14 @@ async def streak(session: ConsoleSession, rest: str) -> bool:
 
 
 async def packs(session: ConsoleSession, rest: str) -> bool:
-    for pack in session.engine.bank.packs:
+    for pack in session.engine.packs:
         session.write(f"  {pack.name:<10} {len(pack.questions):>3}  {pack.title}")
     return True
 
 
 async def advance(session: ConsoleSession, rest: str) -> bool:
-    manual = session.manual
-    if manual is None or not isinstance(manual.clock, ManualClock):
+    scheduler = session.scheduler
+    if scheduler is None or not scheduler.moves_time:
         session.write(help.ADVANCE_NEEDS_MANUAL)
         return True
     if not rest:
@@ -179,14 +174,24 @@ async def advance(session: ConsoleSession, rest: str) -> bool:
     if delta > MAX_ADVANCE:
         session.write(f"/advance moves at most 31d at a time (got '{rest}').")
         return True
-    await manual.advance(delta)
+    await scheduler.advance(delta)
     zone = await timezone(session)
-    session.write(f"⏩ It is now {render.local_time(manual.clock.now(), zone)} ({zone}).")
+    session.write(f"⏩ It is now {render.local_time(session.engine.now(), zone)} ({zone}).")
+    return True
+
+
+async def config(session: ConsoleSession, rest: str) -> bool:
+    """The console's settings (its space is this machine): anyone at the terminal is its admin."""
+    session.write(
+        await config_reply(
+            session.engine, session.channel, rest.split(), session.user_id, command="/config"
+        )
+    )
     return True
 
 
 COMMANDS: dict[str, Callable[[ConsoleSession, str], Awaitable[bool]]] = {
     "subscribe": subscribe, "pause": pause, "unsubscribe": pause, "resume": resume,
     "post": post, "reveal": reveal, "status": status, "leaderboard": leaderboard,
-    "streak": streak, "packs": packs, "advance": advance,
+    "streak": streak, "packs": packs, "advance": advance, "config": config,
 }  # fmt: skip

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from bot.adapters.console import render
 from bot.adapters.console.channel import timezone
 from bot.adapters.console.publisher import PLATFORM
-from bot.core.models import Round, RoundStatus
 from bot.present import admin, help
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ async def quiz_answer(session: ConsoleSession, rest: str) -> bool:
         session.write("You have no quiz waiting for an answer: /quiz gives you one.")
         return True
     await session.engine.answer_quiz(PLATFORM, session.user_id, rest, append=True)
-    question = session.engine.bank.get(pending.question_id)
+    question = session.engine.question(pending.question_id)
     about = " ".join(render.heading("", question.text).split()) if question else pending.question_id
     short = textwrap.shorten(about, 60, placeholder="…")
     session.write(
@@ -67,25 +66,12 @@ async def rate(session: ConsoleSession, rest: str) -> bool:
         session.write(RATE_USAGE)
         return True
     engine, user = session.engine, session.user_id
-    latest = await engine.store.latest_quiz(PLATFORM, user)
-    if latest and latest.revealed_at and not await engine.store.quiz_rated(latest.id):
-        rated = await engine.rate_quiz(PLATFORM, user, words[0], latest.id)
-    else:
-        round = await _latest_revealed_round(session)
-        if round is None:
-            session.write("Nothing to rate yet: /quiz, then /answer, then /rate good.")
-            return True
-        rated = await engine.rate_round(PLATFORM, user, round.id, words[0])
-    session.write(render.rated(rated, engine.clock.now(), await timezone(session)))
+    rated = await engine.rate_latest(PLATFORM, user, words[0], session.channel)
+    if rated is None:
+        session.write("Nothing to rate yet: /quiz, then /answer, then /rate good.")
+        return True
+    session.write(render.rated(rated, engine.now(), await timezone(session)))
     return True
-
-
-async def _latest_revealed_round(session: ConsoleSession) -> Round | None:
-    subscription = await session.engine.store.subscription(session.channel)
-    if subscription is None:
-        return None
-    revealed = await session.engine.store.rounds_with_status(RoundStatus.REVEALED, subscription.id)
-    return revealed[-1] if revealed else None
 
 
 async def review(session: ConsoleSession, rest: str) -> bool:

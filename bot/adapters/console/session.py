@@ -20,12 +20,12 @@ from bot.adapters.console.pictures import ConsolePictures
 from bot.adapters.console.publisher import PLATFORM
 from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
-from bot.core.models import ChannelRef, Round, RoundStatus
+from bot.core.models import ChannelRef, Round
 from bot.core.results import IncomingMessage
 from bot.present import help, receipts
 from bot.present.errors import error_reply
 from bot.present.parts import Who
-from bot.scheduler import ManualScheduler
+from bot.scheduler import Scheduler
 from bot.store import ChangeOutcome
 
 log = logging.getLogger(__name__)
@@ -48,13 +48,13 @@ class ConsoleSession:
         *,
         user: str,
         terminal: Terminal,
-        manual: ManualScheduler | None = None,
+        scheduler: Scheduler | None = None,
         channel_ref: ChannelRef = CHANNEL,
         pictures_dir: Path | None = None,
     ) -> None:
         self.engine = engine
         self.pictures = ConsolePictures(pictures_dir) if pictures_dir else None
-        self.manual = manual
+        self.scheduler = scheduler
         self.channel = channel_ref
         self.user = user
         self.terminal = terminal
@@ -118,14 +118,7 @@ class ConsoleSession:
 
     async def thread_round(self) -> Round | None:
         """The round whose thread a typed line replies in: the open one, else the latest."""
-        subscription = await self.engine.store.subscription(self.channel)
-        if subscription is None:
-            return None
-        open_round = await self.engine.open_round(subscription)
-        if open_round is not None:
-            return open_round
-        latest = await self.engine.store.latest_round(subscription.id)
-        return latest if latest and latest.status is RoundStatus.REVEALED else None
+        return await self.engine.thread_round(self.channel)
 
     async def answer_line(self, text: str) -> None:
         round = await self.thread_round()
@@ -151,7 +144,7 @@ class ConsoleSession:
             self.write("(That went to the daily question. Your quiz: /quiz-answer TEXT.)")
 
     def _truncated_note(self) -> str:
-        return receipts.truncated(self.engine.settings.answer_limit)
+        return receipts.truncated(self.engine.answer_limit)
 
 
 async def _edit(session: ConsoleSession, rest: str) -> bool:
@@ -159,9 +152,7 @@ async def _edit(session: ConsoleSession, rest: str) -> bool:
         session.write(help.EDIT_USAGE)
         return True
     round = await session.thread_round()
-    messages = (
-        await session.engine.store.thread_messages(round.id, session.user_id) if round else []
-    )
+    messages = await session.engine.thread_messages(round.id, session.user_id) if round else []
     if not messages:
         session.write(receipts.NOTHING_TO_EDIT)
         return True
@@ -177,9 +168,7 @@ async def _edit(session: ConsoleSession, rest: str) -> bool:
 
 async def _delete(session: ConsoleSession, rest: str) -> bool:
     round = await session.thread_round()
-    messages = (
-        await session.engine.store.thread_messages(round.id, session.user_id) if round else []
-    )
+    messages = await session.engine.thread_messages(round.id, session.user_id) if round else []
     if not messages:
         session.write(receipts.NOTHING_TO_DELETE)
         return True

@@ -116,7 +116,7 @@ async def sync_commands(
         )  # fmt: skip
         try:
             await client.login(config.token)
-            return await force_sync(client.tree, store, engine.clock, guild_id, clear=clear)
+            return await force_sync(client.tree, engine, guild_id, clear=clear)
         except discord.LoginFailure:
             raise TokenRejectedError(TOKEN_REJECTED) from None
         finally:

@@ -15,7 +15,7 @@ from bot.adapters.discord.quiz_views import ShowAnswerButton, WriteAnswerButton
 from bot.adapters.discord.ratings import QuizRatingButton, RoundRatingButton
 from bot.adapters.discord.replies import Interaction, send_private
 from bot.adapters.discord.sync import sync_if_changed
-from bot.adapters.discord.views import AnswerButton
+from bot.adapters.discord.views import AnswerButton, EngineClient
 from bot.core.engine import Engine
 from bot.present.errors import error_reply
 
@@ -45,7 +45,7 @@ class PracticeTree(app_commands.CommandTree[discord.Client]):
             log.warning("could not send an error reply: %s", reply_error)
 
 
-class PracticeClient(discord.Client):
+class PracticeClient(EngineClient):
     def __init__(
         self,
         engine: Engine,
@@ -54,8 +54,6 @@ class PracticeClient(discord.Client):
         sync_commands: bool = True,
         **options: Any,
     ) -> None:
-        # The bot never joins voice: skip discord.py's warnings about missing voice libraries.
-        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(message_content=message_content),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -74,7 +72,7 @@ class PracticeClient(discord.Client):
 
     async def setup_hook(self) -> None:
         if self.sync_commands:
-            await sync_if_changed(self.tree, self.engine.store, self.engine.clock)
+            await sync_if_changed(self.tree, self.engine)
 
     async def on_ready(self) -> None:
         self.ready.set()

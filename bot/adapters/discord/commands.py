@@ -18,11 +18,13 @@ from bot.adapters.discord.permissions import missing_to_post, needs_sentence
 from bot.adapters.discord.quiz_views import quiz_view
 from bot.adapters.discord.refs import PLATFORM, ROUND_CHANNEL_TYPES, channel_ref, round_channel
 from bot.adapters.discord.replies import NO_MENTIONS, Interaction, in_time, send_private
+from bot.adapters.space_config import config_reply
 from bot.core.engine import Engine
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
+from bot.core.spaces import SPACE_SETTINGS
 from bot.present import admin
 from bot.present.parts import Native
 
@@ -65,7 +67,7 @@ def pack_choices(engine: Engine, current: str) -> Choices:
     chosen = {p.strip() for p in done.split(",")}
     names = [
         name
-        for name in engine.bank.pack_names
+        for name in engine.pack_names
         if name not in chosen and typing.strip().lower() in name.lower()
     ]
     return [app_commands.Choice(name=prefix + n, value=prefix + n) for n in names][
@@ -326,6 +328,32 @@ class PracticeGroup(app_commands.Group):
             interaction,
             render.show(admin.revealed(result, thread)) + await self._problem(channel),
         )
+
+
+    @app_commands.command(name="config", description="This server's settings: list, show or set one")
+    @app_commands.describe(
+        key="The setting (leave out to list them all)",
+        value="Its new value; default resets it (leave out to show it)",
+    )
+    async def config(
+        self, interaction: Interaction, key: str | None = None, value: str | None = None
+    ) -> None:
+        channel, _ = self._channel(interaction)
+        words = [w for w in (key, value) if w]
+        if value and not key:
+            raise InputError("Give the setting's key with its value.")
+        reply = config_reply(
+            self.engine, channel, words, str(interaction.user.id), command="/practice config"
+        )
+        await send_private(interaction, await in_time(interaction, reply))
+
+    @config.autocomplete("key")
+    async def config_keys(self, interaction: Interaction, current: str) -> Choices:
+        return [
+            app_commands.Choice(name=s.key, value=s.key)
+            for s in SPACE_SETTINGS
+            if current.strip().lower() in s.key
+        ][:AUTOCOMPLETE_LIMIT]
 
 
 def post_reply(result: PostResult, guild_id: int, channel_id: int) -> str:

@@ -60,7 +60,7 @@ class WriteAnswerButton(
 
     async def callback(self, interaction: Interaction) -> None:
         engine = engine_of(interaction)
-        question = engine.bank.get(self.question_id)
+        question = engine.question(self.question_id)
         await interaction.response.send_modal(
             QuizAnswerModal(engine, self.quiz_id, question.text if question else None)
         )

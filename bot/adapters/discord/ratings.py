@@ -52,7 +52,7 @@ class QuizRatingButton(
         if rated is None:
             return
         # The answer and feedback stay on screen; the buttons give way to the rating made.
-        await update_message(interaction, render.quiz_rated(rated, engine.clock.now()), view=None)
+        await update_message(interaction, render.quiz_rated(rated, engine.now()), view=None)
 
 
 def quiz_rating_view(quiz_id: int, suggested: str | None) -> discord.ui.View:
@@ -91,7 +91,7 @@ class RoundRatingButton(
             engine.rate_round(PLATFORM, str(interaction.user.id), self.round_id, self.rating),
         )
         if rated is not None:  # the reveal is everyone's message: the result is the rater's
-            await send_private(interaction, render.round_rated(rated, engine.clock.now()))
+            await send_private(interaction, render.round_rated(rated, engine.now()))
 
 
 def round_rating_view(round_id: int, suggested: str | None = None) -> discord.ui.View:

@@ -15,8 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.clock import Clock
-from bot.store import Store
+from bot.core.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +32,11 @@ def state_key(application_id: int | None) -> str:
     return f"discord.commands_hash.{application_id}"
 
 
-async def sync_if_changed(tree: app_commands.CommandTree[Any], store: Store, clock: Clock) -> bool:
+async def sync_if_changed(tree: app_commands.CommandTree[Any], engine: Engine) -> bool:
     """Upload the global commands when they differ from the last upload. True if uploaded."""
     key = state_key(tree.client.application_id)
     digest = commands_hash(tree)
-    if await store.get_state(key) == digest:
+    if await engine.recall(key) == digest:
         log.info("slash commands unchanged since the last sync: not uploading them")
         return False
     try:
@@ -46,15 +45,14 @@ async def sync_if_changed(tree: app_commands.CommandTree[Any], store: Store, clo
         # The commands from the last successful sync still work; try again next start.
         log.error("could not sync slash commands (will retry at the next start): %s", error)
         return False
-    await store.set_state(key, digest, clock.now())
+    await engine.remember(key, digest)
     log.info("synced %d slash commands globally", len(synced))
     return True
 
 
 async def force_sync(
     tree: app_commands.CommandTree[Any],
-    store: Store,
-    clock: Clock,
+    engine: Engine,
     guild_id: int | None,
     *,
     clear: bool = False,
@@ -65,9 +63,7 @@ async def force_sync(
     """
     if guild_id is None:
         synced = await tree.sync()
-        await store.set_state(
-            state_key(tree.client.application_id), commands_hash(tree), clock.now()
-        )
+        await engine.remember(state_key(tree.client.application_id), commands_hash(tree))
         return len(synced)
     guild = discord.Object(id=guild_id)
     if clear:

@@ -22,12 +22,19 @@ LOST_QUESTION = "This button has lost its question: try the thread."
 MODAL_TIMEOUT_S = 3600.0  # time to write an answer; a modal left open longer is forgotten
 
 
+class EngineClient(discord.Client):
+    """A client that carries the engine, so persistent buttons (rebuilt by discord.py from a
+    custom id, with no arguments) reach it through their interaction. PracticeClient is one."""
+
+    engine: Engine
+
+
 def engine_of(interaction: Interaction) -> Engine:
-    """The engine of the client that received the interaction (set by PracticeClient)."""
-    engine = getattr(interaction.client, "engine", None)
-    if not isinstance(engine, Engine):
+    """The engine of the client that received the interaction."""
+    client = interaction.client
+    if not isinstance(client, EngineClient):
         raise RuntimeError("this interaction did not come through a PracticeClient")
-    return engine
+    return client.engine
 
 
 # -- the daily round's Answer button --------------------------------------------------------

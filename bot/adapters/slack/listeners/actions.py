@@ -60,7 +60,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             quiz_id = button_id(action)
             question_id = str(action.get("value", "")).partition(":")[2]
             modal = render.answer_modal(
-                quiz_id, engine.bank.get(question_id), body.get("response_url")
+                quiz_id, engine.question(question_id), body.get("response_url")
             )
             try:  # the trigger id is good for three seconds: open the modal before anything slow
                 await client.views_open(trigger_id=body["trigger_id"], view=modal)
@@ -82,7 +82,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             # The answer stays on screen; only its buttons give way to the rating made. Reveal
             # again to draw it (that changes nothing): Slack sends no copy of private messages.
             card = await engine.reveal_quiz(PLATFORM, user, quiz_id)
-            message = render.quiz_answer(card, render.rated_line(rated, engine.clock.now()))
+            message = render.quiz_answer(card, render.rated_line(rated, engine.now()))
             await respond(
                 text=message.text,
                 blocks=message.blocks,
@@ -101,7 +101,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             )
             # The reveal is everyone's message: the result goes to the one who clicked.
             await respond(
-                text=render.round_rated(rated, engine.clock.now()),
+                text=render.round_rated(rated, engine.now()),
                 response_type="ephemeral",
                 replace_original=False,
             )

@@ -13,6 +13,7 @@ from bot.adapters.slack.listeners.deps import Deps, command_channel, explained
 from bot.adapters.slack.mrkdwn import escape
 from bot.adapters.slack.publisher import INVITE_HINT
 from bot.adapters.slack.refs import PLATFORM
+from bot.adapters.space_config import config_reply
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.subscribe import parse_subscribe
@@ -74,7 +75,11 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await engine.set_daily_feedback(PLATFORM, user, choice == "on")
         return FEEDBACK_ON if choice == "on" else FEEDBACK_OFF
 
+    async def config(channel: ChannelRef, words: list[str], user: str) -> str:
+        return escape(await config_reply(engine, channel, words, user, command="/practice config"))
+
     subcommands: dict[str, Subcommand] = {
+        "config": config,
         "subscribe": subscribe,
         "unsubscribe": unsubscribe,
         "status": status,

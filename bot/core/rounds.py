@@ -1,0 +1,278 @@
+"""Rounds: posting (scheduled and by hand), revealing, and catching up at start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+from bot.bank.models import Question
+from bot.core import schedule as rules
+from bot.core.errors import NotFoundError, PublishError, PublishFailure
+from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
+from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.results import PostResult, PostStatus, RevealResult
+from bot.core.selection import next_question
+from bot.core.subscriptions import Subscriptions
+from bot.core.wiring import Wiring
+from bot.grading import grade_within
+from bot.grading.base import Feedback, Grader
+from bot.store import Answerer, CycleState, DueClaim
+
+log = logging.getLogger(__name__)
+
+
+class Rounds:
+    def __init__(
+        self, wiring: Wiring, subscriptions: Subscriptions, grader: Grader | None = None
+    ) -> None:
+        self._w = wiring
+        self._subscriptions = subscriptions
+        self._grader = grader
+
+    async def post_now(self, channel: ChannelRef) -> PostResult:
+        """Post today's round by hand. It takes the day's place: the scheduled post is skipped."""
+        subscription = await self._subscriptions.require(channel)
+        today = rules.local_date(subscription.schedule, self._w.clock.now())
+        return await self._post(subscription, today, "manual")
+
+    async def post_due(self, subscription_id: int) -> PostResult:
+        """The scheduled job: post today's round if it is due and not yet posted."""
+        now = self._w.clock.now()
+
+        def plan(subscription: Subscription) -> DueClaim | None:
+            if not subscription.active:
+                return None
+            day = rules.due_post_date(subscription.schedule, now, self._w.settings.catch_up_grace)
+            if day is None:
+                return None
+            reveal_at = now + subscription.schedule.reveal_after
+            return DueClaim(
+                day, "scheduled", now, reveal_at, self._picker(subscription),
+                subscription.schedule.timezone,
+            )  # fmt: skip
+
+        # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
+        # busy minute thousands of these run at once).
+        subscription, claimed, fresh = await self._w.store.claim_due_round(subscription_id, plan)
+        if subscription is None or not subscription.active:
+            return PostResult(PostStatus.NOT_SUBSCRIBED)
+        if claimed is None:
+            log.info("skipped post channel=%s: outside its post window", subscription.channel.key)
+            return PostResult(PostStatus.ALREADY)
+        if not fresh:
+            return PostResult(PostStatus.ALREADY, claimed, self._w.bank.get(claimed.question_id))
+        return await self._publish(subscription, claimed)
+
+    async def _post(
+        self, subscription: Subscription, day: date, kind: Literal["scheduled", "manual"]
+    ) -> PostResult:
+        now = self._w.clock.now()
+        # Whether the date is free, the cycle, and the claim: one transaction, one trip.
+        claimed, fresh = await self._w.store.claim_next_round(
+            subscription.id, day, kind, now, now + subscription.schedule.reveal_after,
+            self._picker(subscription), subscription.schedule.timezone,
+        )  # fmt: skip
+        if not fresh:
+            return PostResult(PostStatus.ALREADY, claimed, self._w.bank.get(claimed.question_id))
+        return await self._publish(subscription, claimed)
+
+    def _picker(self, subscription: Subscription) -> Callable[[CycleState], tuple[str, int]]:
+        """How the channel's next question is chosen from its cycle (pure: the store runs it)."""
+        eligible = [q.id for q in self._eligible(subscription)]
+
+        def pick(state: CycleState) -> tuple[str, int]:
+            chosen = next_question(
+                eligible, subscription.channel.key, state.cycle, state.used, state.last_question
+            )
+            return chosen.question_id, chosen.cycle
+
+        return pick
+
+    def _eligible(self, subscription: Subscription) -> list[Question]:
+        questions = self._w.bank.questions(subscription.packs)
+        if not questions:  # the filter names packs the bank no longer has
+            log.warning(
+                "channel=%s: pack filter matches nothing; using all packs", subscription.channel.key
+            )
+            questions = self._w.bank.questions()
+        return questions
+
+    def _question(self, question_id: str) -> Question:
+        question = self._w.bank.get(question_id)
+        if question is None:
+            raise NotFoundError(f"Question '{question_id}' is no longer in the bank.")
+        return question
+
+    async def _publish(self, subscription: Subscription, claimed: Round) -> PostResult:
+        """Post a claimed round on its platform and record where it went."""
+        publisher = self._w.publishers.get(subscription.channel.platform)
+        question = self._question(claimed.question_id)
+        if publisher is None:
+            await self._w.store.release_claim(claimed.id)
+            detail = f"no adapter is running for platform '{subscription.channel.platform}'"
+            log.warning(
+                "post failed channel=%s round=%s: %s", subscription.channel.key, claimed.id, detail
+            )
+            return PostResult(
+                PostStatus.FAILED, claimed, question, PublishFailure.TRANSIENT, detail
+            )
+        pack = self._w.bank.pack(question.pack)
+        reveal_at = self._w.clock.now() + subscription.schedule.reveal_after
+        post = RoundPost(
+            subscription, claimed, question, pack.title if pack else question.pack, reveal_at
+        )
+        try:
+            ref: PostedRef = await publisher.post_round(post)
+        except PublishError as error:
+            await self._w.store.release_claim(claimed.id)
+            await self._record_failure(subscription, error)
+            return PostResult(PostStatus.FAILED, claimed, question, error.failure, error.detail)
+        except Exception as error:
+            await self._w.store.release_claim(claimed.id)
+            log.exception("post failed channel=%s round=%s", subscription.channel.key, claimed.id)
+            return PostResult(
+                PostStatus.FAILED, claimed, question, PublishFailure.TRANSIENT, str(error)
+            )
+        posted = await self._w.store.mark_posted(
+            claimed.id, ref.message_id, ref.thread_id, self._w.clock.now(), reveal_at
+        )
+        if subscription.problem:
+            await self._w.store.set_subscription_state(
+                subscription.id, active=True, problem=None, now=self._w.clock.now()
+            )
+        log.info(
+            "posted channel=%s round=%s question=%s kind=%s",
+            subscription.channel.key, posted.id, posted.question_id, posted.kind,
+        )  # fmt: skip
+        self._w.listener.round_posted(posted)
+        return PostResult(PostStatus.POSTED, posted, question)
+
+    async def _record_failure(self, subscription: Subscription, error: PublishError) -> None:
+        gone = error.failure is PublishFailure.CHANNEL_GONE
+        await self._w.store.set_subscription_state(
+            subscription.id, active=not gone, problem=error.detail, now=self._w.clock.now()
+        )
+        log.warning(
+            "post failed channel=%s failure=%s%s: %s",
+            subscription.channel.key, error.failure.value,
+            " (subscription paused)" if gone else "", error.detail,
+        )  # fmt: skip
+        if gone:
+            self._w.listener.subscription_changed(
+                await self._subscriptions.require(subscription.channel, active_only=False)
+            )
+
+    async def reveal_now(self, channel: ChannelRef) -> RevealResult:
+        subscription = await self._subscriptions.require(channel, active_only=False)
+        open_round = await self._subscriptions.open_round(subscription)
+        if open_round is None:
+            raise NotFoundError("There is no open round to reveal in this channel.")
+        result = await self.reveal(open_round.id)
+        assert result is not None
+        return result
+
+    async def reveal(self, round_id: int) -> RevealResult | None:
+        """Reveal a round (and any older open round of its channel first, to keep streak order)."""
+        target = await self._w.store.round(round_id)
+        if target is None or target.status is not RoundStatus.POSTED:
+            return None
+        for older in await self._w.store.rounds_with_status(
+            RoundStatus.POSTED, target.subscription_id
+        ):
+            if older.local_date < target.local_date:
+                await self._reveal_one(older)
+        return await self._reveal_one(target)
+
+    async def _reveal_one(self, round: Round) -> RevealResult | None:
+        answerers = await self._w.store.reveal_round(round.id, self._w.clock.now())
+        if answerers is None:
+            return None
+        revealed = await self._w.store.round(round.id)
+        subscription = await self._w.store.subscription_by_id(round.subscription_id)
+        assert revealed is not None and subscription is not None
+        question = self._question(round.question_id)
+        log.info(
+            "revealed channel=%s round=%s answers=%d",
+            subscription.channel.key, round.id, len(answerers),
+        )  # fmt: skip
+        feedback = await self._daily_feedback(
+            subscription.channel.platform, round.id, question, answerers
+        )
+        publisher = self._w.publishers.get(subscription.channel.platform)
+        if publisher is not None:
+            try:
+                await publisher.post_reveal(
+                    RevealPost(subscription, revealed, question, tuple(answerers), feedback)
+                )
+            except Exception:
+                log.exception(
+                    "reveal post failed channel=%s round=%s", subscription.channel.key, round.id
+                )
+        return RevealResult(revealed, question, tuple(answerers))
+
+    async def _daily_feedback(
+        self, platform: str, round_id: int, question: Question, answerers: list[Answerer]
+    ) -> dict[str, Feedback]:
+        """Graded answers of those who asked for private feedback on daily rounds."""
+        if self._grader is None or not answerers:
+            return {}
+        wanted = await self._w.store.daily_feedback_users(platform)
+        texts = {}
+        for answerer in answerers:
+            if answerer.user_id in wanted:
+                text = await self._w.store.answer_text(round_id, answerer.user_id)
+                if text.strip():
+                    texts[answerer.user_id] = text
+        # All at once, each bounded: the reveal waits at most one grading deadline.
+        results = await asyncio.gather(
+            *(
+                grade_within(self._grader, question.key_points, text, question.answer)
+                for text in texts.values()
+            ),
+            return_exceptions=True,
+        )
+        feedback = {}
+        for user_id, result in zip(texts, results, strict=True):
+            if isinstance(result, BaseException):  # feedback is a bonus: the reveal goes out
+                log.error("grading failed round=%s user=%s: %r", round_id, user_id, result)
+            else:
+                feedback[user_id] = result
+        return feedback
+
+
+    async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
+        """At start-up: finish interrupted posts, post what is due, reveal what is overdue.
+
+        `keep_going` is asked before each post or reveal, so a shutdown can stop a long catch-up
+        between two posts (never inside one).
+        """
+        now = self._w.clock.now()
+        for claimed in await self._w.store.rounds_with_status(RoundStatus.CLAIMED):
+            if not keep_going():
+                return
+            subscription = await self._w.store.subscription_by_id(claimed.subscription_id)
+            assert subscription is not None
+            if subscription.active and claimed.local_date == rules.local_date(
+                subscription.schedule, now
+            ):
+                log.info(
+                    "retrying interrupted post channel=%s round=%s",
+                    subscription.channel.key,
+                    claimed.id,
+                )
+                await self._publish(subscription, claimed)
+            else:
+                await self._w.store.release_claim(claimed.id)
+        for subscription in await self._w.store.subscriptions():
+            if not keep_going():
+                return
+            if rules.due_post_date(subscription.schedule, now, self._w.settings.catch_up_grace):
+                await self.post_due(subscription.id)
+        for open_round in await self._w.store.rounds_with_status(RoundStatus.POSTED):
+            if not keep_going():
+                return
+            if open_round.reveal_at <= now:
+                await self.reveal(open_round.id)
