@@ -205,7 +205,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args, settings.db_path)
     if args.command == "discord":
-        return discord_cli.run(args, settings)
+        return discord_cli.run(args, settings, Store.open)
     raise AssertionError(f"unhandled command {args.command}")
 
 

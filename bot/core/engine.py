@@ -27,8 +27,17 @@ from bot.core.models import (
     Subscription,
     Window,
 )
-from bot.core.ports import PostedRef, Publisher, RevealPost, RoundPost, ScheduleListener
+from bot.core.ports import PostedRef, Publisher, RevealPost, RoundPost, ScheduleListener, Store
 from bot.core.quiz import Quizzes
+from bot.core.records import (
+    Answerer,
+    DueClaim,
+    DuePlan,
+    MessageOutcome,
+    QuestionChoice,
+    QuestionPool,
+    QuizRecord,
+)
 from bot.core.results import (
     AnswerResult,
     ChangeResult,
@@ -40,9 +49,7 @@ from bot.core.results import (
     RevealResult,
 )
 from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
-from bot.core.selection import next_question
 from bot.grading.base import Feedback, Grader
-from bot.store import Answerer, CycleState, DueClaim, MessageOutcome, QuizRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -200,17 +207,7 @@ class Engine:
         """The scheduled job: post today's round if it is due and not yet posted."""
         now = self.clock.now()
 
-        def plan(subscription: Subscription) -> DueClaim | None:
-            if not subscription.active:
-                return None
-            day = rules.due_post_date(subscription.schedule, now, self.settings.catch_up_grace)
-            if day is None:
-                return None
-            reveal_at = now + subscription.schedule.reveal_after
-            return DueClaim(
-                day, "scheduled", now, reveal_at, self._picker(subscription),
-                subscription.schedule.timezone,
-            )  # fmt: skip
+        plan = DuePlan(now, self.settings.catch_up_grace, self._pool())
 
         # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
         # busy minute thousands of these run at once).
@@ -229,25 +226,23 @@ class Engine:
     ) -> PostResult:
         now = self.clock.now()
         # Whether the date is free, the cycle, and the claim: one transaction, one trip.
-        claimed, fresh = await self.store.claim_next_round(
-            subscription.id, day, kind, now, now + subscription.schedule.reveal_after,
-            self._picker(subscription), subscription.schedule.timezone,
+        due = DueClaim(
+            day, kind, now, now + subscription.schedule.reveal_after,
+            self._choice(subscription), subscription.schedule.timezone,
         )  # fmt: skip
+        claimed, fresh = await self.store.claim_next_round(subscription.id, due)
         if not fresh:
             return PostResult(PostStatus.ALREADY, claimed, self.bank.get(claimed.question_id))
         return await self._publish(subscription, claimed)
 
-    def _picker(self, subscription: Subscription) -> Callable[[CycleState], tuple[str, int]]:
-        """How the channel's next question is chosen from its cycle (pure: the store runs it)."""
-        eligible = [q.id for q in self._eligible(subscription)]
+    def _choice(self, subscription: Subscription) -> QuestionChoice:
+        """How the channel's next question is chosen from its cycle (plain data the store applies)."""
+        eligible = tuple(q.id for q in self._eligible(subscription))
+        return QuestionChoice(eligible, subscription.channel.key)
 
-        def pick(state: CycleState) -> tuple[str, int]:
-            chosen = next_question(
-                eligible, subscription.channel.key, state.cycle, state.used, state.last_question
-            )
-            return chosen.question_id, chosen.cycle
-
-        return pick
+    def _pool(self) -> QuestionPool:
+        """The bank's question ids per pack, for the store to apply a channel's pack filter."""
+        return QuestionPool.of([(p.name, [q.id for q in p.questions]) for p in self.bank.packs])
 
     def _eligible(self, subscription: Subscription) -> list[Question]:
         questions = self.bank.questions(subscription.packs)

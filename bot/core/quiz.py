@@ -14,10 +14,11 @@ from datetime import datetime
 from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
+from bot.core.ports import Store
+from bot.core.records import QuizRecord
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
 from bot.grading.base import Feedback, Grader
-from bot.store import QuizRecord, Store
 
 log = logging.getLogger(__name__)
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}

@@ -9,8 +9,9 @@ from __future__ import annotations
 import sqlite3
 
 from bot.core.models import RoundStatus
+from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
+from bot.core.rules import is_late
 from bot.store import standings
-from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
 
 
 def first_time(db: sqlite3.Connection, platform: str, event_id: str | None, now: int) -> bool:
@@ -45,7 +46,7 @@ def record_message(
     ).fetchone()
     assert state is not None, "record_message needs an existing round"
     status, reveal_at, subscription_id = state
-    late = status == RoundStatus.REVEALED.value or now >= reveal_at
+    late = is_late(revealed=status == RoundStatus.REVEALED.value, reveal_at=reveal_at, sent_at=now)
     named = db.execute(
         "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
         "ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name "

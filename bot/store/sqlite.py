@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -31,11 +30,20 @@ from bot.core.models import (
     Subscription,
     Window,
 )
+from bot.core.records import (
+    Answerer,
+    ChangeOutcome,
+    CycleState,
+    DueClaim,
+    DuePlan,
+    MessageOutcome,
+    QuizRecord,
+)
+from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import Schedule, day_is_free, days_from_cron, days_to_cron
 from bot.store import answers, standings
 from bot.store.batch import GroupCommit, T, Unit
 from bot.store.migrate import connect, migrate, require_current
-from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
 
 Row = Any  # an aiosqlite row (a tuple)
 
@@ -57,23 +65,6 @@ __all__ = [
     "QuizRecord",
     "Store",
 ]
-
-
-@dataclass(frozen=True)
-class CycleState:
-    cycle: int
-    used: frozenset[str]
-    last_question: str | None
-
-
-@dataclass(frozen=True)
-class QuizRecord:
-    id: int
-    platform: str
-    user_id: str
-    question_id: str
-    asked_at: datetime
-    revealed_at: datetime | None
 
 
 _SUBSCRIPTION_COLUMNS = (
@@ -163,18 +154,6 @@ def _claim(
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class DueClaim:
-    """A round to claim: its date, its kind, the time, its reveal, and how to pick the question."""
-
-    local_date: date
-    kind: Literal["scheduled", "manual"]
-    now: datetime
-    reveal_at: datetime
-    pick: Callable[[CycleState], tuple[str, int]]  # (question id, cycle) from the cycle state
-    timezone: str  # the channel's timezone now, in which `local_date` is a day
-
-
 def _round_marks(db: sqlite3.Connection, subscription_id: int) -> tuple[date | None, datetime | None]:
     """The date of a channel's latest round, and when its latest round went out."""
     row = db.execute(
@@ -202,10 +181,11 @@ def _claim_next(db: sqlite3.Connection, subscription_id: int, due: DueClaim) -> 
             (subscription_id,),
         ).fetchone()
         return _round(latest), False
-    question_id, cycle = due.pick(_cycle_state(db, subscription_id))
+    pick = next_pick(due.choice, _cycle_state(db, subscription_id))
     claimed = _claim(
-        db, subscription_id, due.local_date, question_id, cycle, due.kind, due.now, due.reveal_at
-    )
+        db, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
+        due.reveal_at,
+    )  # fmt: skip
     assert claimed is not None  # the date was free inside this same transaction
     return claimed, True
 
@@ -374,37 +354,12 @@ class Store:
             )
         )
 
-    async def claim_next_round(
-        self,
-        subscription_id: int,
-        local_date: date,
-        kind: Literal["scheduled", "manual"],
-        now: datetime,
-        reveal_at: datetime,
-        pick: Callable[[CycleState], tuple[str, int]],
-        timezone: str,
-    ) -> tuple[Round, bool]:
-        """Claim a channel's date for its next question, in one transaction.
-
-        `pick` chooses (question id, cycle) from where the channel is in its cycle; it runs on
-        the database thread, so it must be a pure function. Returns (the claimed round, True),
-        or (the round that holds the day, False).
-        """
-
-        due = DueClaim(local_date, kind, now, reveal_at, pick, timezone)
+    async def claim_next_round(self, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
         return await self._run(lambda db: _claim_next(db, subscription_id, due))
 
     async def claim_due_round(
-        self, subscription_id: int, plan: Callable[[Subscription], DueClaim | None]
+        self, subscription_id: int, plan: DuePlan
     ) -> tuple[Subscription | None, Round | None, bool]:
-        """A scheduled post's database side, from its subscription to its claim, in one unit.
-
-        `plan` says what is due for the subscription (None: nothing); it runs on the database
-        thread, so it must be a pure function. Returns the subscription (None: there is none),
-        the round (claimed now, or already holding the date; None when nothing was due) and
-        whether it was claimed now.
-        """
-
         def unit(db: sqlite3.Connection) -> tuple[Subscription | None, Round | None, bool]:
             row = db.execute(
                 f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?",
@@ -413,7 +368,7 @@ class Store:
             if row is None:
                 return None, None, False
             subscription = _subscription(row)
-            due = plan(subscription)
+            due = due_claim(subscription, plan)
             if due is None:
                 return subscription, None, False
             return subscription, *_claim_next(db, subscription_id, due)

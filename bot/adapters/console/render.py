@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView, Subscription
+from bot.core.records import Answerer
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
-from bot.store import Answerer
 
 WIDTH = 78
 RULE = "─" * WIDTH

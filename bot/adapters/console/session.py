@@ -20,9 +20,9 @@ from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.models import ChannelRef, Round, RoundStatus
+from bot.core.records import ChangeOutcome, MessageOutcome
 from bot.core.results import IncomingMessage
 from bot.scheduler import ManualScheduler
-from bot.store import ChangeOutcome, MessageOutcome
 
 log = logging.getLogger(__name__)
 CHANNEL = ChannelRef(PLATFORM, "local", "general")

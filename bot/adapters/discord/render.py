@@ -19,10 +19,10 @@ from bot.adapters.discord.limits import (
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, LeaderboardEntry, StreakView, Subscription
 from bot.core.ports import RevealPost, RoundPost
+from bot.core.records import Answerer
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
-from bot.store import Answerer
 
 ROUND_COLOUR = discord.Colour(0x3B82F6)
 REVEAL_COLOUR = discord.Colour(0x22C55E)

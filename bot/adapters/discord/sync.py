@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.clock import Clock
-from bot.store import Store
+from bot.core.ports import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def state_key(application_id: int | None) -> str:
     return f"discord.commands_hash.{application_id}"
 
 
-async def sync_if_changed(tree: app_commands.CommandTree[Any], store: Store, clock: Clock) -> bool:
+async def sync_if_changed(tree: app_commands.CommandTree[Any], store: StateStore, clock: Clock) -> bool:
     """Upload the global commands when they differ from the last upload. True if uploaded."""
     key = state_key(tree.client.application_id)
     digest = commands_hash(tree)
@@ -53,7 +53,7 @@ async def sync_if_changed(tree: app_commands.CommandTree[Any], store: Store, clo
 
 async def force_sync(
     tree: app_commands.CommandTree[Any],
-    store: Store,
+    store: StateStore,
     clock: Clock,
     guild_id: int | None,
     *,

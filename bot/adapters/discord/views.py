@@ -13,8 +13,8 @@ from discord.utils import format_dt
 from bot.adapters.discord.refs import PLATFORM
 from bot.adapters.discord.replies import Interaction, in_time, send_private
 from bot.core.engine import Engine
+from bot.core.records import MessageOutcome
 from bot.core.results import AnswerResult, IncomingMessage
-from bot.store import MessageOutcome
 
 log = logging.getLogger(__name__)
 ANSWER_ID = "practicebot:answer"
