@@ -44,7 +44,7 @@ from bot.ops.settings import (
     validate,
 )
 from bot.runtime import Options, run_console, run_platforms
-from bot.store import Store
+from bot.store import SqliteStore
 from bot.store.migrate import find_migrations
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args, settings.db_path)
     if args.command == "discord":
-        return discord_cli.run(args, settings, Store.open)
+        return discord_cli.run(args, settings, SqliteStore.open)
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -295,7 +295,7 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _channels(db_path: Path, *, as_json: bool) -> int:
-    async with await Store.open(db_path, read_only=True) as store:
+    async with await SqliteStore.open(db_path, read_only=True) as store:
         subscriptions = await store.subscriptions(active_only=False)
     rows = [
         {
@@ -324,7 +324,7 @@ async def _channels(db_path: Path, *, as_json: bool) -> int:
 
 async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     channel = ChannelRef.parse(args.channel)
-    async with await Store.open(db_path, read_only=True) as store:
+    async with await SqliteStore.open(db_path, read_only=True) as store:
         known = {s.channel for s in await store.subscriptions(active_only=False)}
         if channel not in known:
             keys = ", ".join(sorted(c.key for c in known)) or "none yet"
@@ -379,7 +379,7 @@ def _db(args: argparse.Namespace, db_path: Path) -> int:
 
 
 async def _migrate(db_path: Path) -> int:
-    async with await Store.open(db_path):
+    async with await SqliteStore.open(db_path):
         pass
     print(f"{db_path}: schema is up to date (version {len(find_migrations())}).")
     return 0

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.store import SqliteStore
 from bot.store import batch as batch_module
 
 
 async def test_concurrent_units_share_one_commit_and_each_is_durable_on_return(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = await Store.open(tmp_path / "bot.db")
+    store = await SqliteStore.open(tmp_path / "bot.db")
     batches: list[int] = []
     run_batch = batch_module._run_batch
 
@@ -45,7 +45,7 @@ async def test_concurrent_units_share_one_commit_and_each_is_durable_on_return(
 
 
 async def test_a_failing_unit_fails_alone(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "bot.db")
+    store = await SqliteStore.open(tmp_path / "bot.db")
 
     def insert(key: str) -> batch_module.Unit[None]:
         def unit(db: sqlite3.Connection) -> None:

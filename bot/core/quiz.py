@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import replace
-from datetime import datetime
 
 from bot.bank.models import Bank, Question
 from bot.clock import Clock
@@ -158,7 +157,3 @@ class Quizzes:
     def _pack_title(self, question: Question) -> str:
         found = self.bank.pack(question.pack)
         return found.title if found else question.pack
-
-
-def next_review_note(due: datetime, now: datetime) -> str:
-    return f"It comes back {describe_wait(due - now)}."

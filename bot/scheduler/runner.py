@@ -204,11 +204,6 @@ class RealTimeScheduler:
             if running:
                 self._scheduler.resume()
 
-    def next_run_times(self) -> dict[str, datetime]:
-        return {
-            job.id: job.next_run_time for job in self._scheduler.get_jobs() if job.next_run_time
-        }
-
 
 @dataclass(order=True)
 class _Pending:
@@ -255,9 +250,6 @@ class ManualScheduler:
         job_id = reveal_job_id(round.id)
         trigger = reveal_trigger(round.reveal_at)
         self._pending[job_id] = _Pending(round.reveal_at, 0, job_id, trigger, round.id)
-
-    def next_run_times(self) -> dict[str, datetime]:
-        return {job_id: pending.when for job_id, pending in self._pending.items()}
 
     async def advance(self, delta: timedelta) -> None:
         """Move time forward by `delta`, running every job that falls due on the way, in order."""
