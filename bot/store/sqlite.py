@@ -1,27 +1,26 @@
 """The SQLite store: `bot.core.ports.Store` over one SQLite file.
 
 Each area of the interface is a module of its own (subscriptions, rounds, answers, boards,
-learning, state); this class puts them together and owns the connection's lifetime. Every call
-is a unit of work handed to the group commit (`batch`): the calls that arrive together share
-one transaction, and a call returns only once its transaction has committed. The leaderboards
-read kept standings (`standings`, `board_read`), an implementation detail behind `leaderboard`.
+learning, state); this class puts them together and owns the database's lifetime. Every call
+is a unit of work handed to the group commit (`batch`), on the database's own thread: the calls
+that arrive together share one transaction, and a call returns only once its transaction has
+committed. The leaderboards read kept standings (`standings`, `board_read`), an implementation
+detail behind `leaderboard`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import aiosqlite
-
+from bot.store import migrate
 from bot.store.answers import Answers
-from bot.store.batch import GroupCommit
+from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
 from bot.store.learning import Learning
-from bot.store.migrate import connect, migrate, require_current
 from bot.store.rounds import Rounds
 from bot.store.standings import StandingsTuning
 from bot.store.state import State
@@ -29,10 +28,14 @@ from bot.store.subscriptions import Subscriptions
 
 
 class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State):
-    def __init__(self, conn: aiosqlite.Connection, tuning: StandingsTuning | None = None) -> None:
-        conn.row_factory = sqlite3.Row
-        self._conn = conn
-        self._batch = GroupCommit(conn, asyncio.Lock())
+    def __init__(
+        self,
+        database: Database,
+        tuning: StandingsTuning | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        self._database = database
+        self._batch = GroupCommit(database, on_batch)
         self._tuning = tuning or StandingsTuning()
 
     @classmethod
@@ -43,22 +46,31 @@ class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State):
         *,
         read_only: bool = False,
         tuning: StandingsTuning | None = None,
+        on_batch: Callable[[int], None] | None = None,
     ) -> SqliteStore:
-        """Open (and migrate) the database; `read_only` opens only an existing, current one."""
-        conn = await connect(path, create=not read_only)
-        try:
+        """Open (and migrate) the database; `read_only` opens only an existing, current one.
+
+        `tuning`: the standings' steps (see `StandingsTuning`); `on_batch` is told the size of
+        each committed batch.
+        """
+        database = await Database.open(lambda: migrate.connect(path, create=not read_only))
+
+        def prepare(db: sqlite3.Connection) -> None:
             if read_only:
-                await require_current(conn, path)
+                migrate.require_current(db, path)
             else:
-                await migrate(conn, migrations)
+                migrate.migrate(db, migrations)
+
+        try:
+            await database.call(prepare)
         except BaseException:
-            await conn.close()
+            await database.close()
             raise
-        return cls(conn, tuning)
+        return cls(database, tuning, on_batch)
 
     async def close(self) -> None:
         await self._batch.drain()
-        await self._conn.close()
+        await self._database.close()
 
     async def __aenter__(self) -> Self:
         return self
