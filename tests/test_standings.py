@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,29 +128,6 @@ async def test_a_read_long_after_the_last_upkeep_catches_up_by_itself(tmp_path: 
         await world.close()
     assert board.entries == ()
     assert [e.answers for e in all_time.entries] == [1] * 5
-
-
-@pytest.mark.parametrize("whole_space", [False, True])
-async def test_a_rebuild_from_history_gives_the_same_boards(
-    world: World, whole_space: bool
-) -> None:
-    for channel in (CHANNEL, OTHER_CHANNEL):
-        await world.engine.subscribe(channel, post_time="09:00", timezone="UTC", days="daily")
-    for day in range(3):
-        for channel in (CHANNEL, OTHER_CHANNEL):
-            posted = await world.engine.post_now(channel)
-            assert posted.round is not None
-            for user in USERS[: day + 2]:
-                await world.engine.handle_message(message(posted.round, user))
-            await world.engine.reveal_now(channel)
-        world.clock.set(world.clock.now() + timedelta(days=3))
-    before = await world.engine.leaderboard(CHANNEL, window="week", whole_space=whole_space)
-    now = world.clock.now()
-    await world.store.rebuild_standings(
-        {"month": now - timedelta(days=30), "week": now - timedelta(days=7)}
-    )
-    after = await world.engine.leaderboard(CHANNEL, window="week", whole_space=whole_space)
-    assert after == before and after.entries
 
 
 async def test_the_migration_derives_the_standings_of_an_existing_database(

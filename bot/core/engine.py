@@ -242,7 +242,7 @@ class Engine:
 
     def _pool(self) -> QuestionPool:
         """The bank's question ids per pack, for the store to apply a channel's pack filter."""
-        return QuestionPool.of([(p.name, [q.id for q in p.questions]) for p in self.bank.packs])
+        return QuestionPool(self.bank.ids_by_pack)
 
     def _eligible(self, subscription: Subscription) -> list[Question]:
         questions = self.bank.questions(subscription.packs)
