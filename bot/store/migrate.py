@@ -93,8 +93,8 @@ def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
     """An SQLite file with tables but no schema version was made by something else."""
     if schema_version(conn) > 0:
         return
-    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-    if row and row[0]:
+    row = conn.execute("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").fetchone()
+    if row and row["n"]:
         raise DatabaseError(f"{path} is an SQLite database, but not a practicebot one.")
 
 
@@ -112,7 +112,7 @@ def require_current(conn: sqlite3.Connection, path: Path) -> None:
 
 def schema_version(conn: sqlite3.Connection) -> int:
     row = conn.execute("PRAGMA user_version").fetchone()
-    return int(row[0]) if row else 0
+    return int(row["user_version"]) if row else 0
 
 
 def migrate(conn: sqlite3.Connection, folder: Path | None = None) -> list[int]:
