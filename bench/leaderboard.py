@@ -3,7 +3,7 @@
 The history is written straight into the bot's schema (one transaction of `executemany`): 50
 channels in one workspace, 8 rounds each on the weekdays before "now" (400 rounds), 5,000
 answers a round from each channel's 8,000 members, people answering more or less often. Then
-the bot's own Store rebuilds what it derives from history, and every leaderboard a person can
+the bot's own SqliteStore rebuilds what it derives from history, and every leaderboard a person can
 ask for is timed through `Engine.leaderboard`: the channel's and the whole workspace's, by
 streak (the default), and by answers over all time, the last 30 days and the last 7 days, each
 asked by a random person (whose own row is shown when outside the top ten). The clock moves on
@@ -29,7 +29,7 @@ from bench.common import Figures, Scale, median, now_s, percentile, real_bank
 from bot.clock import ManualClock
 from bot.core.engine import WINDOW_SPANS, Engine
 from bot.core.models import ChannelRef, Window
-from bot.store import Store
+from bot.store import SqliteStore
 
 PLATFORM = "bench"
 SPACE = "workspace"
@@ -77,7 +77,7 @@ def _round_dates(count: int) -> list[date]:
 
 
 def generate(path: Path, shape: Shape, seed: int = 400) -> None:
-    """Write the history into a database the Store has created (same schema, same file)."""
+    """Write the history into a database the SqliteStore has created (same schema, same file)."""
     rng = random.Random(seed)
     draw = rng.random
     # How keen each person is: 0.2 to 3.2, most near the bottom.
@@ -190,11 +190,11 @@ async def run(scale: Scale, workdir: Path) -> Figures:
     shape = Shape.at(scale)
     samples = scale.of(100, least=5)
     path = workdir / "leaderboard.db"
-    store = await Store.open(path)
+    store = await SqliteStore.open(path)
     await store.close()
     started = now_s()
     generate(path, shape)
-    store = await Store.open(path)
+    store = await SqliteStore.open(path)
     try:
         # What the bot derives from history (counts per window, the workspace's table).
         starts: dict[Window, datetime] = {}

@@ -1,4 +1,4 @@
-"""A bot to measure: a real Store on a SQLite file, the shipped bank, an Engine on a manual clock,
+"""A bot to measure: a real SqliteStore on a SQLite file, the shipped bank, an Engine on a manual clock,
 and a publisher that only records what it was asked to post."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from bench.common import now_s, real_bank
 from bot.clock import ManualClock
 from bot.core.engine import Engine
 from bot.core.ports import PostedRef, RevealPost, RoundPost
-from bot.store import Store
+from bot.store import SqliteStore
 
 PLATFORM = "bench"
 # Tuesday 1 December 2026, 08:59 UTC: a minute before the channels' post time.
@@ -37,14 +37,14 @@ class NoopPublisher:
 
 @dataclass
 class Bot:
-    store: Store
+    store: SqliteStore
     engine: Engine
     clock: ManualClock
     publisher: NoopPublisher
 
     @classmethod
     async def open(cls, db_path: Path, publisher: NoopPublisher | None = None) -> Bot:
-        store = await Store.open(db_path)
+        store = await SqliteStore.open(db_path)
         clock = ManualClock(START)
         engine = Engine(store, real_bank(), clock, rng=random.Random(1))
         publisher = publisher or NoopPublisher()

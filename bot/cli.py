@@ -29,6 +29,7 @@ from bot.bank.models import Bank
 from bot.clock import SystemClock
 from bot.core.engine import Engine
 from bot.core.models import WINDOWS, ChannelRef
+from bot.core.ports import SubscriptionStore as ChannelsStore
 from bot.core.schedule import format_duration, parse_timezone
 from bot.errors import ConfigurationError, InputError, NotFoundError, OperatorError, PracticeError
 from bot.grading.llm import LlmSettings
@@ -45,7 +46,7 @@ from bot.ops.settings import (
     validate,
 )
 from bot.runtime import Options, run_console, run_platforms
-from bot.store import Store
+from bot.store import SqliteStore
 from bot.store.migrate import find_migrations
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args, settings.db_path)
     if args.command == "discord":
-        return discord_cli.run(args, settings)
+        return discord_cli.run(args, settings, SqliteStore.open)
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -317,7 +318,7 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _channels(db_path: Path, *, as_json: bool) -> int:
-    async with await Store.open(db_path, read_only=True) as store:
+    async with await SqliteStore.open(db_path, read_only=True) as store:
         subscriptions = await store.subscriptions(active_only=False)
     rows = [
         {
@@ -344,7 +345,7 @@ async def _channels(db_path: Path, *, as_json: bool) -> int:
     return 0
 
 
-async def _known_channel(store: Store, channel: ChannelRef, db_path: Path) -> None:
+async def _known_channel(store: ChannelsStore, channel: ChannelRef, db_path: Path) -> None:
     known = {s.channel for s in await store.subscriptions(active_only=False)}
     if channel not in known:
         keys = ", ".join(sorted(c.key for c in known)) or "none yet"
@@ -368,7 +369,7 @@ def _image_target(path: Path) -> Path:
 async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     channel = ChannelRef.parse(args.channel)
     target = _image_target(args.image) if args.image else None
-    async with await Store.open(db_path, read_only=True) as store:
+    async with await SqliteStore.open(db_path, read_only=True) as store:
         await _known_channel(store, channel, db_path)
         engine = Engine(store, Bank(()), SystemClock())
         if target is None:
@@ -404,7 +405,7 @@ async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
 async def _streak(args: argparse.Namespace, db_path: Path) -> int:
     channel = ChannelRef.parse(args.channel)
     target = _image_target(args.image) if args.image else None
-    async with await Store.open(db_path, read_only=True) as store:
+    async with await SqliteStore.open(db_path, read_only=True) as store:
         await _known_channel(store, channel, db_path)
         engine = Engine(store, Bank(()), SystemClock())
         view = await engine.streak(channel, args.user)
@@ -454,7 +455,7 @@ def _db(args: argparse.Namespace, db_path: Path) -> int:
 
 
 async def _migrate(db_path: Path) -> int:
-    async with await Store.open(db_path):
+    async with await SqliteStore.open(db_path):
         pass
     print(f"{db_path}: schema is up to date (version {len(find_migrations())}).")
     return 0

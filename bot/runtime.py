@@ -32,7 +32,7 @@ from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats
 from bot.ops.lock import DatabaseLock
 from bot.scheduler import ManualScheduler, RealTimeScheduler, Scheduler
-from bot.store import Store
+from bot.store import SqliteStore
 
 log = logging.getLogger(__name__)
 DRAIN_TIMEOUT_S = 6.0  # leaves time to disconnect and close within a 10 s stop
@@ -54,7 +54,7 @@ class Options:
 
 @dataclass
 class App:
-    store: Store
+    store: SqliteStore
     bank: Bank
     clock: Clock
     engine: Engine
@@ -71,7 +71,7 @@ async def open_app(options: Options) -> AsyncIterator[App]:
     grader = make_grader(options.grader, options.llm)
     log.info("feedback grader: %s", grader.name)
     with DatabaseLock(options.db_path):
-        store = await Store.open(options.db_path)
+        store = await SqliteStore.open(options.db_path)
         scheduler: Scheduler | None = None
         try:
             settings = EngineSettings(

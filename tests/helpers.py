@@ -14,10 +14,10 @@ from bot.clock import ManualClock
 from bot.core.engine import Engine, EngineSettings
 from bot.core.errors import PublishError
 from bot.core.models import ChannelRef, Round
-from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.ports import PostedRef, RevealPost, RoundPost, Store, StoreOpener
 from bot.core.results import IncomingMessage
 from bot.scheduler import ManualScheduler
-from bot.store import Store
+from bot.store import SqliteStore, StandingsTuning
 
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 PLATFORM = "test"
@@ -49,7 +49,8 @@ class RecordingPublisher:
 
 @dataclass
 class World:
-    """A bot on a real SQLite file, with a manual clock and a recording publisher."""
+    """A bot on a real store (SQLite unless `open_store` says otherwise), with a manual clock and
+    a recording publisher."""
 
     db_path: Path
     bank: Bank
@@ -58,6 +59,7 @@ class World:
     engine: Engine
     scheduler: ManualScheduler
     publisher: RecordingPublisher
+    open_store: StoreOpener
 
     @classmethod
     async def open(
@@ -68,22 +70,26 @@ class World:
         publisher: RecordingPublisher | None = None,
         settings: EngineSettings | None = None,
         start: bool = True,
+        open_store: StoreOpener = SqliteStore.open,
+        bank: Bank | None = None,
     ) -> World:
-        bank = load_bank(FIXTURE_BANK)
+        bank = bank or load_bank(FIXTURE_BANK)
         clock = clock or ManualClock(START)
-        store = await Store.open(db_path)
+        store = await open_store(db_path)
         engine = Engine(store, bank, clock, settings, rng=random.Random(7))
         publisher = publisher or RecordingPublisher()
         engine.add_publisher(PLATFORM, publisher)
         scheduler = ManualScheduler(engine, clock)
         if start:
             await scheduler.start()
-        return cls(db_path, bank, clock, store, engine, scheduler, publisher)
+        return cls(db_path, bank, clock, store, engine, scheduler, publisher, open_store)
 
     async def restart(self) -> World:
         """Close everything and start again on the same file and clock (a bot restart)."""
         await self.store.close()
-        return await World.open(self.db_path, clock=self.clock, publisher=self.publisher)
+        return await World.open(
+            self.db_path, clock=self.clock, publisher=self.publisher, open_store=self.open_store
+        )
 
     async def close(self) -> None:
         await self.store.close()
@@ -98,6 +104,15 @@ class World:
         event_id: str | None = None,
     ) -> object:
         return await self.engine.handle_message(message(round, user, text, message_id, event_id))
+
+
+def sqlite_with(tuning: StandingsTuning) -> StoreOpener:
+    """Opens SQLite stores with the given standings tuning (e.g. tiny steps, to cross folds)."""
+
+    async def open_store(path: Path) -> Store:
+        return await SqliteStore.open(path, tuning=tuning)
+
+    return open_store
 
 
 def message(

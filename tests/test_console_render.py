@@ -12,8 +12,8 @@ import pytest
 from bot.adapters.console import render, terminal
 from bot.adapters.console.terminal import Terminal, clean_line
 from bot.bank.loader import load_bank
+from bot.core.records import Answerer
 from bot.core.reviews import ReviewStats
-from bot.store import Answerer
 
 BANK = load_bank(Path(__file__).parent.parent / "questions")
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.core.errors import InputError, NotAllowedError, NotFoundError, PublishError, PublishFailure
 from bot.core.models import Round
+from bot.core.records import ChangeOutcome, MessageOutcome
 from bot.core.results import IncomingMessage, PostStatus
-from bot.store import ChangeOutcome, MessageOutcome
 from tests.helpers import CHANNEL, OTHER_CHANNEL, World, message
 
 

@@ -1,36 +1,29 @@
-"""Group commit: units arriving together share a transaction, yet each stands on its own."""
+"""Group commit (SQLite): units arriving together share a transaction, yet each stands on its own.
+
+That an acknowledged write is durable is part of the store contract (tests/contract/); these
+check the SQLite implementation's batching itself, through its public classes.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from bot.store import Store
-from bot.store import batch as batch_module
+from bot.store import SqliteStore
+from bot.store.batch import Database, GroupCommit, Unit
+from bot.store.migrate import connect
 
 
 async def test_concurrent_units_share_one_commit_and_each_is_durable_on_return(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    store = await Store.open(tmp_path / "bot.db")
     batches: list[int] = []
-    run_batch = batch_module._run_batch
-
-    def counting(db: sqlite3.Connection, *, units: list[batch_module.Unit[object]]) -> object:
-        batches.append(len(units))
-        return run_batch(db, units=units)
-
-    monkeypatch.setattr(batch_module, "_run_batch", counting)
+    store = await SqliteStore.open(tmp_path / "bot.db", on_batch=batches.append)
 
     async def remember(key: str) -> None:
-        await store._run(
-            lambda db: db.execute(
-                "INSERT INTO bot_state (key, value, updated_at) VALUES (?, 'x', 0)", (key,)
-            )
-        )
+        await store.set_state(key, "x", datetime(2026, 12, 1, tzinfo=UTC))
         # Acknowledged: another connection (another process, after a crash) sees it.
         with sqlite3.connect(tmp_path / "bot.db") as other:
             found = other.execute("SELECT 1 FROM bot_state WHERE key = ?", (key,)).fetchone()
@@ -45,9 +38,11 @@ async def test_concurrent_units_share_one_commit_and_each_is_durable_on_return(
 
 
 async def test_a_failing_unit_fails_alone(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "bot.db")
+    await (await SqliteStore.open(tmp_path / "bot.db")).close()  # the schema
+    database = await Database.open(lambda: connect(tmp_path / "bot.db"))
+    group = GroupCommit(database)
 
-    def insert(key: str) -> batch_module.Unit[None]:
+    def insert(key: str) -> Unit[None]:
         def unit(db: sqlite3.Connection) -> None:
             db.execute("INSERT INTO bot_state (key, value, updated_at) VALUES (?, 'x', 0)", (key,))
 
@@ -59,14 +54,17 @@ async def test_a_failing_unit_fails_alone(tmp_path: Path) -> None:
 
     try:
         outcomes = await asyncio.gather(
-            store._run(insert("a")),
-            store._run(broken),
-            store._run(insert("b")),
+            group.run(insert("a")),
+            group.run(broken),
+            group.run(insert("b")),
             return_exceptions=True,
         )
-        rows = await store._all("SELECT key FROM bot_state ORDER BY key")
+        rows = await group.run(
+            lambda db: [r["key"] for r in db.execute("SELECT key FROM bot_state ORDER BY key")]
+        )
     finally:
-        await store.close()
+        await group.drain()
+        await database.close()
     assert outcomes[0] is None and outcomes[2] is None
     assert isinstance(outcomes[1], ValueError)
-    assert [r[0] for r in rows] == ["a", "b"]  # nothing of the broken unit was kept
+    assert rows == ["a", "b"]  # nothing of the broken unit was kept

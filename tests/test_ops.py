@@ -28,7 +28,7 @@ from bot.ops import health, logs
 from bot.ops.backup import daily_backup
 from bot.ops.settings import VARIABLES
 from bot.runtime import Options, run_platforms
-from bot.store import Store
+from bot.store import SqliteStore
 from tests.helpers import FIXTURE_BANK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -294,7 +294,7 @@ class SlowAdapter:
 async def test_sigterm_during_a_fan_out_leaves_no_half_written_round(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     channels = 300
-    async with await Store.open(db) as store:
+    async with await SqliteStore.open(db) as store:
         schedule = Schedule(
             datetime(2026, 1, 1).time(), "UTC", frozenset(range(7)), timedelta(hours=8)
         )
@@ -316,7 +316,7 @@ async def test_sigterm_during_a_fan_out_leaves_no_half_written_round(tmp_path: P
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(task, timeout=10)
     assert adapter.stopped
-    async with await Store.open(db) as store:
+    async with await SqliteStore.open(db) as store:
         assert await store.rounds_with_status(RoundStatus.CLAIMED) == []
         posted = await store.rounds_with_status(RoundStatus.POSTED)
     assert len(posted) == len(adapter.posts)

@@ -1,7 +1,7 @@
 """Leaderboards read from the kept standings equal the same boards counted from every answer.
 
-`Store.leaderboard` reads counts kept as answers come and go (with a log folded in later, and
-window edges moved by an upkeep); `Store.scan_leaderboard` counts from the answers themselves,
+`SqliteStore.leaderboard` reads counts kept as answers come and go (with a log folded in later, and
+window edges moved by an upkeep); `SqliteStore.scan_leaderboard` counts from the answers themselves,
 the definition. Random histories (answers, deletes, reveals, time passing, upkeep or none)
 must give the same boards, for every scope, window, ranking and caller.
 """
@@ -11,22 +11,19 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import ManualClock
 from bot.core.engine import WINDOW_SPANS
 from bot.core.models import ChannelRef, Window
-from bot.store import standings
-from tests.helpers import CHANNEL, OTHER_CHANNEL, PLATFORM, World, message
+from bot.store import SqliteStore, StandingsTuning
+from tests.helpers import CHANNEL, OTHER_CHANNEL, PLATFORM, World, message, sqlite_with
 
 FAR_CHANNEL = ChannelRef(PLATFORM, "space2", "general")
 CHANNELS = (CHANNEL, OTHER_CHANNEL, FAR_CHANNEL)
@@ -49,19 +46,14 @@ day_strategy = st.tuples(
 )
 
 
-@contextmanager
-def small_steps() -> Iterator[None]:
-    """Fold the answer log every few lines and move window edges a few answers at a time, so
-    that histories cross folds and partial upkeeps as well as reads."""
-    kept = standings.FOLD_AT, standings.KEEP_STEP
-    standings.FOLD_AT, standings.KEEP_STEP = 3, 2
-    try:
-        yield
-    finally:
-        standings.FOLD_AT, standings.KEEP_STEP = kept
+# Fold the answer log every few lines and move window edges a few answers at a time, so that
+# histories cross folds and partial upkeeps as well as reads.
+SMALL_STEPS = sqlite_with(StandingsTuning(fold_at=3, keep_step=2))
 
 
 async def assert_boards_match(world: World, size: int) -> None:
+    store = world.store
+    assert isinstance(store, SqliteStore)
     now = world.clock.now()
     for channel in CHANNELS:
         for whole_space in (False, True):
@@ -78,12 +70,12 @@ async def assert_boards_match(world: World, size: int) -> None:
                         "size": size,
                     }
                     kept = await world.store.leaderboard(**asked)  # type: ignore[arg-type]
-                    counted = await world.store.scan_leaderboard(**asked)  # type: ignore[arg-type]
+                    counted = await store.scan_leaderboard(**asked)  # type: ignore[arg-type]
                     assert kept == counted, asked
 
 
 async def _replay(db: Path, days: list[tuple[object, ...]], size: int) -> None:
-    world = await World.open(db)
+    world = await World.open(db, open_store=SMALL_STEPS)
     try:
         for channel in CHANNELS:
             await world.engine.subscribe(channel, post_time="09:00", timezone="UTC", days="daily")
@@ -114,49 +106,28 @@ async def _replay(db: Path, days: list[tuple[object, ...]], size: int) -> None:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(day_strategy, min_size=1, max_size=6), st.sampled_from([2, 10]))
 def test_kept_boards_equal_counted_boards(days: list[tuple[object, ...]], size: int) -> None:
-    with tempfile.TemporaryDirectory() as folder, small_steps():
+    with tempfile.TemporaryDirectory() as folder:
         asyncio.run(_replay(Path(folder) / "bot.db", days, size))
 
 
-async def test_a_read_long_after_the_last_upkeep_catches_up_by_itself(world: World) -> None:
+async def test_a_read_long_after_the_last_upkeep_catches_up_by_itself(tmp_path: Path) -> None:
+    # More than two people lag: the read does the upkeep itself.
+    world = await World.open(
+        tmp_path / "bot.db", open_store=sqlite_with(StandingsTuning(lag_limit=2))
+    )
     await world.engine.subscribe(CHANNEL, post_time="09:00", timezone="UTC", days="daily")
     posted = await world.engine.post_now(CHANNEL)
     assert posted.round is not None
     for i in range(5):
         await world.engine.handle_message(message(posted.round, f"user{i}"))
     world.clock.set(world.clock.now() + timedelta(days=8))  # out of the week's window
-    lagging = standings.LAG_LIMIT
-    standings.LAG_LIMIT = 2  # more people lag than that: the read does the upkeep itself
     try:
         board = await world.engine.leaderboard(CHANNEL, window="week")
+        all_time = await world.engine.leaderboard(CHANNEL, window="all")
     finally:
-        standings.LAG_LIMIT = lagging
+        await world.close()
     assert board.entries == ()
-    all_time = await world.engine.leaderboard(CHANNEL, window="all")
     assert [e.answers for e in all_time.entries] == [1] * 5
-
-
-@pytest.mark.parametrize("whole_space", [False, True])
-async def test_a_rebuild_from_history_gives_the_same_boards(
-    world: World, whole_space: bool
-) -> None:
-    for channel in (CHANNEL, OTHER_CHANNEL):
-        await world.engine.subscribe(channel, post_time="09:00", timezone="UTC", days="daily")
-    for day in range(3):
-        for channel in (CHANNEL, OTHER_CHANNEL):
-            posted = await world.engine.post_now(channel)
-            assert posted.round is not None
-            for user in USERS[: day + 2]:
-                await world.engine.handle_message(message(posted.round, user))
-            await world.engine.reveal_now(channel)
-        world.clock.set(world.clock.now() + timedelta(days=3))
-    before = await world.engine.leaderboard(CHANNEL, window="week", whole_space=whole_space)
-    now = world.clock.now()
-    await world.store.rebuild_standings(
-        {"month": now - timedelta(days=30), "week": now - timedelta(days=7)}
-    )
-    after = await world.engine.leaderboard(CHANNEL, window="week", whole_space=whole_space)
-    assert after == before and after.entries
 
 
 async def test_the_migration_derives_the_standings_of_an_existing_database(
@@ -164,14 +135,13 @@ async def test_the_migration_derives_the_standings_of_an_existing_database(
 ) -> None:
     """A database with history from before the standings gets them from migration 0003."""
     from bot.paths import migrations_dir
-    from bot.store import Store
 
     older = tmp_path / "migrations"
     older.mkdir()
     for path in sorted(migrations_dir().glob("*.sql"))[:2]:  # up to 0002
         (older / path.name).write_text(path.read_text())
     db = tmp_path / "bot.db"
-    await (await Store.open(db, migrations=older)).close()
+    await (await SqliteStore.open(db, migrations=older)).close()
     now = int(datetime.now(UTC).timestamp())
     with sqlite3.connect(db) as conn:
         conn.executemany(

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import DatabaseTooNewError, Store
+from bot.store import DatabaseTooNewError, SqliteStore
 from bot.store.migrate import find_migrations
 
 
 async def test_a_fresh_file_gets_the_whole_schema(tmp_path: Path) -> None:
     db = tmp_path / "nested" / "folder" / "bot.db"
-    async with await Store.open(db):
+    async with await SqliteStore.open(db):
         pass
     assert db.exists(), "the file and its folders are created"
     with sqlite3.connect(db) as conn:
@@ -33,7 +33,7 @@ async def test_a_fresh_file_gets_the_whole_schema(tmp_path: Path) -> None:
 async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     for _ in range(2):
-        async with await Store.open(db):
+        async with await SqliteStore.open(db):
             pass
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(find_migrations())
@@ -41,12 +41,12 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
 
 async def test_a_database_newer_than_the_code_refuses_to_start(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    async with await Store.open(db):
+    async with await SqliteStore.open(db):
         pass
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA user_version = 99")
     with pytest.raises(DatabaseTooNewError, match="schema version 99"):
-        await Store.open(db)
+        await SqliteStore.open(db)
 
 
 async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path)
     )
     db = tmp_path / "bot.db"
     with pytest.raises(sqlite3.OperationalError, match="nowhere"):
-        await Store.open(db, migrations)
+        await SqliteStore.open(db, migrations)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -67,7 +67,7 @@ async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path)
 
 async def test_uniqueness_lives_in_the_schema(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    async with await Store.open(db):
+    async with await SqliteStore.open(db):
         pass
     with sqlite3.connect(db) as conn:
         conn.execute(

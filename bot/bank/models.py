@@ -36,10 +36,16 @@ class Pack:
 class Bank:
     packs: tuple[Pack, ...]
     _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
+    # (pack name, its question ids) in bank order: what a channel's pack filter draws from.
+    ids_by_pack: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         index = {q.id: q for p in self.packs for q in p.questions}
         object.__setattr__(self, "_by_id", index)
+        ids = tuple((p.name, tuple(q.id for q in p.questions)) for p in self.packs)
+        object.__setattr__(self, "ids_by_pack", ids)
 
     def __len__(self) -> int:
         return len(self._by_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.records import MessageOutcome
 from bot.core.results import AnswerResult, ChangeResult, IncomingMessage
 from bot.core.wiring import Wiring
-from bot.store import MessageOutcome
 
 
 class Answers:

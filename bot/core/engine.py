@@ -27,8 +27,11 @@ from bot.core.boards import WINDOW_SPANS, Boards
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.learning import Learning
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
-from bot.core.ports import Publisher, ScheduleListener
+from bot.core.ports import Publisher, ScheduleListener, Store
 from bot.core.quiz import Quizzes
+from bot.core.records import (
+    QuizRecord,
+)
 from bot.core.results import (
     AnswerResult,
     ChangeResult,
@@ -44,7 +47,6 @@ from bot.core.spaces import SettingView, Spaces, SpaceSetting
 from bot.core.subscriptions import Subscriptions
 from bot.core.wiring import EngineSettings, Wiring
 from bot.grading.base import Grader
-from bot.store import QuizRecord, Store
 
 __all__ = ["WINDOW_SPANS", "Engine", "EngineSettings"]
 T = TypeVar("T")

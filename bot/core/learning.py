@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core.models import ChannelRef
 from bot.core.quiz import Quizzes
+from bot.core.records import QuizRecord
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, Reviews, ReviewStats, parse_rating
 from bot.core.subscriptions import Subscriptions
 from bot.core.wiring import Wiring
-from bot.store import QuizRecord
 
 
 class Learning:

@@ -35,13 +35,6 @@ class ChannelRef:
 
 
 @dataclass(frozen=True)
-class UserRef:
-    platform: str
-    user_id: str
-    name: str
-
-
-@dataclass(frozen=True)
 class Subscription:
     id: int
     channel: ChannelRef

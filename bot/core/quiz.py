@@ -9,16 +9,16 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import replace
-from datetime import datetime
 
 from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
+from bot.core.ports import Store
+from bot.core.records import QuizRecord
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
 from bot.grading import grade_within
 from bot.grading.base import Feedback, Grader
-from bot.store import QuizRecord, Store
 
 log = logging.getLogger(__name__)
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
@@ -164,7 +164,3 @@ class Quizzes:
     def _pack_title(self, question: Question) -> str:
         found = self.bank.pack(question.pack)
         return found.title if found else question.pack
-
-
-def next_review_note(due: datetime, now: datetime) -> str:
-    return f"It comes back {describe_wait(due - now)}."

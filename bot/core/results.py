@@ -9,8 +9,8 @@ from enum import StrEnum
 from bot.bank.models import Question
 from bot.core.errors import PublishFailure
 from bot.core.models import Round, Subscription
+from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
 from bot.grading.base import Feedback
-from bot.store import Answerer, ChangeOutcome, MessageOutcome
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ from bot.core import schedule as rules
 from bot.core.errors import NotFoundError, PublishError, PublishFailure
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.records import Answerer, DueClaim, DuePlan, QuestionChoice, QuestionPool
 from bot.core.results import PostResult, PostStatus, RevealResult
-from bot.core.selection import next_question
 from bot.core.subscriptions import Subscriptions
 from bot.core.wiring import Wiring
 from bot.grading import grade_within
 from bot.grading.base import Feedback, Grader
-from bot.store import Answerer, CycleState, DueClaim
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +40,7 @@ class Rounds:
     async def post_due(self, subscription_id: int) -> PostResult:
         """The scheduled job: post today's round if it is due and not yet posted."""
         now = self._w.clock.now()
-
-        def plan(subscription: Subscription) -> DueClaim | None:
-            if not subscription.active:
-                return None
-            day = rules.due_post_date(subscription.schedule, now, self._w.settings.catch_up_grace)
-            if day is None:
-                return None
-            reveal_at = now + subscription.schedule.reveal_after
-            return DueClaim(
-                day, "scheduled", now, reveal_at, self._picker(subscription),
-                subscription.schedule.timezone,
-            )  # fmt: skip
+        plan = DuePlan(now, self._w.settings.catch_up_grace, self._pool())
 
         # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
         # busy minute thousands of these run at once).
@@ -71,25 +59,23 @@ class Rounds:
     ) -> PostResult:
         now = self._w.clock.now()
         # Whether the date is free, the cycle, and the claim: one transaction, one trip.
-        claimed, fresh = await self._w.store.claim_next_round(
-            subscription.id, day, kind, now, now + subscription.schedule.reveal_after,
-            self._picker(subscription), subscription.schedule.timezone,
+        due = DueClaim(
+            day, kind, now, now + subscription.schedule.reveal_after,
+            self._choice(subscription), subscription.schedule.timezone,
         )  # fmt: skip
+        claimed, fresh = await self._w.store.claim_next_round(subscription.id, due)
         if not fresh:
             return PostResult(PostStatus.ALREADY, claimed, self._w.bank.get(claimed.question_id))
         return await self._publish(subscription, claimed)
 
-    def _picker(self, subscription: Subscription) -> Callable[[CycleState], tuple[str, int]]:
-        """How the channel's next question is chosen from its cycle (pure: the store runs it)."""
-        eligible = [q.id for q in self._eligible(subscription)]
+    def _choice(self, subscription: Subscription) -> QuestionChoice:
+        """How the channel's next question is chosen from its cycle (plain data the store applies)."""
+        eligible = tuple(q.id for q in self._eligible(subscription))
+        return QuestionChoice(eligible, subscription.channel.key)
 
-        def pick(state: CycleState) -> tuple[str, int]:
-            chosen = next_question(
-                eligible, subscription.channel.key, state.cycle, state.used, state.last_question
-            )
-            return chosen.question_id, chosen.cycle
-
-        return pick
+    def _pool(self) -> QuestionPool:
+        """The bank's question ids per pack, for the store to apply a channel's pack filter."""
+        return QuestionPool(self._w.bank.ids_by_pack)
 
     def _eligible(self, subscription: Subscription) -> list[Question]:
         questions = self._w.bank.questions(subscription.packs)

@@ -9,8 +9,7 @@ from datetime import timedelta
 from bot.bank.models import Bank
 from bot.clock import Clock
 from bot.core.models import Round, Subscription
-from bot.core.ports import Publisher, ScheduleListener
-from bot.store import Store
+from bot.core.ports import Publisher, ScheduleListener, Store
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,6 @@ def configure(level: str, fmt: str, secrets: Iterable[str]) -> None:
     # Chatty libraries stay quiet unless we are debugging.
     for name in (
         "apscheduler",
-        "aiosqlite",
         "discord",
         "slack_bolt",
         "slack_sdk",

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from bot.bank.models import Question
 from bot.core.ports import RevealPost, RoundPost
+from bot.core.records import Answerer
 from bot.grading.base import Feedback, KeyPointVerdict
 from bot.present.cards import Button, Card, Field, Intent, Section
 from bot.present.grammar import plural
 from bot.present.parts import Plain, Text, When, Who, join, text
 from bot.present.vocabulary import AnswerRoute, Vocabulary
-from bot.store import Answerer
 
 QUOTE_LIMIT = 220  # characters of a quoted sentence; chat messages stay short
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.records import ChangeOutcome, MessageOutcome
 from bot.core.results import AnswerResult
 from bot.present.parts import Text, When, Who, text
-from bot.store import ChangeOutcome, MessageOutcome
 
 NOT_A_ROUND = "This post is no longer an open round, so the answer was not recorded."
 NO_QUESTION_YET = "No question has been posted here yet: {post} posts today's."

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 from bot.core.engine import Engine
@@ -50,9 +50,6 @@ class Scheduler(Protocol):
         """A maintenance job once a day at HH:MM UTC (e.g. the backup)."""
         ...
 
-    def next_run_times(self) -> dict[str, datetime]:
-        """When each job fires next, by job id ('post:3', 'reveal:12', 'backup')."""
-        ...
 
     async def advance(self, delta: timedelta) -> None:
         """Move time forward, running what falls due; only when `moves_time`."""

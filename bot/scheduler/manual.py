@@ -66,9 +66,6 @@ class ManualScheduler:
         trigger = reveal_trigger(round.reveal_at)
         self._pending[job_id] = _Pending(round.reveal_at, 0, job_id, trigger, round.id)
 
-    def next_run_times(self) -> dict[str, datetime]:
-        return {job_id: pending.when for job_id, pending in self._pending.items()}
-
     async def advance(self, delta: timedelta) -> None:
         """Move time forward by `delta`, running every job that falls due on the way, in order."""
         target = self.clock.now() + delta

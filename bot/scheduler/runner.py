@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -151,11 +151,6 @@ class RealTimeScheduler:
         finally:
             if running:
                 self._scheduler.resume()
-
-    def next_run_times(self) -> dict[str, datetime]:
-        return {
-            job.id: job.next_run_time for job in self._scheduler.get_jobs() if job.next_run_time
-        }
 
 
 __all__ = ["ManualScheduler", "RealTimeScheduler"]

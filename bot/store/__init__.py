@@ -1,23 +1,10 @@
-"""Persistence: SQLite through aiosqlite. The only package that writes SQL."""
+"""Persistence: the SQLite store, the only package that writes SQL.
+
+It implements `bot.core.ports.Store` over the records of `bot.core.records`; see `sqlite`.
+"""
 
 from bot.store.migrate import DatabaseTooNewError
-from bot.store.sqlite import (
-    Answerer,
-    ChangeOutcome,
-    CycleState,
-    DueClaim,
-    MessageOutcome,
-    QuizRecord,
-    Store,
-)
+from bot.store.sqlite import SqliteStore
+from bot.store.standings import StandingsTuning
 
-__all__ = [
-    "Answerer",
-    "ChangeOutcome",
-    "CycleState",
-    "DatabaseTooNewError",
-    "DueClaim",
-    "MessageOutcome",
-    "QuizRecord",
-    "Store",
-]
+__all__ = ["DatabaseTooNewError", "SqliteStore", "StandingsTuning"]

@@ -1,16 +1,21 @@
-"""Answers and reveals, as units of work for the store's group commit (see `batch`).
+"""Answers and the reveal that settles them (`AnswerStore`).
 
-Each function runs on the connection's thread inside a transaction the caller owns, and does
-one whole step of the rules: a message in a round's thread, an edit, a delete, a reveal.
+Each unit function runs on the connection's thread inside a transaction the caller owns, and
+does one whole step of the rules: a message in a round's thread, an edit, a delete, a reveal.
+The late rule is `rules.is_late`; the streak rule (`streaks.apply_reveal`) is mirrored in SQL
+in `reveal_round`, and the contract suite checks the two agree.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
-from bot.core.models import RoundStatus
+from bot.core.models import Round, RoundStatus
+from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
+from bot.core.rules import is_late
 from bot.store import standings
-from bot.store.outcomes import Answerer, ChangeOutcome, MessageOutcome
+from bot.store.base import ROUND_COLUMNS_R, StoreBase, round_of, to_ts
 
 
 def first_time(db: sqlite3.Connection, platform: str, event_id: str | None, now: int) -> bool:
@@ -36,6 +41,7 @@ def record_message(
     text: str,
     truncated: bool,
     now: int,
+    fold_at: int,
 ) -> MessageOutcome:
     """Store a message in a round's thread and count it as an answer when in time."""
     if not first_time(db, platform, event_id, now):
@@ -44,8 +50,12 @@ def record_message(
         "SELECT status, reveal_at, subscription_id FROM rounds WHERE id = ?", (round_id,)
     ).fetchone()
     assert state is not None, "record_message needs an existing round"
-    status, reveal_at, subscription_id = state
-    late = status == RoundStatus.REVEALED.value or now >= reveal_at
+    subscription_id = state["subscription_id"]
+    late = is_late(
+        revealed=state["status"] == RoundStatus.REVEALED.value,
+        reveal_at=state["reveal_at"],
+        sent_at=now,
+    )
     named = db.execute(
         "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
         "ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name "
@@ -76,7 +86,7 @@ def record_message(
         return MessageOutcome.ADDED
     standings.count_answer(
         db, subscription_id=subscription_id, user_id=user_id, name=user_name, answered_at=now,
-        delta=1,
+        delta=1, fold_at=fold_at,
     )  # fmt: skip
     return MessageOutcome.ANSWERED
 
@@ -102,7 +112,13 @@ def edit_message(
 
 
 def delete_message(
-    db: sqlite3.Connection, *, platform: str, message_id: str, event_id: str | None, now: int
+    db: sqlite3.Connection,
+    *,
+    platform: str,
+    message_id: str,
+    event_id: str | None,
+    now: int,
+    fold_at: int,
 ) -> ChangeOutcome:
     """Forget a message's text; before the reveal, its author's last message takes the answer."""
     if not first_time(db, platform, event_id, now):
@@ -117,18 +133,18 @@ def delete_message(
     ).fetchone()
     if row is None:
         return ChangeOutcome.UNKNOWN
-    pk, round_id, user_id, late, deleted_at, status, subscription_id = row
-    if deleted_at is not None:
+    round_id, user_id, subscription_id = row["round_id"], row["user_id"], row["subscription_id"]
+    if row["deleted_at"] is not None:
         return ChangeOutcome.DUPLICATE
-    db.execute("UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", (now, pk))
-    if late or status == RoundStatus.REVEALED.value:
+    db.execute("UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", (now, row["id"]))
+    if row["late"] or row["status"] == RoundStatus.REVEALED.value:
         return ChangeOutcome.KEPT
     left = db.execute(
-        "SELECT COUNT(*) FROM messages WHERE round_id = ? AND user_id = ? "
+        "SELECT COUNT(*) AS n FROM messages WHERE round_id = ? AND user_id = ? "
         "AND late = 0 AND deleted_at IS NULL",
         (round_id, user_id),
     ).fetchone()
-    if left[0]:
+    if left["n"]:
         return ChangeOutcome.KEPT
     answer = db.execute(
         "SELECT answered_at FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
@@ -137,7 +153,7 @@ def delete_message(
         db.execute("DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id))
         standings.count_answer(
             db, subscription_id=subscription_id, user_id=user_id, name=user_id,  # has a row
-            answered_at=answer[0], delta=-1,
+            answered_at=answer["answered_at"], delta=-1, fold_at=fold_at,
         )  # fmt: skip
     return ChangeOutcome.REMOVED
 
@@ -149,16 +165,16 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
         "JOIN subscriptions s ON s.id = r.subscription_id WHERE r.id = ?",
         (round_id,),
     ).fetchone()
-    if row is None or row[0] != RoundStatus.POSTED.value:
+    if row is None or row["status"] != RoundStatus.POSTED.value:
         return None
-    _, subscription_id, platform = row
+    subscription_id, platform = row["subscription_id"], row["platform"]
     standings.fold_log(db)
     db.execute(
         "UPDATE rounds SET status = 'revealed', revealed_at = ? WHERE id = ?", (now, round_id)
     )
     # Everyone who missed this round loses their current streak...
     reset = {
-        r[0]
+        r["user_id"]
         for r in db.execute(
             """
             SELECT user_id FROM members WHERE subscription_id = ? AND current_streak > 0
@@ -186,10 +202,10 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
         (subscription_id, round_id),
     )
     answerers = [
-        Answerer(r[0], r[1])
+        Answerer(r["user_id"], r["name"])
         for r in db.execute(
             """
-            SELECT a.user_id, COALESCE(u.name, a.user_id) FROM answers a
+            SELECT a.user_id, COALESCE(u.name, a.user_id) AS name FROM answers a
             LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
             WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id
             """,
@@ -198,3 +214,101 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
     ]
     standings.refresh_space_streaks(db, subscription_id, reset | {a.user_id for a in answerers})
     return answerers
+
+
+class Answers(StoreBase):
+    async def record_thread_message(
+        self,
+        *,
+        platform: str,
+        thread_id: str,
+        message_id: str,
+        event_id: str | None,
+        user_id: str,
+        user_name: str,
+        text: str,
+        truncated: bool,
+        now: datetime,
+    ) -> tuple[Round | None, MessageOutcome | None]:
+        """A message in some thread: find the round it answers and record it, in one unit.
+
+        (None, None) when the thread is no round's; (round, None) when the round is only
+        claimed (not posted yet); else the round and what `record_message` made of it.
+        """
+        fold_at = self._tuning.fold_at
+
+        def unit(db: sqlite3.Connection) -> tuple[Round | None, MessageOutcome | None]:
+            row = db.execute(
+                f"SELECT {ROUND_COLUMNS_R} FROM rounds r "
+                "JOIN subscriptions s ON s.id = r.subscription_id "
+                "WHERE r.thread_id = ? AND s.platform = ?",
+                (thread_id, platform),
+            ).fetchone()
+            if row is None:
+                return None, None
+            found = round_of(row)
+            if found.status is RoundStatus.CLAIMED:
+                return found, None
+            return found, record_message(
+                db, platform=platform, message_id=message_id, event_id=event_id,
+                round_id=found.id, user_id=user_id, user_name=user_name, text=text,
+                truncated=truncated, now=to_ts(now), fold_at=fold_at,
+            )  # fmt: skip
+
+        return await self._run(unit)
+
+    async def edit_message(
+        self,
+        *,
+        platform: str,
+        message_id: str,
+        event_id: str | None,
+        text: str,
+        truncated: bool,
+        now: datetime,
+    ) -> ChangeOutcome:
+        return await self._run(
+            lambda db: edit_message(
+                db, platform=platform, message_id=message_id, event_id=event_id, text=text,
+                truncated=truncated, now=to_ts(now),
+            )
+        )  # fmt: skip
+
+    async def delete_message(
+        self, *, platform: str, message_id: str, event_id: str | None, now: datetime
+    ) -> ChangeOutcome:
+        """Forget a message's text; before the reveal, its author's last message takes the answer."""
+        fold_at = self._tuning.fold_at
+        return await self._run(
+            lambda db: delete_message(
+                db, platform=platform, message_id=message_id, event_id=event_id, now=to_ts(now),
+                fold_at=fold_at,
+            )
+        )  # fmt: skip
+
+    async def thread_messages(self, round_id: int, user_id: str) -> list[str]:
+        """The ids of someone's messages in a round's thread (not deleted), oldest first."""
+        rows = await self._all(
+            "SELECT message_id FROM messages WHERE round_id = ? AND user_id = ? "
+            "AND deleted_at IS NULL ORDER BY sent_at, id",
+            (round_id, user_id),
+        )
+        return [r["message_id"] for r in rows]
+
+    async def answer_text(self, round_id: int, user_id: str) -> str:
+        rows = await self._all(
+            "SELECT text FROM messages WHERE round_id = ? AND user_id = ? AND late = 0 "
+            "AND deleted_at IS NULL ORDER BY sent_at, id",
+            (round_id, user_id),
+        )
+        return "\n".join(r["text"] for r in rows)
+
+    async def answered(self, round_id: int, user_id: str) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+        )
+        return row is not None
+
+    async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
+        """Close a round and move streaks on; None when it was not open."""
+        return await self._run(lambda db: reveal_round(db, round_id, to_ts(now)))

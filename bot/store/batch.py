@@ -1,9 +1,13 @@
-"""Group commit: the store's calls that arrive together share one transaction and one thread hop.
+"""The database thread, and group commit: the store's calls that arrive together share one
+transaction and one thread hop.
 
-aiosqlite runs every statement on the connection's own thread; each call is a hop there and
-back, and a transaction written statement by statement costs a hop per statement. So the store
-hands the connection's thread a whole unit of work at once (a plain function over the sqlite3
-connection), and whatever units arrive while one batch runs go together in the next:
+`Database` owns the sqlite3 connection on a single-thread executor of its own: the connection
+is made on that thread and only ever used there, and `call` hands the thread one plain function
+over the connection. (This replaces aiosqlite, which has no public call for a whole unit of
+work.) Each hop to that thread and back costs, and a transaction written statement by statement
+costs a hop per statement. So the store hands the thread a whole unit of work at once (a plain
+function over the sqlite3 connection), and whatever units arrive while one batch runs go
+together in the next:
 
     BEGIN IMMEDIATE; unit 1; unit 2; …; unit n; COMMIT
 
@@ -30,28 +34,50 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, TypeVar, cast
-
-import aiosqlite
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 Unit = Callable[[sqlite3.Connection], T]
 
 
-def on_connection_thread(conn: aiosqlite.Connection, unit: Unit[T]) -> Awaitable[T]:
-    """Run `unit` with the sqlite3 connection, on the thread that owns it, in one hop.
+class Database:
+    """One sqlite3 connection on a thread of its own; `call` runs a function there."""
 
-    aiosqlite has no public call for this; `_execute` is the queue all of its own methods use,
-    and `_conn` the sqlite3 connection of that thread (both there since aiosqlite's early days).
-    """
-    raw = conn._conn
-    execute = cast(Callable[..., Awaitable[T]], conn._execute)
-    return execute(unit, raw)
+    def __init__(self, executor: ThreadPoolExecutor, conn: sqlite3.Connection) -> None:
+        self._executor = executor
+        self._conn = conn
+        self._closed = False
+
+    @classmethod
+    async def open(cls, connect: Callable[[], sqlite3.Connection]) -> Database:
+        """Make the connection with `connect`, on the thread that will own it."""
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="practicebot-db")
+        try:
+            conn = await asyncio.get_running_loop().run_in_executor(executor, connect)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(executor, conn)
+
+    async def call(self, unit: Unit[T]) -> T:
+        """Run `unit` with the connection, on its thread, in one hop (no transaction added)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, unit, self._conn)
+
+    async def close(self) -> None:
+        """Close the connection and let its thread go (again: nothing happens)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self.call(lambda db: db.close())
+        finally:
+            self._executor.shutdown(wait=False)
 
 
-def _run_batch(db: sqlite3.Connection, *, units: list[Unit[Any]]) -> list[tuple[bool, Any]]:
+def run_batch(db: sqlite3.Connection, units: list[Unit[Any]]) -> list[tuple[bool, Any]]:
     """On the connection's thread: every unit, in order, in one transaction.
 
     When a unit raises, the transaction is rolled back and run again without it (see above).
@@ -84,11 +110,14 @@ def _run_batch(db: sqlite3.Connection, *, units: list[Unit[Any]]) -> list[tuple[
 
 
 class GroupCommit:
-    """Runs units of work for many callers, a batch per transaction (see the module's text)."""
+    """Runs units of work for many callers, a batch per transaction (see the module's text).
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
-        self._conn = conn
-        self._lock = lock  # shared with the store's statement-by-statement transactions
+    `on_batch`, when given, is told each batch's size as it commits (for tests and metrics).
+    """
+
+    def __init__(self, database: Database, on_batch: Callable[[int], None] | None = None) -> None:
+        self._database = database
+        self._on_batch = on_batch
         self._pending: list[tuple[Unit[Any], asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -106,21 +135,20 @@ class GroupCommit:
             await asyncio.wait({self._flusher})
 
     async def _flush(self) -> None:
-        while self._pending:
-            async with self._lock:
-                batch, self._pending = self._pending, []
-                try:
-                    units = [unit for unit, _ in batch]
-                    outcomes = await on_connection_thread(
-                        self._conn, partial(_run_batch, units=units)
-                    )
-                except BaseException as error:  # the transaction failed: no unit is committed
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                    if not isinstance(error, Exception):
-                        raise
-                    continue
+        while self._pending:  # one flusher at a time: batches never overlap
+            batch, self._pending = self._pending, []
+            try:
+                units = [unit for unit, _ in batch]
+                outcomes = await self._database.call(partial(run_batch, units=units))
+            except BaseException as error:  # the transaction failed: no unit is committed
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            if self._on_batch is not None:
+                self._on_batch(len(batch))
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                 if future.done():  # its caller went away; the work is committed all the same
                     continue
@@ -128,4 +156,4 @@ class GroupCommit:
                     future.set_result(value)
                 else:
                     future.set_exception(value)
-            del batch, outcomes  # not kept alive while the next batch waits for the lock
+            del batch, outcomes  # not kept alive while the next batch waits

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.core.history import RoundAttendance, WeekCounts
+from bot.store.base import StoreBase
 
 
 def weekly_answers(
@@ -44,3 +45,29 @@ def rounds_of(
         (user_id, subscription_id, since.isoformat()),
     ).fetchall()
     return [RoundAttendance(date.fromisoformat(d), bool(v), bool(a)) for d, v, a in rows]
+
+
+class History(StoreBase):
+    """What the pictures read (`HistoryStore`)."""
+
+    async def weekly_answers(
+        self, subscription_ids: Sequence[int], since: date
+    ) -> list[WeekCounts]:
+        """Per week (Monday first) with a round since `since`: rounds, answers, people answering."""
+        if not subscription_ids:
+            return []
+        ids = tuple(subscription_ids)
+        return await self._run(lambda db: weekly_answers(db, ids, since))
+
+    async def rounds_of(
+        self, subscription_id: int, user_id: str, since: date
+    ) -> list[RoundAttendance]:
+        """A channel's rounds dated `since` or later, oldest first, with whether `user_id` answered."""
+        return await self._run(lambda db: rounds_of(db, subscription_id, user_id, since))
+
+    async def user_name(self, platform: str, user_id: str) -> str | None:
+        """The name a person was last seen with, if ever."""
+        row = await self._one(
+            "SELECT name FROM users WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+        return str(row["name"]) if row else None

@@ -1,4 +1,7 @@
-"""Opening the SQLite file and bringing its schema up to date from migrations/*.sql."""
+"""Opening the SQLite file and bringing its schema up to date from migrations/*.sql.
+
+Plain functions over a sqlite3 connection: the store runs them on its database thread.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-import aiosqlite
 
 from bot.errors import DatabaseError, SchemaTooNewError
 from bot.paths import migrations_dir
@@ -60,8 +61,8 @@ def _prepare(path: Path, *, create: bool) -> None:
             ) from None
 
 
-async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
-    """Open the database file with the settings the bot relies on.
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open the database file with the settings the bot relies on; rows come as sqlite3.Row.
 
     `create=False` (the read-only commands) never creates the file or its folder, and refuses a
     file that is not a practicebot database instead of turning it into one.
@@ -69,39 +70,39 @@ async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
     _prepare(path, create=create)
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write transaction.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as error:
         raise DatabaseError(f"Cannot open the database {path}: {error}.") from None
+    conn.row_factory = sqlite3.Row
     try:
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        await _check_is_ours(conn, path)  # before WAL mode changes someone else's file
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        _check_is_ours(conn, path)  # before WAL mode changes someone else's file
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as error:
-        await conn.close()
+        conn.close()
         raise DatabaseError(f"{path} is not a practicebot database ({error}).") from None
     except BaseException:
-        await conn.close()
+        conn.close()
         raise
     return conn
 
 
-async def _check_is_ours(conn: aiosqlite.Connection, path: Path) -> None:
+def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
     """An SQLite file with tables but no schema version was made by something else."""
-    if await schema_version(conn) > 0:
+    if schema_version(conn) > 0:
         return
-    async with conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'") as cursor:
-        row = await cursor.fetchone()
-    if row and row[0]:
+    row = conn.execute("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").fetchone()
+    if row and row["n"]:
         raise DatabaseError(f"{path} is an SQLite database, but not a practicebot one.")
 
 
-async def require_current(conn: aiosqlite.Connection, path: Path) -> None:
+def require_current(conn: sqlite3.Connection, path: Path) -> None:
     """For read-only commands: the schema must be exactly this code's (nothing is migrated)."""
-    current, latest = await schema_version(conn), len(find_migrations())
+    current, latest = schema_version(conn), len(find_migrations())
     if current > latest:
-        await migrate(conn)  # raises SchemaTooNewError with its message
+        migrate(conn)  # raises SchemaTooNewError with its message
     if current < latest:
         raise DatabaseError(
             f"{path} is at schema version {current}; this practicebot needs {latest}. "
@@ -109,16 +110,15 @@ async def require_current(conn: aiosqlite.Connection, path: Path) -> None:
         )
 
 
-async def schema_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+def schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row["user_version"]) if row else 0
 
 
-async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> list[int]:
+def migrate(conn: sqlite3.Connection, folder: Path | None = None) -> list[int]:
     """Apply every migration newer than the database, each in its own transaction."""
     migrations = find_migrations(folder)
-    current = await schema_version(conn)
+    current = schema_version(conn)
     latest = migrations[-1].version if migrations else 0
     if current > latest:
         raise DatabaseTooNewError(
@@ -132,10 +132,10 @@ async def migrate(conn: aiosqlite.Connection, folder: Path | None = None) -> lis
         sql = migration.path.read_text(encoding="utf-8")
         script = f"BEGIN IMMEDIATE;\n{sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
         try:
-            await conn.executescript(script)
+            conn.executescript(script)
         except BaseException:
             if conn.in_transaction:
-                await conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
             raise
         log.info("applied migration %s", migration.path.name)
         applied.append(migration.version)

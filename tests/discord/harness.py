@@ -13,6 +13,7 @@ from typing import Any
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.config import DiscordConfig
 from bot.adapters.discord.refs import PLATFORM, channel_ref
+from bot.bank.models import Bank
 from bot.core.engine import Engine, EngineSettings
 from bot.core.models import ChannelRef
 from bot.grading.base import Feedback, Grader, KeyPointVerdict
@@ -48,10 +49,13 @@ class DiscordBot:
         *,
         message_content: bool = True,
         grader: Grader | None = None,
+        bank: Bank | None = None,
     ) -> DiscordBot:
         """`grader`: the engine grades written answers with it. Review intervals are never
         fuzzed here, so due dates are exact."""
-        world = await World.open(db_path, start=False, settings=EngineSettings(review_fuzz=False))
+        world = await World.open(
+            db_path, start=False, settings=EngineSettings(review_fuzz=False), bank=bank
+        )
         if grader is not None:
             world.engine = Engine(
                 world.store, world.bank, world.clock, world.engine.settings,

@@ -19,7 +19,7 @@ from bot.adapters.discord.limits import (
 )
 from bot.bank.loader import load_bank
 from bot.core.ports import RoundPost
-from bot.store import Answerer
+from bot.core.records import Answerer
 from tests.helpers import FIXTURE_BANK
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Z", "Cc")), min_size=1, max_size=30)  # fmt: skip

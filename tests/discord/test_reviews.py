@@ -16,10 +16,13 @@ from bot.adapters.discord import replies
 from bot.adapters.discord.commands import FEEDBACK_OFF, FEEDBACK_ON, FEEDBACK_ON_DMS_CLOSED
 from bot.adapters.discord.quiz_views import SAVED_NOTE, WriteAnswerButton
 from bot.adapters.discord.render import NO_REVIEWS
+from bot.bank.loader import load_bank
+from bot.bank.models import Bank
 from bot.core.models import Round
 from bot.grading.base import Feedback
 from tests.discord.fake_discord import EPHEMERAL, Call, FakeDiscord, FakeUser, eventually
 from tests.discord.harness import ALICE, BOB, DiscordBot, OrdinalGrader, press, submit
+from tests.helpers import FIXTURE_BANK
 
 CAROL = FakeUser(700_000_000_000_000_003, "carol")
 RATINGS = ["Again", "Hard", "Good", "Easy"]
@@ -159,12 +162,20 @@ async def test_a_long_answer_spills_into_a_follow_up_with_the_buttons_last(
     tmp_path: Path, fake: FakeDiscord
 ) -> None:
     fake.add_channel("general")
-    bot = await DiscordBot.start(tmp_path / "bot.db", fake)
+    long_answer = "\n\n".join(f"Paragraph {i}. " + "A long sentence. " * 40 for i in range(10))
+    fixture = load_bank(FIXTURE_BANK)
+    assert fixture.get("alpha-one") is not None
+    bank = Bank(
+        tuple(
+            dataclasses.replace(pack, questions=tuple(
+                dataclasses.replace(q, answer=long_answer) if q.id == "alpha-one" else q
+                for q in pack.questions
+            ))
+            for pack in fixture.packs
+        )
+    )  # fmt: skip
+    bot = await DiscordBot.start(tmp_path / "bot.db", fake, bank=bank)
     try:
-        long_answer = "\n\n".join(f"Paragraph {i}. " + "A long sentence. " * 40 for i in range(10))
-        question = bot.world.bank.get("alpha-one")
-        assert question is not None
-        bot.world.bank._by_id[question.id] = dataclasses.replace(question, answer=long_answer)
         card = await quiz(bot)  # alpha-one: the pack's one easy question comes first
         first, last = await fake.interact(
             press(fake, card, "Show answer", user=ALICE, channel_id=general(fake)), replies=2

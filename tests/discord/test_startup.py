@@ -18,6 +18,7 @@ from bot.adapters.discord.sync import state_key
 from bot.cli import main
 from bot.core.errors import InputError
 from bot.errors import PlatformUnreachableError, TokenRejectedError
+from bot.store import SqliteStore
 from tests.discord.fake_discord import MESSAGE_CONTENT_INTENT, FakeDiscord
 from tests.discord.harness import DiscordBot, token_for
 from tests.helpers import FIXTURE_BANK, START
@@ -105,8 +106,9 @@ async def test_no_network_is_one_clear_error(
 async def test_sync_to_one_server_by_hand(tmp_path: Path, fake: FakeDiscord) -> None:
     config = DiscordConfig(token_for(fake.app_id))
     count = await sync_commands(
-        config, db_path=tmp_path / "bot.db", questions_dir=FIXTURE_BANK, guild_id=fake.guild_id
-    )
+        config, open_store=SqliteStore.open, db_path=tmp_path / "bot.db", questions_dir=FIXTURE_BANK,
+        guild_id=fake.guild_id,
+    )  # fmt: skip
     assert count == 6
     [upload] = fake.find("PUT", rf"/applications/{fake.app_id}/guilds/{fake.guild_id}/commands")
     assert len(upload.body) == 6
@@ -114,7 +116,7 @@ async def test_sync_to_one_server_by_hand(tmp_path: Path, fake: FakeDiscord) -> 
     assert not fake.identifies  # HTTP only: no gateway connection
 
     cleared = await sync_commands(
-        config, db_path=tmp_path / "bot.db", questions_dir=FIXTURE_BANK,
+        config, open_store=SqliteStore.open, db_path=tmp_path / "bot.db", questions_dir=FIXTURE_BANK,
         guild_id=fake.guild_id, clear=True,
     )  # fmt: skip
     assert cleared == 0

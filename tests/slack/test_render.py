@@ -13,10 +13,10 @@ from bot.adapters.slack.mrkdwn import SECTION_LIMIT, escape, from_markdown, spli
 from bot.bank.models import Question
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.ports import RevealPost, RoundPost
+from bot.core.records import Answerer
 from bot.core.results import QuizCard
 from bot.core.schedule import Schedule, parse_post_time
 from bot.grading.base import Feedback, KeyPointVerdict
-from bot.store import Answerer
 
 
 def test_escape_defuses_markup_and_broadcast_mentions() -> None:

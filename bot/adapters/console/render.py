@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView, Subscription
+from bot.core.records import Answerer
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
@@ -18,7 +19,6 @@ from bot.present.help import CONSOLE_HELP
 from bot.present.parts import Text, When, Who
 from bot.present.parts import show as present_show
 from bot.present.vocabulary import Vocabulary
-from bot.store import Answerer
 
 WIDTH = 78
 RULE = "─" * WIDTH

@@ -21,12 +21,12 @@ from bot.adapters.console.publisher import PLATFORM
 from bot.adapters.console.terminal import NotText, Terminal, clean_line
 from bot.core.engine import Engine
 from bot.core.models import ChannelRef, Round
+from bot.core.records import ChangeOutcome
 from bot.core.results import IncomingMessage
 from bot.present import help, receipts
 from bot.present.errors import error_reply
 from bot.present.parts import Who
 from bot.scheduler import Scheduler
-from bot.store import ChangeOutcome
 
 log = logging.getLogger(__name__)
 CHANNEL = ChannelRef(PLATFORM, "local", "general")

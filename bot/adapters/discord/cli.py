@@ -16,6 +16,7 @@ from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
 from bot.errors import InputError, TokenRejectedError
 
 if TYPE_CHECKING:
+    from bot.core.ports import StoreOpener
     from bot.ops.settings import Settings
 
 
@@ -44,7 +45,7 @@ def add_commands(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = (
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, open_store: StoreOpener) -> int:
     """The `discord` command; errors are PracticeErrors, reported by the main command line."""
     environ = settings.env.values
     if args.discord_command == "invite-url":
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.clear and args.guild is None:
             raise InputError("--clear needs --guild ID.")
         config = DiscordConfig.from_env(environ)
-        count = asyncio.run(_sync(args, config, settings))
+        count = asyncio.run(_sync(args, config, settings, open_store))
         where = f"server {args.guild}" if args.guild is not None else "every server (global)"
         verb = "Removed the server's copies of the" if args.clear else f"Synced {count}"
         print(f"{verb} slash commands for {where}.")
@@ -79,9 +80,12 @@ def invite_url_from_env(env: Mapping[str, str]) -> str:
     return invite_url(application_id)
 
 
-async def _sync(args: argparse.Namespace, config: DiscordConfig, settings: Settings) -> int:
+async def _sync(
+    args: argparse.Namespace, config: DiscordConfig, settings: Settings, open_store: StoreOpener
+) -> int:
     return await sync_commands(
         config,
+        open_store=open_store,
         db_path=settings.db_path,
         questions_dir=settings.questions_dir,
         guild_id=args.guild,
@@ -92,6 +96,7 @@ async def _sync(args: argparse.Namespace, config: DiscordConfig, settings: Setti
 async def sync_commands(
     config: DiscordConfig,
     *,
+    open_store: StoreOpener,
     db_path: Path,
     questions_dir: Path,
     guild_id: int | None,
@@ -105,10 +110,9 @@ async def sync_commands(
     from bot.bank.loader import load_bank
     from bot.clock import SystemClock
     from bot.core.engine import Engine
-    from bot.store import Store
 
     bank = load_bank(questions_dir)
-    async with await Store.open(db_path) as store:
+    async with await open_store(db_path) as store:
         engine = Engine(store, bank, SystemClock())
         client = PracticeClient(
             engine, message_content=False, sync_commands=False,

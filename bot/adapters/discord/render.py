@@ -21,6 +21,7 @@ from bot.adapters.discord.limits import (
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView, Subscription
 from bot.core.ports import RevealPost, RoundPost
+from bot.core.records import Answerer
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats
 from bot.grading.base import Feedback
@@ -30,7 +31,6 @@ from bot.present.cards import Card, Section
 from bot.present.parts import Native, Text, When, WhenStyle, Who
 from bot.present.parts import show as present_show
 from bot.present.vocabulary import AnswerRoute, Vocabulary
-from bot.store import Answerer
 
 ROUND_COLOUR = discord.Colour(0x3B82F6)
 REVEAL_COLOUR = discord.Colour(0x22C55E)

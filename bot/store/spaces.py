@@ -1,0 +1,36 @@
+"""Per-space settings (`SpaceStore`): one row per setting that differs from its default."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store.base import StoreBase, to_ts
+
+
+class Spaces(StoreBase):
+    async def space_settings(self, platform: str, space_id: str) -> dict[str, str]:
+        """The settings of a space that differ from their defaults, as stored text."""
+        rows = await self._all(
+            "SELECT key, value FROM space_settings WHERE platform = ? AND space_id = ?",
+            (platform, space_id),
+        )
+        return {r["key"]: r["value"] for r in rows}
+
+    async def set_space_setting(
+        self, platform: str, space_id: str, key: str, value: str | None, by: str | None,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        """Store one setting's text; None removes it (the default applies again)."""
+        if value is None:
+            await self._write(
+                "DELETE FROM space_settings WHERE platform = ? AND space_id = ? AND key = ?",
+                (platform, space_id, key),
+            )
+            return
+        await self._write(
+            "INSERT INTO space_settings (platform, space_id, key, value, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, space_id, key) DO UPDATE SET "
+            "value = excluded.value, updated_by = excluded.updated_by, "
+            "updated_at = excluded.updated_at",
+            (platform, space_id, key, value, by, to_ts(now)),
+        )  # fmt: skip
