@@ -730,6 +730,22 @@ class Store:
             StreakView(row[0], row[1], row[2], bool(row[3])) if row else StreakView(0, 0, 0, False)
         )
 
+    async def rename_user(self, platform: str, user_id: str, name: str) -> bool:
+        """A person's display name, learned after their answer was stored under a stand-in
+        (an adapter never waits for a name before storing): the boards follow. False when the
+        person is not stored, or already has this name."""
+
+        def rename(db: sqlite3.Connection) -> bool:
+            changed = db.execute(
+                "UPDATE users SET name = ? WHERE platform = ? AND user_id = ? AND name != ?",
+                (name, platform, user_id, name),
+            ).rowcount
+            if changed:
+                standings.rename(db, platform, user_id, name)
+            return bool(changed)
+
+        return await self._run(rename)
+
     async def user_name(self, platform: str, user_id: str) -> str | None:
         row = await self._one(
             "SELECT name FROM users WHERE platform = ? AND user_id = ?", (platform, user_id)
