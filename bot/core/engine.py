@@ -249,6 +249,10 @@ class Engine:
     async def user_name(self, platform: str, user_id: str) -> str | None:
         return await self._w.store.user_name(platform, user_id)
 
+    async def rename_user(self, platform: str, user_id: str, name: str) -> bool:
+        """A display name that arrived after the answer was stored (the boards follow)."""
+        return await self._w.store.rename_user(platform, user_id, name)
+
     async def keep_leaderboards(self) -> None:
         await self.boards.keep_leaderboards()
 

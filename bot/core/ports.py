@@ -359,7 +359,7 @@ class SpaceStore(Protocol):
 
 
 class HistoryStore(Protocol):
-    """A channel's past, read-only: what the pictures draw."""
+    """People and a channel's past: what the pictures draw, and names learned late."""
 
     async def weekly_answers(
         self, subscription_ids: Sequence[int], since: date
@@ -376,6 +376,11 @@ class HistoryStore(Protocol):
 
     async def user_name(self, platform: str, user_id: str) -> str | None:
         """The name a person was last seen with, if ever."""
+        ...
+
+    async def rename_user(self, platform: str, user_id: str, name: str) -> bool:
+        """A person's display name learned after their answer was stored under a stand-in;
+        the boards follow. False when the person is unknown or already has this name."""
         ...
 
 

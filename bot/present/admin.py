@@ -9,6 +9,7 @@ from bot.core.models import Subscription
 from bot.core.results import PostResult, PostStatus, RevealResult
 from bot.present.boards import not_subscribed
 from bot.present.daily import first_line
+from bot.present.errors import shown_error
 from bot.present.grammar import people
 from bot.present.parts import Plain, Text, When, text
 from bot.present.vocabulary import Vocabulary
@@ -77,7 +78,7 @@ def post_reply(result: PostResult, words: Vocabulary, link: Text = ()) -> Text:
     if result.status is PostStatus.ALREADY:
         return text("Today's question is already posted", at, f"; {words.reveal_now} reveals it.")
     if result.status is PostStatus.FAILED:
-        return text("Could not post: ", Plain(result.detail))
+        return text("Could not post: ", Plain(shown_error(result.detail)))
     return text(not_subscribed(words))
 
 
@@ -91,7 +92,7 @@ def revealed(result: RevealResult, thread: Text = ()) -> Text:
 
 def post_failed_notice(channel: Text, detail: str) -> Text:
     """A direct message to whoever subscribed a channel the bot could not post in."""
-    return text("I could not post today's question in ", channel, ". ", Plain(detail))
+    return text("I could not post today's question in ", channel, ". ", Plain(shown_error(detail)))
 
 
 # -- each person's feedback setting ---------------------------------------------------------

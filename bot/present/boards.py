@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core.models import Leaderboard, LeaderboardEntry, StreakView, Subscription
 from bot.core.results import ChannelStatus
 from bot.present.daily import first_line
+from bot.present.errors import shown_error
 from bot.present.grammar import plural
 from bot.present.parts import Plain, Text, When, Who, text
 from bot.present.vocabulary import Vocabulary
@@ -91,7 +92,7 @@ def not_subscribed(words: Vocabulary) -> str:
 def problem(subscription: Subscription | None) -> Text:
     if subscription is None or not subscription.problem:
         return ()
-    return text("⚠️ The last post here failed: ", Plain(subscription.problem))
+    return text("⚠️ The last post here failed: ", Plain(shown_error(subscription.problem)))
 
 
 def status_lines(state: ChannelStatus, words: Vocabulary, open_link: Text = ()) -> tuple[Text, ...]:

@@ -80,11 +80,16 @@ def reference(question: Question) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def answered_by(answerers: Sequence[Answerer]) -> Text:
+def answered_by(answerers: Sequence[Answerer], shown: int | None = None) -> Text:
+    """Who answered; `shown`: name only the first so many, then "…and 212 more" (a platform
+    whose message cannot hold every name)."""
     if not answerers:
         return text(NOBODY)
-    names = join(", ", [text(Who(a.user_id, a.name)) for a in answerers])
-    return text(f"**Answered by {len(answerers)}:** ", names)
+    named = answerers if shown is None else answerers[: max(shown, 0)]
+    names = join(", ", [text(Who(a.user_id, a.name)) for a in named])
+    rest = len(answerers) - len(named)
+    more = text(", " if named else "", f"…and {rest} more") if rest else ()
+    return text(f"**Answered by {len(answerers)}:** ", names, more)
 
 
 def streaks_updated(words: Vocabulary) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.core.history import RoundAttendance, WeekCounts
+from bot.store import standings
 from bot.store.base import StoreBase
 
 
@@ -71,3 +72,19 @@ class History(StoreBase):
             "SELECT name FROM users WHERE platform = ? AND user_id = ?", (platform, user_id)
         )
         return str(row["name"]) if row else None
+
+    async def rename_user(self, platform: str, user_id: str, name: str) -> bool:
+        """A person's display name, learned after their answer was stored under a stand-in
+        (an adapter never waits for a name before storing): the boards follow. False when the
+        person is not stored, or already has this name."""
+
+        def rename(db: sqlite3.Connection) -> bool:
+            changed = db.execute(
+                "UPDATE users SET name = ? WHERE platform = ? AND user_id = ? AND name != ?",
+                (name, platform, user_id, name),
+            ).rowcount
+            if changed:
+                standings.rename(db, platform, user_id, name)
+            return bool(changed)
+
+        return await self._run(rename)

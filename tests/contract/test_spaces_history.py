@@ -41,3 +41,19 @@ async def test_history_counts_weeks_and_one_persons_rounds(store: Store) -> None
     ]
     assert await store.user_name(PLATFORM, "ann") == "Ann"
     assert await store.user_name(PLATFORM, "nobody") is None
+
+
+async def test_a_name_learned_late_reaches_the_boards(store: Store) -> None:
+    subscription = await subscribe(store)
+    round = await posted_round(store, subscription)
+    await say(store, round, "U1", name="U1")  # stored under a stand-in: the id
+    assert await store.rename_user(PLATFORM, "U1", "Ann")
+    assert not await store.rename_user(PLATFORM, "U1", "Ann"), "already so named"
+    assert not await store.rename_user(PLATFORM, "nobody", "Bob")
+    assert await store.user_name(PLATFORM, "U1") == "Ann"
+    await store.reveal_round(round.id, NOW + timedelta(hours=9))
+    board = await store.leaderboard(
+        channel=subscription.channel, whole_space=False, window="all", since=None,
+        ranked_by="streak", caller_id=None,
+    )  # fmt: skip
+    assert [e.name for e in board.entries] == ["Ann"]

@@ -163,9 +163,16 @@ class SlackHarness:
         return Reply(status, body, self.fake.responses[hook], hook)
 
     async def click(
-        self, action_id: str, value: str, *, user: str = ALICE, message_ts: str | None = None
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = ALICE,
+        message_ts: str | None = None,
+        thread_ts: str | None = None,
     ) -> Reply:
-        """A button on a private card, or (with `message_ts`) on a message everyone sees in C1.
+        """A button on a private card, or (with `message_ts`) on a message everyone sees in C1;
+        `thread_ts` when that message is a reply in a thread (Slack sends it in both places).
 
         The Reply's `responses` is the hook's live list: what the listener (or a later modal
         submission holding the same response_url) sends to it shows up there.
@@ -176,6 +183,9 @@ class SlackHarness:
         if message_ts is not None:
             container = {**container, "is_ephemeral": False, "message_ts": message_ts}
             message = {"message": {"type": "message", "ts": message_ts, "user": "UBOT"}}
+            if thread_ts is not None:
+                container["thread_ts"] = thread_ts
+                message["message"]["thread_ts"] = thread_ts
         payload = {
             "type": "block_actions",
             "token": "legacy",
@@ -249,8 +259,15 @@ class SlackHarness:
         )
 
     async def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry: int | None = None,
+        settle: bool = True,
     ) -> int:
+        """Deliver an event; with `settle`, also wait for the name look-ups it started in the
+        background (in Slack they finish long before any reveal; here time is simulated)."""
         headers = (
             {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
             if retry
@@ -259,6 +276,8 @@ class SlackHarness:
         status, _ = await self.send(
             self.event_body(event, event_id), "application/json", headers=headers
         )
+        if settle:
+            await self.adapter.users.settle()
         return status
 
     # -- messages as Slack sends them -------------------------------------------------------

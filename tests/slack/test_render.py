@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -17,6 +18,7 @@ from bot.core.records import Answerer
 from bot.core.results import QuizCard
 from bot.core.schedule import Schedule, parse_post_time
 from bot.grading.base import Feedback, KeyPointVerdict
+from tests.slack.fake_slack import check_message
 
 
 def test_escape_defuses_markup_and_broadcast_mentions() -> None:
@@ -118,7 +120,12 @@ def test_a_long_reveal_fits_slacks_limits() -> None:
     assert len(message.blocks) <= render.MAX_BLOCKS
     sections = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
     assert len(sections) > 3 and all(len(s) <= SECTION_LIMIT for s in sections)
-    assert "Person number 199" in sections[-1]
+    # The whole answer and all 200 names are more text than Slack takes in one message
+    # (check_message: msg_blocks_too_long): the first names are shown, the rest counted.
+    assert check_message({"text": message.text, "blocks": message.blocks}) is None
+    assert "Answered by 200:" in sections[-1] and "Person number 0, " in sections[-1]
+    assert re.search(r"Person number \d+, …and \d+ more\. Streaks are updated", sections[-1])
+    assert "Paragraph 7." in json.dumps(message.blocks)  # the reference answer is whole
     assert all(b["text"].get("verbatim") for b in message.blocks if "Answered by" in json.dumps(b))
     text = json.dumps(message.blocks)
     assert "@here" not in text and "<b>" not in text
@@ -148,7 +155,9 @@ def test_a_long_quiz_answer_keeps_its_feedback_rules_and_rating_buttons() -> Non
     )
     card = QuizCard(7, question, "ML", written_answer="x" * 5000, feedback=feedback)
     message = render.quiz_answer(card)
-    assert len(message.blocks) == render.MAX_BLOCKS
+    # 150 long paragraphs: the text limit, not the block count, decides where it is cut.
+    assert len(message.blocks) <= render.MAX_BLOCKS
+    assert check_message({"text": message.text, "blocks": message.blocks}) is None
     text = json.dumps(message.blocks, ensure_ascii=False)
     assert "shortened to fit" in text
     assert "Your answer covered 1 of 2 key points." in text and ":x: Missed: Two." in text

@@ -180,6 +180,7 @@ async def test_the_reveal_lets_those_who_answered_rate_themselves(slack: SlackHa
         "text": "Rated good: this question comes back in your `/quiz` in 10 minutes.",
         "response_type": "ephemeral",
         "replace_original": False,
+        "thread_ts": message_ts(round.thread_id),  # in the round's thread, not the channel
     }
     [refused] = (
         await slack.click(f"{RATE_ROUND}easy", str(round.id), user=BOB, **on_reveal)

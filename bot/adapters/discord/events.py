@@ -11,6 +11,7 @@ import logging
 
 import discord
 
+from bot.adapters.discord.limits import fit_content
 from bot.adapters.discord.refs import PLATFORM
 from bot.core.engine import Engine
 from bot.core.results import IncomingMessage
@@ -58,7 +59,7 @@ async def message_created(engine: Engine, message: discord.Message) -> None:
         limit = engine.settings.answer_limit
         try:
             await message.reply(
-                receipts.truncated(limit),
+                fit_content(receipts.truncated(limit)),
                 mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

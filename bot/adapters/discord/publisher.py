@@ -16,12 +16,14 @@ import discord
 
 from bot.adapters.discord import render
 from bot.adapters.discord.client import PracticeClient
+from bot.adapters.discord.limits import fit_embed, fit_embeds
 from bot.adapters.discord.permissions import SEND_IN_THREADS, missing_to_post, needs_sentence
 from bot.adapters.discord.ratings import round_rating_view
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.present.errors import error_text
 
 log = logging.getLogger(__name__)
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day: the thread stays open past any reveal
@@ -51,7 +53,7 @@ class DiscordPublisher:
         embed = render.round_embed(post, message_content=client.message_content)
         try:
             message = await channel.send(
-                embed=embed, view=round_view(), allowed_mentions=NO_MENTIONS
+                embed=fit_embed(embed), view=round_view(), allowed_mentions=NO_MENTIONS
             )
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise _failure(error, channel, ["Send Messages", "Embed Links"]) from error
@@ -115,7 +117,7 @@ async def _send_all(
 ) -> None:
     for number, embeds in enumerate(messages, 1):
         view = last_view if number == len(messages) and last_view else discord.utils.MISSING
-        await target.send(embeds=embeds, view=view, allowed_mentions=NO_MENTIONS)
+        await target.send(embeds=fit_embeds(embeds), view=view, allowed_mentions=NO_MENTIONS)
 
 
 async def _send_feedback(client: PracticeClient, reveal: RevealPost) -> None:
@@ -125,7 +127,7 @@ async def _send_feedback(client: PracticeClient, reveal: RevealPost) -> None:
         try:
             dm = await client.create_dm(discord.Object(int(user_id)))
             await dm.send(
-                embed=render.daily_feedback_embed(reveal, feedback),
+                embed=fit_embed(render.daily_feedback_embed(reveal, feedback)),
                 view=round_rating_view(reveal.round.id, feedback.suggested_rating),
                 allowed_mentions=NO_MENTIONS,
             )
@@ -151,9 +153,11 @@ def _failure(error: BaseException, channel: Postable | None, likely: list[str]) 
     if isinstance(error, discord.HTTPException):
         return PublishError(
             PublishFailure.TRANSIENT,
-            f"Discord answered {error.status}: {error.text or 'no detail'}",
+            f"Discord answered {error.status}: {error_text(error.text or '')}",
         )
-    return PublishError(PublishFailure.TRANSIENT, f"Could not reach Discord: {error!r}")
+    return PublishError(
+        PublishFailure.TRANSIENT, f"Could not reach Discord: {error_text(repr(error))}"
+    )
 
 
 async def _withdraw(message: discord.Message) -> None:

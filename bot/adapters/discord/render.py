@@ -44,7 +44,11 @@ _DT_STYLES: dict[WhenStyle, Literal["F", "R", "t"]] = {"moment": "F", "relative"
 
 
 class DiscordStyle:
-    """Neutral Markdown is Discord's own; times as <t:…>; people as mentions (never pinged)."""
+    """Neutral Markdown is Discord's own; times as <t:…>; people by their stored name.
+
+    Embeds must show names: Discord renders a mention in an embed as a raw id for a member the
+    reader's app has not loaded.
+    """
 
     def markdown(self, text: str) -> str:
         return text
@@ -56,10 +60,19 @@ class DiscordStyle:
         return format_dt(when.at, _DT_STYLES[when.style])
 
     def who(self, who: Who) -> str:
+        return discord.utils.escape_mentions(discord.utils.escape_markdown(who.name))
+
+
+class MentionStyle(DiscordStyle):
+    """For a message's own text, where a mention always resolves (it is never pinged): a person
+    whose name we do not have yet is shown by mention."""
+
+    def who(self, who: Who) -> str:
         return mention(who.id)
 
 
 STYLE = DiscordStyle()
+MENTIONS = MentionStyle()
 WORDS = Vocabulary(
     quiz="`/quiz`",
     quiz_pack="`/quiz pack:PACK`",
@@ -282,7 +295,8 @@ def leaderboard_embed(board: Leaderboard, *, whole_server: bool) -> discord.Embe
 
 
 def streak_text(user_id: str, view: StreakView, *, yours: bool) -> str:
-    return show(boards.streak(view, None if yours else Who(user_id, user_id)))
+    """A message's text (no embed), so a teammate, known here by id alone, is a mention."""
+    return present_show(MENTIONS, boards.streak(view, None if yours else Who(user_id, user_id)))
 
 
 def problem_note(subscription: Subscription | None) -> str:

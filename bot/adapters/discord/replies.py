@@ -16,6 +16,7 @@ from typing import TypeVar
 import discord
 
 from bot.adapters.discord import render
+from bot.adapters.discord.limits import fit_content, fit_embeds
 from bot.present.errors import APOLOGY, error_reply
 
 log = logging.getLogger(__name__)
@@ -49,15 +50,16 @@ async def send_private(
     embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View = discord.utils.MISSING,
 ) -> None:
-    """An ephemeral reply, whether or not the interaction was answered (or deferred) yet."""
+    """An ephemeral reply, whether or not the interaction was answered (or deferred) yet; its
+    text and embeds are cut to Discord's limits here, whatever the caller built."""
+    text, shown = fit_content(text), fit_embeds(embeds)
     if interaction.response.is_done():
         await interaction.followup.send(
-            text or "", embeds=list(embeds), view=view, ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )  # fmt: skip
+            text or "", embeds=shown, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
     else:
         await interaction.response.send_message(
-            text, embeds=list(embeds), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            text, embeds=shown, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
 
@@ -70,7 +72,8 @@ async def update_message(
 ) -> None:
     """Edit the message a button was pressed on (embeds=None keeps its embeds), whether or not
     the interaction was deferred (with `in_time(..., update=True)`) first."""
-    shown = discord.utils.MISSING if embeds is None else list(embeds)
+    content = fit_content(content)
+    shown = discord.utils.MISSING if embeds is None else fit_embeds(embeds)
     if interaction.response.is_done():
         await interaction.edit_original_response(
             content=content, embeds=shown, view=view, allowed_mentions=NO_MENTIONS

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.config import EVENTS_PATH, SLACK_API_URL, SlackConfig
-from bot.adapters.slack.publisher import SlackPublisher, reason
+from bot.adapters.slack.errors import reason
+from bot.adapters.slack.publisher import SlackPublisher
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
@@ -18,6 +22,36 @@ from bot.core.ports import Publisher
 from bot.errors import PlatformUnreachableError, TokenRejectedError
 
 log = logging.getLogger(__name__)
+UNREADABLE = "The request body is neither JSON nor a form Slack sends."
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def refuse_unreadable(signing_secret: str) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """An aiohttp middleware: a body Bolt cannot parse (not JSON, a form whose `payload` is not
+    JSON, not UTF-8) gets 400 (401 when it is not signed either), not Bolt's exception: a 500
+    and a traceback in the log. Bolt parses the body the same way here."""
+    verifier = SignatureVerifier(signing_secret)
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method != "POST" or request.path != EVENTS_PATH:
+            return await handler(request)
+        raw = await request.read()  # kept by aiohttp: Bolt reads it again
+        try:
+            parsed = AsyncBoltRequest(body=raw.decode("utf-8"), headers=dict(request.headers))
+            readable = isinstance(parsed.body, dict)
+        except Exception:  # json.JSONDecodeError, UnicodeDecodeError, a list for a body...
+            readable = False
+        if readable:
+            return await handler(request)
+        if not verifier.is_valid_request(raw, dict(request.headers)):
+            return web.Response(status=401, text="invalid request")
+        log.warning(
+            "refused an unreadable Slack request: %s, %d bytes", request.content_type, len(raw)
+        )
+        return web.Response(status=400, text=UNREADABLE)
+
+    return middleware
 
 
 class SlackAdapter:
@@ -65,7 +99,9 @@ class SlackAdapter:
             await socket.connect_async()  # type: ignore[no-untyped-call]
             self._socket = socket
             return
-        runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=self.config.port))
+        web_app = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
+        web_app.middlewares.append(refuse_unreadable(self.config.signing_secret or ""))
+        runner = web.AppRunner(web_app)
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port)
         try:
@@ -106,6 +142,7 @@ class SlackAdapter:
         self._workspace = str(identity.get("team") or identity.get("team_id") or "")
 
     async def stop(self) -> None:
+        await self.users.cancel()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.errors import reason
 from bot.adapters.slack.refs import message_key, message_ts
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Subscription
@@ -22,6 +23,7 @@ from bot.core.ports import PostedRef, RevealPost, RoundPost
 from bot.present import admin
 from bot.present.parts import Native
 
+__all__ = ["INVITE_HINT", "SlackPublisher", "publish_error", "reason"]
 log = logging.getLogger(__name__)
 
 INVITE_HINT = (
@@ -149,9 +151,3 @@ class SlackPublisher:
                 reason(error),
             )
 
-
-def reason(error: Exception) -> str:
-    """Slack's error code, or the exception's type: safe to log (no tokens, no user text)."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error", "unknown_error"))
-    return type(error).__name__

@@ -34,9 +34,13 @@ RATE_ROUND = "practicebot_rate_round_"
 RATE_QUIZ_ACTIONS = re.compile(f"^{RATE_QUIZ}({'|'.join(RATINGS)})$")
 RATE_ROUND_ACTIONS = re.compile(f"^{RATE_ROUND}({'|'.join(RATINGS)})$")
 MAX_BLOCKS = 50  # Slack refuses a message with more
+# Slack refuses a message whose blocks hold more text than about 12,000 characters in all
+# (msg_blocks_too_long; observed, not documented: slackapi/bolt-js#2509): keep a margin.
+BLOCKS_TEXT_LIMIT = 11_000
 MODAL_TEXT_LIMIT = 3000  # Slack's most for a plain-text input
 WRITTEN_SHOWN = 1500  # characters of a written answer quoted back beside the reference
 HEADER_LIMIT = 150
+FEW_NAMES = 20  # answerers a reveal names even when its reference answer must be shortened
 FALLBACK_LIMIT = 300  # of the notification text; the blocks carry the whole message
 
 
@@ -69,12 +73,37 @@ def _context(text: str) -> Block:
 
 
 def _capped(blocks: list[Block], *, keep: list[Block] | None = None) -> list[Block]:
-    """At most MAX_BLOCKS blocks; `keep` (buttons, say) always stays whole, at the end."""
+    """At most MAX_BLOCKS blocks and BLOCKS_TEXT_LIMIT characters of text; `keep` (buttons,
+    say) always stays whole, at the end, and `blocks` lose their last ones to make room."""
     kept = keep or []
+    shortened = _context(from_markdown(daily.SHORTENED))
     room = MAX_BLOCKS - len(kept)
-    if len(blocks) > room:
-        blocks = [*blocks[: room - 1], _context(from_markdown(daily.SHORTENED))]
-    return [*blocks, *kept]
+    text_room = BLOCKS_TEXT_LIMIT - blocks_text_length(kept)
+    if len(blocks) <= room and blocks_text_length(blocks) <= text_room:
+        return [*blocks, *kept]
+    text_room -= blocks_text_length([shortened])
+    taken: list[Block] = []
+    for block in blocks[: room - 1]:
+        if blocks_text_length([*taken, block]) > text_room:
+            break
+        taken.append(block)
+    return [*taken, shortened, *kept]
+
+
+def blocks_text_length(blocks: list[Block]) -> int:
+    """The text Slack counts against its cumulative limit: every string under a `text` key."""
+
+    def length(value: Any) -> int:
+        if isinstance(value, list):
+            return sum(length(v) for v in value)
+        if isinstance(value, dict):
+            return sum(
+                len(v) if k == "text" and isinstance(v, str) else length(v)
+                for k, v in value.items()
+            )
+        return 0
+
+    return length(blocks)
 
 
 class SlackStyle:
@@ -182,24 +211,38 @@ def round_post(post: RoundPost) -> Message:
 
 
 def reveal(post: RevealPost) -> Message:
+    """The reference answer and who answered, within Slack's limits: when the names do not all
+    fit, the first ones are named and the rest counted ("…and 212 more")."""
     card = daily.reveal_card(post, WORDS)
-    who = show(card.footer)
-    if post.answerers:
-        who += ". " + show(daily.streaks_updated(WORDS))
-    blocks = [
-        _header(card.title),
-        _context(show(card.context)),
-        *_body(card.body),
-        {"type": "divider"},
-        *_sections(who, verbatim=True),
-    ]
+    top = [_header(card.title), _context(show(card.context)), *_body(card.body)]
     # Those who answered rate themselves here, so the question joins their /quiz reviews.
     rating = (
         [_context(show(card.prompt)), _rating_buttons(RATE_ROUND, post.round.id, card.buttons)]
         if card.buttons
         else []
     )
-    return Message(_fallback(card.title, post.question), _capped(blocks, keep=rating))
+
+    def answered(shown: int | None) -> list[Block]:
+        who = show(daily.answered_by(post.answerers, shown))
+        if post.answerers:
+            who += ". " + show(daily.streaks_updated(WORDS))
+        return [{"type": "divider"}, *_sections(who, verbatim=True)]
+
+    def fits(shown: int | None) -> bool:
+        blocks = [*top, *answered(shown), *rating]
+        return len(blocks) <= MAX_BLOCKS and blocks_text_length(blocks) <= BLOCKS_TEXT_LIMIT
+
+    shown: int | None = None
+    if not fits(None):
+        # The most names that fit beside the whole answer; at least a few, the answer giving
+        # way (see _capped) if it alone is that long.
+        low, high = 0, len(post.answerers)
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if fits(middle) else (low, middle - 1)
+        shown = max(low, min(len(post.answerers), FEW_NAMES))
+    blocks = _capped(top, keep=[*answered(shown), *rating])
+    return Message(_fallback(card.title, post.question), blocks)
 
 
 def daily_feedback(post: RevealPost, feedback: Feedback) -> Message:

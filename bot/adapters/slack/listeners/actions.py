@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.errors import reason
 from bot.adapters.slack.listeners.deps import Deps, explained
-from bot.adapters.slack.publisher import reason
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError, PracticeError
 from bot.present import quiz
@@ -29,6 +29,20 @@ def button_id(action: dict[str, Any], out_of_date: str = OUT_OF_DATE) -> int:
     if not value.isdigit():
         raise InputError(out_of_date)
     return int(value)
+
+
+def thread_of(body: dict[str, Any]) -> str | None:
+    """The thread of the message a button is on: its own thread, or the message itself when it
+    starts one (None when Slack sent neither)."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    thread_ts = (
+        container.get("thread_ts")
+        or message.get("thread_ts")
+        or container.get("message_ts")
+        or message.get("ts")
+    )
+    return str(thread_ts) if thread_ts else None
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -99,11 +113,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
             rated = await engine.rate_round(
                 PLATFORM, body["user"]["id"], round_id, render.rating_of(action["action_id"])
             )
-            # The reveal is everyone's message: the result goes to the one who clicked.
+            # The reveal is everyone's message: the result goes to the one who clicked, in the
+            # round's thread, where the reveal is (not in the channel).
             await respond(
                 text=render.round_rated(rated, engine.now()),
                 response_type="ephemeral",
                 replace_original=False,
+                thread_ts=thread_of(body),
             )
 
     app.action(render.SHOW_ANSWER)(show_answer)

@@ -13,8 +13,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.errors import reason
 from bot.adapters.slack.listeners.deps import Deps
-from bot.adapters.slack.publisher import reason
 from bot.adapters.slack.refs import PLATFORM, message_key
 from bot.core.results import IncomingMessage
 from bot.present import receipts
@@ -65,17 +65,24 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if not user or not is_reply(event):
             return
         channel = event["channel"]
+        # Stored first, under the best name at hand: no Slack call stands before the answer.
         result = await deps.engine.handle_message(
             IncomingMessage(
                 platform=PLATFORM,
                 thread_id=message_key(channel, event["thread_ts"]),
                 message_id=message_key(channel, event["ts"]),
                 user_id=user,
-                user_name=await deps.users.name(user),
+                user_name=deps.users.name_now(user, event),
                 text=event.get("text") or "",
                 event_id=body.get("event_id"),
             )
         )
+        if result.outcome is not None:
+
+            async def rename(name: str) -> None:
+                await deps.engine.rename_user(PLATFORM, user, name)
+
+            deps.users.fill_in(user, rename)
         if result.truncated:
             await _tell_truncated(deps, client, channel, user, event["thread_ts"])
 
