@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from bot.adapters.registry import configured_platforms
@@ -23,3 +25,27 @@ def test_each_platform_is_picked_by_its_credentials() -> None:
 def test_a_slack_token_without_a_connection_mode_is_refused() -> None:
     with pytest.raises(PracticeError, match="SLACK_APP_TOKEN"):
         configured_platforms({"SLACK_BOT_TOKEN": "xoxb-1"})
+
+
+def test_each_platform_declares_its_own_settings_and_they_cost_no_imports() -> None:
+    """A platform's variables come from its package (`variables`), listed by the registry:
+    the settings table, `practicebot config` and .env.example see them; reading them loads
+    neither slack-bolt nor discord.py."""
+    import subprocess
+    import sys
+
+    from bot.adapters import registry
+    from bot.ops import settings
+
+    for platform in registry.PLATFORMS:
+        declared = importlib.import_module(f"{platform.module}.variables").VARIABLES
+        assert platform.switch in {v.name for v in declared}, platform.name
+        assert set(declared) <= set(settings.VARIABLES)
+    probe = (
+        "import sys; import bot.ops.settings as s; s.validate({}); "
+        "print('slack_bolt' in sys.modules, 'discord' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.split() == ["False", "False"]

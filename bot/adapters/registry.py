@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from bot.ops.variables import Variable
 
 if TYPE_CHECKING:
     from bot.adapters.base import PlatformAdapter
@@ -23,13 +25,29 @@ AdapterFactory = Callable[["Engine"], "PlatformAdapter"]
 class Platform:
     name: str  # ChannelRef.platform
     switch: str  # the variable whose presence turns it on
-    module: str  # has adapter_from_env(env) -> AdapterFactory | None
+    module: str  # has adapter_from_env(env) -> AdapterFactory | None; `.variables` declares
+    # VARIABLES and cross_check(values) without importing the platform's library
 
 
+# Adding a platform: its package, and one line here.
 PLATFORMS: tuple[Platform, ...] = (
     Platform("slack", "SLACK_BOT_TOKEN", "bot.adapters.slack"),
     Platform("discord", "DISCORD_TOKEN", "bot.adapters.discord"),
 )
+
+
+def _variables_module(platform: Platform) -> Any:
+    return importlib.import_module(f"{platform.module}.variables")
+
+
+def platform_variables() -> tuple[Variable, ...]:
+    """Every platform's declared settings, in registry order."""
+    return tuple(v for p in PLATFORMS for v in _variables_module(p).VARIABLES)
+
+
+def platform_checks() -> list[Callable[[Mapping[str, str]], list[str]]]:
+    """Each platform's check across its own variables."""
+    return [_variables_module(p).cross_check for p in PLATFORMS]
 
 
 def configured_platforms_names(env: Mapping[str, str]) -> list[str]:

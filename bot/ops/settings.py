@@ -1,6 +1,7 @@
 """Every setting comes from an environment variable (or a `.env` file beside the bot).
 
-One table lists them all: it drives validation at start-up, `practicebot config` and
+One table lists them all (the bot's own here, each platform's in its adapter package, see
+`bot.ops.variables`): it drives validation at start-up, `practicebot config` and
 `.env.example`, and `read_settings` turns it into one typed `Settings` object that is passed
 down, so a new variable is added in exactly one place.
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -22,40 +22,16 @@ from zoneinfo import available_timezones
 
 from dotenv import dotenv_values
 
+from bot.adapters.registry import platform_checks, platform_variables
 from bot.core.schedule import parse_duration, parse_post_time, parse_timezone
 from bot.errors import ConfigurationError, InputError
+from bot.ops.variables import Variable, one_of, whole_number
 from bot.paths import bundled_questions_dir
 
-Check = Callable[[str], None]
 LOG_LEVELS = ("debug", "info", "warning", "error")
 GRADERS = ("auto", "lexical", "embedding", "llm")
 # Flags that stand for a variable: `--db X` wins over PRACTICEBOT_DB.
 FLAGS = {"db": "PRACTICEBOT_DB", "questions": "PRACTICEBOT_QUESTIONS", "log_level": "PRACTICEBOT_LOG_LEVEL"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Variable:
-    name: str
-    help: str
-    default: str = ""
-    secret: bool = False
-    check: Check | None = None
-
-
-def _one_of(*choices: str) -> Check:
-    def check(value: str) -> None:
-        if value.lower() not in choices:
-            raise InputError(f"must be one of {', '.join(choices)} (got '{value}')")
-
-    return check
-
-
-def _whole_number(low: int, high: int) -> Check:
-    def check(value: str) -> None:
-        if not value.isdigit() or not low <= int(value) <= high:
-            raise InputError(f"must be a whole number from {low} to {high} (got '{value}')")
-
-    return check
 
 
 def _grace(value: str) -> None:
@@ -71,18 +47,8 @@ def _utc_time(value: str) -> None:
     parse_post_time(value)
 
 
-def _digits(value: str) -> None:
-    if not value.isdigit():
-        raise InputError("must be the numeric application id")
-
-
-def _user_ids(value: str) -> None:
-    if not all(re.fullmatch(r"[A-Z0-9]+", part.strip()) for part in value.split(",")):
-        raise InputError("must be Slack user ids separated by commas, like U012AB3CD,U045EF6GH")
-
-
 def _grader(value: str) -> None:
-    _one_of(*GRADERS)(value)
+    one_of(*GRADERS)(value)
     if value.lower() == "embedding" and not embedding_installed():
         raise InputError(
             "'embedding' needs the [feedback] extra: pip install 'practicebot[feedback]' "
@@ -106,19 +72,19 @@ def embedding_installed() -> bool:
     )
 
 
-VARIABLES: tuple[Variable, ...] = (
+BOT_VARIABLES: tuple[Variable, ...] = (
     Variable("PRACTICEBOT_DB", "SQLite database file", "data/practicebot.db", check=_database),
     Variable("PRACTICEBOT_QUESTIONS", "question bank folder", "the bundled bank"),
     Variable("PRACTICEBOT_TZ", "timezone of the console channel and of new subscriptions without one",
              "this machine's", check=_timezone),
     Variable("PRACTICEBOT_CATCH_UP_GRACE", "how late a missed daily post may still go out", "2h", check=_grace),
     Variable("PRACTICEBOT_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (the console: WARNING)", "INFO",
-             check=_one_of(*LOG_LEVELS)),
+             check=one_of(*LOG_LEVELS)),
     Variable("PRACTICEBOT_LOG_FORMAT", "text, or json for one JSON object per line", "text",
-             check=_one_of("text", "json")),
+             check=one_of("text", "json")),
     Variable("PRACTICEBOT_BACKUP_DIR", "where the daily backups go", "backups/ beside the database"),
     Variable("PRACTICEBOT_BACKUP_KEEP_DAYS", "days of daily backups to keep (0 turns them off)", "7",
-             check=_whole_number(0, 3650)),
+             check=whole_number(0, 3650)),
     Variable("PRACTICEBOT_BACKUP_TIME", "when the daily backup runs, HH:MM UTC", "03:30",
              check=_utc_time),
     Variable("PRACTICEBOT_GRADER", "feedback on written answers: auto (lexical), lexical, embedding (the [feedback] extra) or llm",
@@ -127,20 +93,10 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("PRACTICEBOT_LLM_MODEL", "for the llm grader: the model name the endpoint serves"),
     Variable("PRACTICEBOT_LLM_KEY", "for the llm grader: API key, if the endpoint wants one", secret=True),
     Variable("PRACTICEBOT_LLM_TIMEOUT", "seconds to wait for the llm grader before the lexical grader answers", "6",
-             check=_whole_number(1, 9)),
-    Variable("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…): turns the Slack adapter on", secret=True),
-    Variable("SLACK_APP_TOKEN", "Slack app-level token (xapp-…) for Socket Mode", secret=True),
-    Variable("SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode instead of Socket Mode", secret=True),
-    Variable("SLACK_API_URL", "replaces the Slack Web API base URL (a proxy; tests)"),
-    Variable("PRACTICEBOT_SLACK_PORT", "port for Slack HTTP mode (/slack/events)", "3000",
-             check=_whole_number(1, 65535)),
-    Variable("PRACTICEBOT_SLACK_ADMINS", "Slack user ids allowed to run /practice besides workspace admins",
-             check=_user_ids),
-    Variable("DISCORD_TOKEN", "Discord bot token: turns the Discord adapter on", secret=True),
-    Variable("DISCORD_APPLICATION_ID", "Discord application id (default: read from the token)", check=_digits),
-    Variable("DISCORD_MESSAGE_CONTENT", "on: count thread messages (needs the Message Content intent); off: Answer button only",
-             "on", check=_one_of("on", "off", "true", "false", "yes", "no", "1", "0")),
+             check=whole_number(1, 9)),
 )  # fmt: skip
+# Then each platform's own, in the order the registry lists the platforms.
+VARIABLES: tuple[Variable, ...] = BOT_VARIABLES + platform_variables()
 NAMES = frozenset(v.name for v in VARIABLES)
 
 # Kept for callers that name the error by its old name.
@@ -196,19 +152,14 @@ def validate(env: Mapping[str, str] | Environment) -> list[str]:
                 variable.check(value)
             except InputError as error:
                 problems.append(f"{variable.name}: {error}")
-    if values.get("SLACK_BOT_TOKEN") and not (
-        values.get("SLACK_APP_TOKEN") or values.get("SLACK_SIGNING_SECRET")
-    ):
-        problems.append(
-            "SLACK_APP_TOKEN: missing. Socket Mode needs it (or set SLACK_SIGNING_SECRET for HTTP mode)."
-        )
     if values.get("PRACTICEBOT_GRADER", "").lower() == "llm":
         for name in ("PRACTICEBOT_LLM_URL", "PRACTICEBOT_LLM_MODEL"):
             if not values.get(name):
-                problems.append(f"{name}: missing; the llm grader needs it (PRACTICEBOT_GRADER=llm).")
-    for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
-        if values.get(name) and not values.get("SLACK_BOT_TOKEN"):
-            problems.append(f"SLACK_BOT_TOKEN: missing, but {name} is set.")
+                problems.append(
+                    f"{name}: missing; the llm grader needs it (PRACTICEBOT_GRADER=llm)."
+                )
+    for check in platform_checks():
+        problems += check(values)
     return problems
 
 

@@ -1,13 +1,20 @@
-"""The Slack adapter, on slack-bolt: daily questions, thread answers, reveals and slash commands."""
+"""The Slack adapter, on slack-bolt: daily questions, thread answers, reveals and slash commands.
+
+Importing this package does not import slack-bolt (`SlackAdapter` is loaded on first use), so
+reading the platform's settings (`variables`) costs nothing when Slack is not configured.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from bot.adapters.base import PlatformAdapter
-from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.config import SlackConfig
-from bot.core.engine import Engine
+
+if TYPE_CHECKING:
+    from bot.adapters.base import PlatformAdapter
+    from bot.adapters.slack.adapter import SlackAdapter
+    from bot.core.engine import Engine
 
 __all__ = ["SlackAdapter", "SlackConfig", "adapter_from_env"]
 
@@ -23,6 +30,16 @@ def adapter_from_env(env: Mapping[str, str]) -> Callable[[Engine], PlatformAdapt
         return None
 
     def build(engine: Engine) -> PlatformAdapter:
+        from bot.adapters.slack.adapter import SlackAdapter
+
         return SlackAdapter(engine, config)
 
     return build
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SlackAdapter":  # the adapter, with slack-bolt, only when someone asks for it
+        from bot.adapters.slack.adapter import SlackAdapter
+
+        return SlackAdapter
+    raise AttributeError(name)

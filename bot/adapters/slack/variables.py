@@ -1,0 +1,41 @@
+"""The Slack adapter's settings (read by `bot.ops.settings`; no Slack library imported here)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.errors import InputError
+from bot.ops.variables import Variable, whole_number
+
+
+def _user_ids(value: str) -> None:
+    if not all(re.fullmatch(r"[A-Z0-9]+", part.strip()) for part in value.split(",")):
+        raise InputError("must be Slack user ids separated by commas, like U012AB3CD,U045EF6GH")
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…): turns the Slack adapter on", secret=True),
+    Variable("SLACK_APP_TOKEN", "Slack app-level token (xapp-…) for Socket Mode", secret=True),
+    Variable("SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode instead of Socket Mode", secret=True),
+    Variable("SLACK_API_URL", "replaces the Slack Web API base URL (a proxy; tests)"),
+    Variable("PRACTICEBOT_SLACK_PORT", "port for Slack HTTP mode (/slack/events)", "3000",
+             check=whole_number(1, 65535)),
+    Variable("PRACTICEBOT_SLACK_ADMINS", "Slack user ids allowed to run /practice besides workspace admins",
+             check=_user_ids),
+)  # fmt: skip
+
+
+def cross_check(values: Mapping[str, str]) -> list[str]:
+    """The tokens that only work together."""
+    problems = []
+    if values.get("SLACK_BOT_TOKEN") and not (
+        values.get("SLACK_APP_TOKEN") or values.get("SLACK_SIGNING_SECRET")
+    ):
+        problems.append(
+            "SLACK_APP_TOKEN: missing. Socket Mode needs it (or set SLACK_SIGNING_SECRET for HTTP mode)."
+        )
+    for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        if values.get(name) and not values.get("SLACK_BOT_TOKEN"):
+            problems.append(f"SLACK_BOT_TOKEN: missing, but {name} is set.")
+    return problems
