@@ -29,6 +29,7 @@ from bench.common import Figures, Scale, median, now_s, percentile, real_bank
 from bot.clock import ManualClock
 from bot.core.engine import WINDOW_SPANS, Engine
 from bot.core.models import ChannelRef, Window
+from bot.core.ports import Store
 from bot.store import SqliteStore
 
 PLATFORM = "bench"
@@ -186,6 +187,40 @@ async def _baseline(path: Path, users: int, samples: int) -> list[float]:
         return times
 
 
+async def time_boards(
+    store: Store, shape: Shape, samples: int
+) -> tuple[dict[str, list[float]], list[float], int]:
+    """Every board through `Engine.leaderboard` on `store`, `samples` times each: the times
+    (ms) per board, the upkeep's times, and the number of entries shown."""
+    clock = ManualClock(NOW)
+    engine = Engine(store, real_bank(), clock)
+    rng = random.Random(11)
+    times: dict[str, list[float]] = {}
+    upkeep: list[float] = []
+    sizes = 0
+    asked = 0
+    for _ in range(samples):
+        for whole_space in (False, True):
+            for board_name, window in BOARDS:
+                channel = ChannelRef(PLATFORM, SPACE, f"c{rng.randrange(shape.channels) + 1}")
+                caller = f"u{rng.randrange(shape.users)}"
+                clock.set(clock.now() + STEP)
+                asked += 1
+                if asked % UPKEEP_EVERY == 0:  # the scheduler's upkeep, once a minute
+                    began = now_s()
+                    await engine.keep_leaderboards()
+                    upkeep.append((now_s() - began) * 1000)
+                began = now_s()
+                board = await engine.leaderboard(
+                    channel, window=window, whole_space=whole_space, caller_id=caller
+                )
+                elapsed = (now_s() - began) * 1000
+                scope = "space" if whole_space else "channel"
+                times.setdefault(f"{scope}_{board_name}", []).append(elapsed)
+                sizes += len(board.entries)
+    return times, upkeep, sizes
+
+
 async def run(scale: Scale, workdir: Path) -> Figures:
     shape = Shape.at(scale)
     samples = scale.of(100, least=5)
@@ -204,32 +239,7 @@ async def run(scale: Scale, workdir: Path) -> Figures:
             starts[moving] = NOW - span
         await store.rebuild_standings(starts)
         generate_s = now_s() - started
-        clock = ManualClock(NOW)
-        engine = Engine(store, real_bank(), clock)
-        rng = random.Random(11)
-        times: dict[str, list[float]] = {}
-        upkeep: list[float] = []
-        sizes = 0
-        asked = 0
-        for _ in range(samples):
-            for whole_space in (False, True):
-                for board_name, window in BOARDS:
-                    channel = ChannelRef(PLATFORM, SPACE, f"c{rng.randrange(shape.channels) + 1}")
-                    caller = f"u{rng.randrange(shape.users)}"
-                    clock.set(clock.now() + STEP)
-                    asked += 1
-                    if asked % UPKEEP_EVERY == 0:  # the scheduler's upkeep, once a minute
-                        began = now_s()
-                        await engine.keep_leaderboards()
-                        upkeep.append((now_s() - began) * 1000)
-                    began = now_s()
-                    board = await engine.leaderboard(
-                        channel, window=window, whole_space=whole_space, caller_id=caller
-                    )
-                    elapsed = (now_s() - began) * 1000
-                    scope = "space" if whole_space else "channel"
-                    times.setdefault(f"{scope}_{board_name}", []).append(elapsed)
-                    sizes += len(board.entries)
+        times, upkeep, sizes = await time_boards(store, shape, samples)
         baseline = await _baseline(workdir / "scores.db", shape.users, samples * 4)
     finally:
         await store.close()

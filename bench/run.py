@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import fanout, footprint, grading, ingest, leaderboard, pictures
+from bench import fanout, footprint, grading, ingest, leaderboard, pictures, postgres
 from bench.common import Figures, Scale, machine
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -61,6 +61,14 @@ TABLE: tuple[Target, ...] = (
     Target("leaderboard_p95_ratio", "leaderboard p95 / baseline p95", "×"),
     Target("leaderboard_upkeep_max_ms", "leaderboard upkeep (once a minute), max", "ms"),
     Target("leaderboard_generate_s", "100k people / 2M answers generated in", "s", 60),
+    Target("pg_ingest_events_per_s", "PostgreSQL: answer ingest, core", "events/s"),
+    Target("pg_ingest_baseline_events_per_s", "PostgreSQL: bare asyncpg INSERT", "events/s"),
+    Target("pg_ingest_cost_ratio", "PostgreSQL: ingest cost, core / baseline", "×"),
+    Target("pg_leaderboard_p50_ms", "PostgreSQL: leaderboard p50, all boards", "ms"),
+    Target("pg_leaderboard_p95_ms", "PostgreSQL: leaderboard p95, worst board", "ms", 20),
+    Target("pg_leaderboard_baseline_p95_ms", "PostgreSQL: bare SELECT … LIMIT 10, p95", "ms"),
+    Target("pg_leaderboard_p95_ratio", "PostgreSQL: leaderboard p95 / baseline p95", "×"),
+    Target("pg_copy_s", "PostgreSQL: db copy of the big history", "s"),
     Target("fanout_channels_per_s", "daily fan-out, 5,000 channels", "channels/s", 2000, False),
     Target("fanout_ratio_to_discord_limit", "fan-out / Discord's 50 requests/s", "×", 40, False),
     Target("fanout_settled_s", "fan-out until every reveal job is set", "s"),
@@ -82,6 +90,7 @@ Benchmark = Callable[[Scale, Path], Awaitable[Figures]]
 BENCHMARKS: dict[str, Benchmark] = {
     "ingest": ingest.run,
     "leaderboard": leaderboard.run,
+    "postgres": postgres.run,
     "fanout": fanout.run,
     "footprint": footprint.run,
     "grading": grading.run,

@@ -29,6 +29,7 @@ from bot.bank.models import Bank
 from bot.clock import SystemClock
 from bot.core.engine import Engine
 from bot.core.models import WINDOWS, ChannelRef
+from bot.core.ports import Store, StoreOpener
 from bot.core.ports import SubscriptionStore as ChannelsStore
 from bot.core.schedule import format_duration, parse_timezone
 from bot.errors import ConfigurationError, InputError, NotFoundError, OperatorError, PracticeError
@@ -46,7 +47,7 @@ from bot.ops.settings import (
     validate,
 )
 from bot.runtime import Options, run_console, run_platforms
-from bot.store import SqliteStore
+from bot.store import is_postgres, mask_url, open_store
 from bot.store.migrate import find_migrations
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ def _global_options() -> argparse.ArgumentParser:
     """Options accepted before or after the sub-command (`practicebot console --db X`)."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
-        "--db", type=Path, default=argparse.SUPPRESS,
-        help="SQLite file (default: $PRACTICEBOT_DB or data/practicebot.db)",
+        "--db", type=str, default=argparse.SUPPRESS,
+        help="SQLite file, or postgresql://user:pass@host:5432/db "
+        "(default: $PRACTICEBOT_DB or data/practicebot.db)",
     )  # fmt: skip
     options.add_argument(
         "--questions", type=Path, default=argparse.SUPPRESS,
@@ -146,6 +148,10 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="replace an existing backup file")
     restore = command(db_commands, "restore", "replace the database with a backup (bot stopped)")
     restore.add_argument("path", type=Path, help="the backup file to restore")
+    copy = command(db_commands, "copy", "copy a whole database, SQLite ↔ PostgreSQL, checked")
+    copy.add_argument("--from", dest="source", required=True, help="SQLite file or postgresql:// URL")
+    copy.add_argument("--to", dest="target", required=True, help="SQLite file or postgresql:// URL")
+    copy.add_argument("--force", action="store_true", help="empty a target that has data first")
 
     discord_cli.add_commands(commands, parents=[common])
     command(commands, "config", "the effective configuration, secrets masked")
@@ -213,22 +219,38 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command in ("run", "console"):
         return _console(args, settings)
     if args.command == "health":
-        healthy, lines = health.check(settings.db_path)
+        healthy, lines = health.check(
+            settings.db_path, database=settings.db if is_postgres(settings.db) else None
+        )
         print("\n".join(lines))
         return 0 if healthy else 1
     if args.command == "questions":
         return _questions(args, settings)
     if args.command == "channels":
-        return asyncio.run(_channels(settings.db_path, as_json=args.json))
+        return asyncio.run(_channels(_location(settings), as_json=args.json))
     if args.command == "leaderboard":
-        return asyncio.run(_leaderboard(args, settings.db_path))
+        return asyncio.run(_leaderboard(args, _location(settings)))
     if args.command == "streak":
-        return asyncio.run(_streak(args, settings.db_path))
+        return asyncio.run(_streak(args, _location(settings)))
     if args.command == "db":
-        return _db(args, settings.db_path)
+        return _db(args, settings)
     if args.command == "discord":
-        return discord_cli.run(args, settings, SqliteStore.open)
+        return discord_cli.run(args, settings, _opener(settings))
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _location(settings: Settings) -> str | Path:
+    """What `open_store` opens: the PostgreSQL URL, or the SQLite file."""
+    return settings.db if is_postgres(settings.db) else settings.db_path
+
+
+def _opener(settings: Settings) -> StoreOpener:
+    """A `StoreOpener` for the configured database (the path it is given is the SQLite file)."""
+
+    async def opener(path: Path) -> Store:
+        return await open_store(settings.db if is_postgres(settings.db) else path)
+
+    return opener
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:
@@ -240,6 +262,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("--start needs --clock manual.")
     options = Options(
         db_path=settings.db_path,
+        db=settings.db,
         questions_dir=settings.questions_dir,
         timezone=timezone,
         catch_up_grace=settings.catch_up_grace,
@@ -270,7 +293,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     if start is not None and "PRACTICEBOT_DB" not in settings.env.values:
         # A manual-clock demo never writes its simulated days into the real database.
         with tempfile.TemporaryDirectory(prefix="practicebot-demo-") as folder:
-            demo = replace(options, db_path=Path(folder) / "demo.db")
+            demo = replace(options, db_path=Path(folder) / "demo.db", db=None)
             asyncio.run(run_console(demo, user=args.user or _login_name(), demo_db=True))
         return 0
     asyncio.run(run_console(options, user=args.user or _login_name()))
@@ -317,8 +340,8 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _channels(db_path: Path, *, as_json: bool) -> int:
-    async with await SqliteStore.open(db_path, read_only=True) as store:
+async def _channels(db_path: str | Path, *, as_json: bool) -> int:
+    async with await open_store(db_path, read_only=True) as store:
         subscriptions = await store.subscriptions(active_only=False)
     rows = [
         {
@@ -345,12 +368,14 @@ async def _channels(db_path: Path, *, as_json: bool) -> int:
     return 0
 
 
-async def _known_channel(store: ChannelsStore, channel: ChannelRef, db_path: Path) -> None:
+async def _known_channel(
+    store: ChannelsStore, channel: ChannelRef, db_path: str | Path
+) -> None:
     known = {s.channel for s in await store.subscriptions(active_only=False)}
     if channel not in known:
         keys = ", ".join(sorted(c.key for c in known)) or "none yet"
         raise NotFoundError(
-            f"No channel {channel.key} in {db_path}. Subscribed channels: {keys} "
+            f"No channel {channel.key} in {mask_url(db_path)}. Subscribed channels: {keys} "
             "(`practicebot channels` lists them)."
         )
 
@@ -366,10 +391,10 @@ def _image_target(path: Path) -> Path:
     return path
 
 
-async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
+async def _leaderboard(args: argparse.Namespace, db_path: str | Path) -> int:
     channel = ChannelRef.parse(args.channel)
     target = _image_target(args.image) if args.image else None
-    async with await SqliteStore.open(db_path, read_only=True) as store:
+    async with await open_store(db_path, read_only=True) as store:
         await _known_channel(store, channel, db_path)
         engine = Engine(store, Bank(()), SystemClock())
         if target is None:
@@ -402,10 +427,10 @@ async def _leaderboard(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-async def _streak(args: argparse.Namespace, db_path: Path) -> int:
+async def _streak(args: argparse.Namespace, db_path: str | Path) -> int:
     channel = ChannelRef.parse(args.channel)
     target = _image_target(args.image) if args.image else None
-    async with await SqliteStore.open(db_path, read_only=True) as store:
+    async with await open_store(db_path, read_only=True) as store:
         await _known_channel(store, channel, db_path)
         engine = Engine(store, Bank(()), SystemClock())
         view = await engine.streak(channel, args.user)
@@ -437,7 +462,14 @@ def _config(env: Environment) -> int:
     return EXIT_USAGE if problems else 0
 
 
-def _db(args: argparse.Namespace, db_path: Path) -> int:
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    if args.db_command == "copy":
+        from bot.ops.copy import copy_command
+
+        return copy_command(args.source, args.target, force=args.force)
+    if is_postgres(settings.db):
+        return _db_postgres(args, settings.db)
+    db_path = settings.db_path
     if args.db_command == "backup":
         folder = args.path.endswith(("/", os.sep))
         target, version = backup_database(
@@ -454,8 +486,25 @@ def _db(args: argparse.Namespace, db_path: Path) -> int:
     return asyncio.run(_migrate(db_path))
 
 
-async def _migrate(db_path: Path) -> int:
-    async with await SqliteStore.open(db_path):
+async def _migrate(db_path: str | Path) -> int:
+    async with await open_store(db_path):
         pass
-    print(f"{db_path}: schema is up to date (version {len(find_migrations())}).")
+    print(f"{mask_url(db_path)}: schema is up to date (version {len(find_migrations())}).")
     return 0
+
+
+def _db_postgres(args: argparse.Namespace, url: str) -> int:
+    """Backups of a PostgreSQL database are PostgreSQL's own tools' job: say how."""
+    shown = mask_url(url)
+    if args.db_command == "backup":
+        raise OperatorError(
+            f"practicebot does not back up PostgreSQL itself. Use pg_dump, e.g.\n"
+            f"  pg_dump --format=custom --file={args.path or 'practicebot.dump'} '{shown}'\n"
+            "(with the real password, or PGPASSWORD / ~/.pgpass), or your server's own backups."
+        )
+    if args.db_command == "restore":
+        raise OperatorError(
+            "practicebot does not restore PostgreSQL itself. With the bot stopped, use "
+            f"pg_restore, e.g.\n  pg_restore --clean --if-exists --dbname='{shown}' {args.path}"
+        )
+    return asyncio.run(_migrate(url))

@@ -27,12 +27,13 @@ from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.core.engine import Engine, EngineSettings
+from bot.core.ports import Store
 from bot.grading import LlmSettings, make_grader
 from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats
 from bot.ops.lock import DatabaseLock
 from bot.scheduler import ManualScheduler, RealTimeScheduler, Scheduler
-from bot.store import SqliteStore
+from bot.store import is_postgres, mask_url, open_store
 
 log = logging.getLogger(__name__)
 DRAIN_TIMEOUT_S = 6.0  # leaves time to disconnect and close within a 10 s stop
@@ -40,7 +41,7 @@ DRAIN_TIMEOUT_S = 6.0  # leaves time to disconnect and close within a 10 s stop
 
 @dataclass(frozen=True)
 class Options:
-    db_path: Path
+    db_path: Path  # SQLite: the file; PostgreSQL: the stem of this process's local files
     questions_dir: Path
     timezone: str
     catch_up_grace: timedelta
@@ -50,11 +51,20 @@ class Options:
     backup_time: time = time(3, 30)  # UTC
     grader: str = "auto"  # feedback on written answers: auto, lexical, embedding or llm
     llm: LlmSettings | None = None  # the llm grader's endpoint, when configured
+    db: str | None = None  # a postgresql:// URL (or any location open_store takes); None: db_path
+
+    @property
+    def location(self) -> str | Path:
+        return self.db if self.db is not None and is_postgres(self.db) else self.db_path
+
+    @property
+    def postgres(self) -> bool:
+        return is_postgres(self.location)
 
 
 @dataclass
 class App:
-    store: SqliteStore
+    store: Store
     bank: Bank
     clock: Clock
     engine: Engine
@@ -70,8 +80,11 @@ async def open_app(options: Options) -> AsyncIterator[App]:
     bank = load_bank(options.questions_dir)
     grader = make_grader(options.grader, options.llm)
     log.info("feedback grader: %s", grader.name)
-    with DatabaseLock(options.db_path):
-        store = await SqliteStore.open(options.db_path)
+    # SQLite: one process per file. PostgreSQL: as many processes as wanted on one database.
+    lock = contextlib.nullcontext() if options.postgres else DatabaseLock(options.db_path)
+    with lock:
+        store = await open_store(options.location)
+        log.info("database: %s", mask_url(options.location))
         scheduler: Scheduler | None = None
         try:
             settings = EngineSettings(
@@ -96,7 +109,9 @@ async def open_app(options: Options) -> AsyncIterator[App]:
 @asynccontextmanager
 async def _operations(app: App, options: Options, probes: dict[str, Probe]) -> AsyncIterator[None]:
     """Heartbeat for `practicebot health`, and the daily backup, while serving."""
-    if options.backup_keep_days > 0:  # a manual clock's scheduler runs no maintenance
+    if options.postgres:
+        log.info("no automatic backups on PostgreSQL: back it up with pg_dump")
+    elif options.backup_keep_days > 0:  # a manual clock's scheduler runs no maintenance
         folder = options.backup_dir or options.db_path.parent / "backups"
 
         async def backup() -> None:
@@ -110,6 +125,7 @@ async def _operations(app: App, options: Options, probes: dict[str, Probe]) -> A
         app.scheduler.add_daily_job(
             "backup", options.backup_time.hour, options.backup_time.minute, backup
         )
+    options.db_path.parent.mkdir(parents=True, exist_ok=True)
     heartbeat = asyncio.create_task(
         write_heartbeats(heartbeat_path(options.db_path), app.store.ping, probes)
     )
@@ -185,7 +201,7 @@ async def run_console(
         database = (
             "a fresh demo database, gone when you quit (--db FILE keeps one)"
             if demo_db
-            else f"database {options.db_path}"
+            else f"database {mask_url(options.location)}"
         )
         session.write(
             render.fill(

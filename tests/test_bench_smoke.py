@@ -28,6 +28,8 @@ REQUIRED = (
     "startup_s",
     "rss_mb",
     "grading_lexical_p95_ms",
+    "pg_ingest_cost_ratio",
+    "pg_leaderboard_p95_ms",
 )
 
 

@@ -77,8 +77,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def check(db_path: Path, *, now: float | None = None) -> tuple[bool, list[str]]:
-    """(healthy, lines to print) for the bot serving from `db_path`."""
+def check(
+    db_path: Path, *, now: float | None = None, database: str | None = None
+) -> tuple[bool, list[str]]:
+    """(healthy, lines to print) for the bot serving from `db_path`; `database`: the
+    PostgreSQL URL the bot serves from (its heartbeat is then at `db_path`)."""
     beat_file = heartbeat_path(db_path)
     try:
         beat = json.loads(beat_file.read_text(encoding="utf-8"))
@@ -95,14 +98,41 @@ def check(db_path: Path, *, now: float | None = None) -> tuple[bool, list[str]]:
         problems.append(f"process {beat.get('pid')} is not running")
     if not beat.get("database_ok"):
         problems.append("the bot reported its database is not answering")
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=2) as conn:
-            conn.execute("SELECT 1").fetchone()
-    except sqlite3.Error as error:
-        problems.append(f"database {db_path} does not answer: {error}")
+    if database is not None:
+        problem = _postgres_problem(database)
+        if problem:
+            problems.append(problem)
+    else:
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=2) as conn:
+                conn.execute("SELECT 1").fetchone()
+        except sqlite3.Error as error:
+            problems.append(f"database {db_path} does not answer: {error}")
     for name, state in beat.get("platforms", {}).items():
         line = f"{name}: {state.get('detail', '')}"
         (notes if state.get("live") else problems).append(line)
     if problems:
         return False, problems + notes
     return True, [f"ok: pid {beat.get('pid')}, heartbeat {age:.0f}s ago, database answers", *notes]
+
+
+def _postgres_problem(url: str) -> str | None:
+    """None when the PostgreSQL database answers `SELECT 1` within a few seconds."""
+    import asyncio
+
+    import asyncpg
+
+    from bot.store.url import mask_url
+
+    async def ping() -> None:
+        conn = await asyncpg.connect(url, timeout=3)
+        try:
+            await conn.fetchval("SELECT 1")
+        finally:
+            await conn.close()
+
+    try:
+        asyncio.run(ping())
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        return f"database {mask_url(url)} does not answer: {type(error).__name__}"
+    return None

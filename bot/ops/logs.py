@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 REDACTED = "[redacted]"
+
+
+_DSN_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
 
 
 class _Redacting(logging.Formatter):
@@ -24,7 +28,8 @@ class _Redacting(logging.Formatter):
         text = self._inner.format(record)
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        # A database URL's password, whatever its length, wherever a URL shows up.
+        return _DSN_PASSWORD.sub(rf"\1{REDACTED}@", text)
 
 
 class JsonFormatter(logging.Formatter):

@@ -18,6 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from dotenv import dotenv_values
@@ -27,6 +28,7 @@ from bot.core.schedule import parse_duration, parse_post_time, parse_timezone
 from bot.errors import ConfigurationError, InputError
 from bot.ops.variables import Variable, one_of, whole_number
 from bot.paths import bundled_questions_dir
+from bot.store.url import is_postgres, mask_url, sqlite_path, url_password
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 GRADERS = ("auto", "lexical", "embedding", "llm")
@@ -57,7 +59,17 @@ def _grader(value: str) -> None:
 
 
 def _database(value: str) -> None:
-    path = Path(value)
+    if is_postgres(value):
+        parts = urlsplit(value)
+        if not (parts.path.strip("/") or "dbname=" in parts.query):
+            raise InputError(
+                f"{mask_url(value)} names no database; e.g. postgresql://user:pass@host:5432/practicebot"
+            )
+        return
+    try:
+        path = sqlite_path(value)
+    except ValueError as error:
+        raise InputError(str(error)) from None
     if path.is_dir():
         raise InputError(
             f"{value} is a folder; give the database file, e.g. {path / 'practicebot.db'}"
@@ -73,7 +85,10 @@ def embedding_installed() -> bool:
 
 
 BOT_VARIABLES: tuple[Variable, ...] = (
-    Variable("PRACTICEBOT_DB", "SQLite database file", "data/practicebot.db", check=_database),
+    Variable("PRACTICEBOT_DB", "SQLite database file (or sqlite:///FILE), or postgresql://user:pass@host:5432/db",
+             "data/practicebot.db", check=_database),
+    Variable("PRACTICEBOT_STATE_DIR", "with PostgreSQL: this process's local files (heartbeat, pictures)",
+             "data"),
     Variable("PRACTICEBOT_QUESTIONS", "question bank folder", "the bundled bank"),
     Variable("PRACTICEBOT_TZ", "timezone of the console channel and of new subscriptions without one",
              "this machine's", check=_timezone),
@@ -167,7 +182,8 @@ def validate(env: Mapping[str, str] | Environment) -> list[str]:
 class Settings:
     """What the bot runs with, typed; built once by `read_settings` and passed down."""
 
-    db_path: Path
+    db: str  # where the database is, as given: a SQLite path or URL, or a PostgreSQL URL
+    db_path: Path  # SQLite: the file; PostgreSQL: the stem of this process's local files
     questions_dir: Path
     timezone: str
     catch_up_grace: timedelta
@@ -188,8 +204,10 @@ def read_settings(env: Environment) -> Settings:
     grace = env.get("PRACTICEBOT_CATCH_UP_GRACE")
     backup_dir = env.get("PRACTICEBOT_BACKUP_DIR")
     questions = env.get("PRACTICEBOT_QUESTIONS")
+    db = env.get("PRACTICEBOT_DB", "data/practicebot.db")
     return Settings(
-        db_path=Path(env.get("PRACTICEBOT_DB", "data/practicebot.db")),
+        db=db,
+        db_path=local_db_path(db, env),
         questions_dir=Path(questions) if questions else bundled_questions_dir(),
         timezone=env.get("PRACTICEBOT_TZ") or machine_timezone(env),
         catch_up_grace=parse_duration(grace) if grace else timedelta(hours=2),
@@ -201,6 +219,14 @@ def read_settings(env: Environment) -> Settings:
         grader=env.get("PRACTICEBOT_GRADER", "auto").lower(),
         env=env,
     )
+
+
+def local_db_path(db: str, env: Environment) -> Path:
+    """SQLite: the database file. PostgreSQL: where this process keeps its local files (the
+    heartbeat beside it), in PRACTICEBOT_STATE_DIR; never a folder named after the URL."""
+    if is_postgres(db):
+        return Path(env.get("PRACTICEBOT_STATE_DIR") or "data") / "practicebot-postgresql"
+    return sqlite_path(db)
 
 
 def machine_timezone(env: Environment) -> str:
@@ -235,6 +261,8 @@ def effective(env: Environment | Mapping[str, str]) -> list[tuple[str, str, str]
         source = env.sources.get(variable.name, "environment")
         if variable.secret:
             rows.append((variable.name, mask(value), source if value else "-"))
+        elif value and is_postgres(value):
+            rows.append((variable.name, mask_url(value), source))
         elif value:
             rows.append((variable.name, value, source))
         elif variable.name in RESOLVED_DEFAULTS:
@@ -247,4 +275,6 @@ def effective(env: Environment | Mapping[str, str]) -> list[tuple[str, str, str]
 def secret_values(env: Environment | Mapping[str, str]) -> list[str]:
     """The secrets in use, for the log filter that blanks them out wherever they appear."""
     values = env.values if isinstance(env, Environment) else env
-    return [values[v.name] for v in VARIABLES if v.secret and values.get(v.name)]
+    secrets = [values[v.name] for v in VARIABLES if v.secret and values.get(v.name)]
+    password = url_password(values.get("PRACTICEBOT_DB", ""))
+    return secrets + ([password] if password else [])

@@ -11,13 +11,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.records import QuizRecord
 from bot.core.schedule import Schedule, days_from_cron
 from bot.store.batch import GroupCommit, T, Unit
 from bot.store.standings import StandingsTuning
+
+
+class Row(Protocol):
+    """A row read by column name: a sqlite3.Row, or an asyncpg.Record."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def to_ts(moment: datetime) -> int:
@@ -45,7 +51,7 @@ ROUND_COLUMNS_R = ", ".join("r." + c.strip() for c in ROUND_COLUMNS.split(","))
 QUIZ_COLUMNS = "id, platform, user_id, question_id, asked_at, revealed_at"
 
 
-def subscription_of(row: sqlite3.Row) -> Subscription:
+def subscription_of(row: Row) -> Subscription:
     hour, minute = map(int, row["post_time"].split(":"))
     schedule = Schedule(
         time(hour, minute),
@@ -64,7 +70,7 @@ def subscription_of(row: sqlite3.Row) -> Subscription:
     )
 
 
-def round_of(row: sqlite3.Row) -> Round:
+def round_of(row: Row) -> Round:
     return Round(
         id=row["id"],
         subscription_id=row["subscription_id"],
@@ -81,7 +87,7 @@ def round_of(row: sqlite3.Row) -> Round:
     )
 
 
-def quiz_of(row: sqlite3.Row) -> QuizRecord:
+def quiz_of(row: Row) -> QuizRecord:
     return QuizRecord(
         id=row["id"],
         platform=row["platform"],

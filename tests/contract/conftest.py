@@ -20,10 +20,17 @@ from tests.helpers import World
 STORES: dict[str, StoreOpener] = {
     "sqlite": SqliteStore.open,
 }
+# Server-backed stores: the fixture that gives the opener (tests/postgres.py: a real server).
+SERVER_STORES: dict[str, str] = {
+    "postgresql": "postgres_opener",
+}
 
 
-@pytest.fixture(params=sorted(STORES))
+@pytest.fixture(params=sorted([*STORES, *SERVER_STORES]))
 def open_store(request: pytest.FixtureRequest) -> StoreOpener:
+    if request.param in SERVER_STORES:
+        opener: StoreOpener = request.getfixturevalue(SERVER_STORES[request.param])
+        return opener
     return STORES[request.param]
 
 

@@ -16,8 +16,10 @@ from bot.adapters.discord.refs import PLATFORM, channel_ref
 from bot.bank.models import Bank
 from bot.core.engine import Engine, EngineSettings
 from bot.core.models import ChannelRef
+from bot.core.ports import StoreOpener
 from bot.grading.base import Feedback, Grader, KeyPointVerdict
 from bot.scheduler import ManualScheduler
+from bot.store import SqliteStore
 from tests.discord.fake_discord import Call, FakeDiscord, FakeUser, Json
 from tests.helpers import World
 
@@ -50,12 +52,14 @@ class DiscordBot:
         message_content: bool = True,
         grader: Grader | None = None,
         bank: Bank | None = None,
+        open_store: StoreOpener = SqliteStore.open,
     ) -> DiscordBot:
         """`grader`: the engine grades written answers with it. Review intervals are never
         fuzzed here, so due dates are exact."""
         world = await World.open(
-            db_path, start=False, settings=EngineSettings(review_fuzz=False), bank=bank
-        )
+            db_path, start=False, settings=EngineSettings(review_fuzz=False), bank=bank,
+            open_store=open_store,
+        )  # fmt: skip
         if grader is not None:
             world.engine = Engine(
                 world.store, world.bank, world.clock, world.engine.settings,

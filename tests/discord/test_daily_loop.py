@@ -19,6 +19,7 @@ from tests.discord.fake_discord import (
     eventually,
 )
 from tests.discord.harness import ADMIN, ALICE, BOB, DiscordBot
+from tests.postgres import STORE_KINDS, opener_for
 
 EVENTS_LOG = "bot.adapters.discord.events"
 
@@ -32,12 +33,16 @@ async def answered(bot: DiscordBot, channel_id: int, user: FakeUser) -> bool:
     return view.answered_open_round
 
 
+@pytest.mark.parametrize("store_kind", STORE_KINDS)
 async def test_subscribe_post_answer_reveal_leaderboard(
-    tmp_path: Path, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
-) -> None:
+    tmp_path: Path, fake: FakeDiscord, caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest, store_kind: str,
+) -> None:  # fmt: skip
     caplog.set_level(logging.DEBUG, logger=EVENTS_LOG)
     general = fake.add_channel("general")
-    bot = await DiscordBot.start(tmp_path / "bot.db", fake)
+    bot = await DiscordBot.start(
+        tmp_path / "bot.db", fake, open_store=opener_for(request, store_kind)
+    )
     try:
         [reply] = await bot.subscribe(general)
         assert reply.flags & EPHEMERAL

@@ -25,8 +25,10 @@ from bot.adapters.slack import SlackAdapter, SlackConfig
 from bot.adapters.slack.refs import PLATFORM, channel_ref, message_key
 from bot.core.engine import Engine, EngineSettings
 from bot.core.models import ChannelRef, Round
+from bot.core.ports import StoreOpener
 from bot.grading.base import Feedback, Grader, KeyPointVerdict
 from bot.scheduler import ManualScheduler
+from bot.store import SqliteStore
 from tests.helpers import World
 from tests.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack
 
@@ -67,11 +69,12 @@ class SlackHarness:
         mode_env: dict[str, str] | None = None,
         grader: Grader | None = None,
         ack_first: bool = False,
+        open_store: StoreOpener = SqliteStore.open,
     ) -> SlackHarness:
         """`grader`: the engine grades written answers with it (no fuzz in review intervals).
         `ack_first`: Bolt answers each request as soon as its listener acks, as in production;
         what the listener sends afterwards arrives later (see FakeSlack.wait_responses)."""
-        world = await World.open(tmp_path / "bot.db", start=False)
+        world = await World.open(tmp_path / "bot.db", start=False, open_store=open_store)
         if grader is not None:
             world.engine = Engine(
                 world.store,

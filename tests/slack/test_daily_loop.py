@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.adapters.slack.refs import message_key
+from tests.postgres import STORE_KINDS, opener_for
 from tests.slack.harness import ADMIN, ALICE, BOB, SlackHarness
+
+
+@pytest.fixture(params=STORE_KINDS)
+async def slack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SlackHarness]:
+    """The daily loop runs on each store (PostgreSQL: a real server, tests/postgres.py)."""
+    harness = await SlackHarness.open(tmp_path, open_store=opener_for(request, request.param))
+    yield harness
+    await harness.close()
 
 
 async def test_subscribe_post_answer_reveal_leaderboard(slack: SlackHarness) -> None:

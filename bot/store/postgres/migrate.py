@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 
@@ -17,6 +18,10 @@ from bot.paths import migrations_dir
 from bot.store.migrate import Migration, find_migrations
 
 log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    Conn = asyncpg.Connection | PoolConnectionProxy[asyncpg.Record]
 # pg_advisory_lock takes a bigint: any fixed number that no other program on the server uses.
 MIGRATION_LOCK = 7_230_114_871_001
 
@@ -25,14 +30,14 @@ def postgres_migrations_dir() -> Path:
     return migrations_dir() / "postgresql"
 
 
-async def schema_version(conn: asyncpg.Connection) -> int:
+async def schema_version(conn: Conn) -> int:
     exists = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
     if not exists:
         return 0
     return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
 
 
-async def migrate(conn: asyncpg.Connection, folder: Path | None = None) -> list[int]:
+async def migrate(conn: Conn, folder: Path | None = None) -> list[int]:
     """Apply every migration newer than the database, each in its own transaction."""
     migrations: list[Migration] = find_migrations(folder or postgres_migrations_dir())
     latest = migrations[-1].version if migrations else 0
