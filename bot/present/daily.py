@@ -21,6 +21,7 @@ KEY_POINTS = "Key points"
 FURTHER_READING = "Further reading"
 ANSWER_LABEL = "Answer"
 NOBODY = "Nobody answered this time. The next question is a fresh start."
+NO_REFERENCE_ANSWER = "_No reference answer — the thread is the answer._"
 SHORTENED = "_(shortened to fit in one message)_"
 _HOW_TO_ANSWER = {
     AnswerRoute.THREAD: "Answer in the thread.",
@@ -61,17 +62,27 @@ def round_card(post: RoundPost, route: AnswerRoute) -> Card:
             Field("Difficulty", text(post.question.difficulty.capitalize())),
             Field("Answer revealed", text(reveal)),
         ),
-        footer=text(how_to_answer(route), " ", revealed_at(reveal)),
+        footer=text(
+            *((credit(post.suggested_by), " ") if post.suggested_by else ()),
+            how_to_answer(route),
+            " ",
+            revealed_at(reveal),
+        ),
         buttons=(Button(Intent.ANSWER_ROUND, ANSWER_LABEL),)
         if route in (AnswerRoute.THREAD_OR_BUTTON, AnswerRoute.BUTTON)
         else (),
     )
 
 
+def credit(author: str) -> Text:
+    """A community question's credit on its post."""
+    return text("_Suggested by ", Plain(author), "._")
+
+
 def reference(question: Question) -> tuple[Section, ...]:
     """The reference answer, its key points and further reading."""
-    sections = [Section(question.answer)]
-    if question.key_points:
+    sections = [Section(question.answer or NO_REFERENCE_ANSWER)]
+    if question.key_points and question.answer:
         points = tuple(text(Plain(point)) for point in question.key_points)
         sections.append(Section(heading=KEY_POINTS, bullets=points))
     if question.further_reading:

@@ -67,6 +67,12 @@ Just for you:
                         rate yourself after /answer (or after a reveal you answered)
   /review               your spaced-repetition schedule
   /feedback on|off      private feedback on your daily answers after each reveal
+Questions from the team:
+  /suggest QUESTION [| ANSWER | POINT; POINT; POINT | PACK | DIFFICULTY]
+                        suggest a question (the rest is optional) for the admins to review
+  /suggestions          the suggestions waiting for review
+  /approve N, /reject N [REASON]
+                        decide on suggestion N (approved ones join the community pack)
 The channel:
   /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]
                         e.g. /subscribe 09:30 Europe/Berlin mon-fri reveal=6h
