@@ -218,4 +218,4 @@ def test_suggest_review_and_a_post_with_credit(tmp_path: Path) -> None:
     assert "Rejected by Bob. Reason: too vague" in text
     assert "(to Bob) ❌ Your suggested question “What is a vector clock?” was not approved." in text
     assert "(to Alice) ✅ Your suggested question" in text
-    assert "Suggested by Alice." in text and "(to Alice) 📣" in text
+    assert "suggested by Alice" in text and "(to Alice) 📣" in text

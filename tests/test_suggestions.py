@@ -96,7 +96,7 @@ async def test_approved_questions_join_the_rotation_once_per_cycle_with_credit(
     assert len(set(posted)) == len(posted) == 8
     community = [p for p in world.publisher.posts if p.question.pack == "community"]
     assert {p.suggested_by for p in community} == {"Ann", "Bo"}
-    assert all("Suggested by" in show(daily.round_card(p, AnswerRoute.THREAD).footer)
+    assert all("suggested by" in show(daily.round_card(p, AnswerRoute.THREAD).context)
                for p in community)  # fmt: skip
     assert sorted(n.kind for n in notes.notes) == ["approved", "approved", "posted", "posted"]
     bare_reveal = next(r for r in world.publisher.reveals if r.question.text.startswith("Tell"))

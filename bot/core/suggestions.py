@@ -143,9 +143,11 @@ class Suggestions:
             fields, self._w.clock.now(), pending_limit=limit,
         )  # fmt: skip
         if record is None:
+            if limit == 0:
+                raise NotAllowedError("Suggestions are turned off here (suggestion-limit 0).")
             raise NotAllowedError(
-                f"You have {limit} suggestions waiting for review, the most allowed here: "
-                "wait until an admin decides on them."
+                f"You have {limit} suggestion{'s' if limit != 1 else ''} waiting for review, "
+                "the most allowed here: wait until an admin decides on them."
             )
         log.info("suggestion=%s space=%s:%s by=%s", record.id, *channel.space, author_id)
         return record

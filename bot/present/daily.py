@@ -55,19 +55,17 @@ def round_card(post: RoundPost, route: AnswerRoute) -> Card:
     )
     return Card(
         title=QUESTION_OF_THE_DAY,
-        context=tag(post.pack_title, post.question),
+        context=text(
+            tag(post.pack_title, post.question),
+            *((" · ", credit(post.suggested_by)) if post.suggested_by else ()),
+        ),
         body=(Section(post.question.text),),
         fields=(
             Field("Pack", text(Plain(post.pack_title))),
             Field("Difficulty", text(post.question.difficulty.capitalize())),
             Field("Answer revealed", text(reveal)),
         ),
-        footer=text(
-            *((credit(post.suggested_by), " ") if post.suggested_by else ()),
-            how_to_answer(route),
-            " ",
-            revealed_at(reveal),
-        ),
+        footer=text(how_to_answer(route), " ", revealed_at(reveal)),
         buttons=(Button(Intent.ANSWER_ROUND, ANSWER_LABEL),)
         if route in (AnswerRoute.THREAD_OR_BUTTON, AnswerRoute.BUTTON)
         else (),
@@ -76,7 +74,7 @@ def round_card(post: RoundPost, route: AnswerRoute) -> Card:
 
 def credit(author: str) -> Text:
     """A community question's credit on its post."""
-    return text("_Suggested by ", Plain(author), "._")
+    return text("suggested by ", Plain(author))
 
 
 def reference(question: Question) -> tuple[Section, ...]:

@@ -8,7 +8,8 @@ SLACK_USAGE = (
     "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
     "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]`\n"
     "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
-    "Anyone: `/practice feedback on|off`, private notes on your daily answers."
+    "Anyone: `/practice feedback on|off`, private notes on your daily answers; "
+    "`/practice suggest`, a question for the team."
 )
 SLACK_FEEDBACK_USAGE = (
     "Usage: `/practice feedback on` or `/practice feedback off`. When it is on, after each "

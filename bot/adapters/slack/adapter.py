@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.config import EVENTS_PATH, SLACK_API_URL, SlackConfig
+from bot.adapters.slack.listeners.suggestions import SlackNotes
 from bot.adapters.slack.publisher import SlackPublisher, reason
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.engine import Engine
@@ -31,6 +32,7 @@ class SlackAdapter:
             engine, config, process_before_response=process_before_response
         )
         self._publisher = SlackPublisher(self.app.client)
+        engine.add_author_notifier(PLATFORM, SlackNotes(self.app.client))
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._workspace = ""
