@@ -1,7 +1,8 @@
 """What the core needs from the outside, as small protocols: adapters, the scheduler and the
 store fill them.
 
-The store is declared per area (subscriptions, rounds, answers, boards, learning, state);
+The store is declared per area (subscriptions, rounds, answers, boards, learning, state,
+spaces, history, suggestions);
 `Store` is their union, what the engine is given. Every store implementation (SQLite in
 bot/store today) passes the contract suite in tests/contract/. Times go in and come out as
 aware datetimes; a store keeps them to the second.
