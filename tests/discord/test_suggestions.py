@@ -133,3 +133,41 @@ async def test_edit_reject_duplicates_and_the_limit(tmp_path: Path, fake: FakeDi
         assert len(await bot.world.engine.suggestions()) == 2
     finally:
         await bot.stop()
+
+
+def in_dm(fake: FakeDiscord, payload: Json, user: FakeUser, dm: int) -> Json:
+    """A click as it comes from a DM with the bot: no server, no member, the user alone."""
+    for key in ("guild_id", "guild", "member"):
+        payload.pop(key, None)
+    payload.update({"user": user.payload(), "channel_id": str(dm), "context": 1,
+                    "channel": {"id": str(dm), "type": 1, "recipients": [user.payload()]}})  # fmt: skip
+    return payload
+
+
+async def test_without_a_review_channel_the_subscriber_reviews_by_dm(
+    tmp_path: Path, fake: FakeDiscord
+) -> None:
+    general = fake.add_channel("general")
+    bot = await DiscordBot.start(tmp_path / "bot.db", fake)
+    try:
+        await bot.subscribe(general)  # by Alice, a manager
+        await suggest(bot, general, ["What is a vector clock?"], user=BOB)
+        await fake.wait_until(lambda: bool(fake.dms_to(ALICE)))
+        [queued] = fake.dms_to(ALICE)
+        assert [b["label"] for b in queued.buttons] == ["Approve", "Edit", "Reject"]
+        dm = next(c for c, u in fake.dm_channels.items() if u == ALICE.id)
+
+        # Alice no longer manages the server: refused, asked of the server at the click.
+        [refused] = await fake.interact(
+            in_dm(fake, press(fake, queued, "Approve", user=ALICE, channel_id=dm), ALICE, dm)
+        )
+        assert "Only admins" in refused.text
+        fake.managers.add(ALICE.id)
+        [approved] = await fake.interact(
+            in_dm(fake, press(fake, queued, "Approve", user=ALICE, channel_id=dm), ALICE, dm)
+        )
+        assert "Approved by" in approved.text
+        (record,) = await bot.world.engine.suggestions()
+        assert record.status is SuggestionStatus.APPROVED
+    finally:
+        await bot.stop()

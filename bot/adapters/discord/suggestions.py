@@ -1,7 +1,8 @@
 """Questions from the team on Discord: `/suggest` opens a modal; each suggestion goes to the
-review channel (`/practice config review-channel #x`) with Approve, Edit and Reject buttons,
-which check Manage Server on every click. The buttons' custom ids carry the suggestion id, so
-they work after a restart."""
+review channel (`/practice config review-channel #x`), or else by DM to the manager who
+subscribed the channel, with Approve, Edit and Reject buttons, which check Manage Server on
+every click (in a DM, on the member as the server has them now). The buttons' custom ids carry
+the suggestion and the server, so they work after a restart."""
 
 from __future__ import annotations
 
@@ -36,8 +37,23 @@ STYLES = {
 NEEDS_A_SERVER = "Use /suggest in a server channel."
 
 
-def is_admin(interaction: Interaction) -> bool:
-    granted = interaction.permissions
+async def is_admin(interaction: Interaction, guild_id: int) -> bool:
+    """Manage Server (or Administrator) in the suggestion's server, checked now."""
+    if interaction.guild_id is not None:
+        granted = interaction.permissions
+        return interaction.guild_id == guild_id and bool(
+            granted.manage_guild or granted.administrator
+        )
+    guild = interaction.client.get_guild(guild_id)  # a click in a DM: ask the server
+    if guild is None:
+        return False
+    try:
+        member = guild.get_member(interaction.user.id) or await guild.fetch_member(
+            interaction.user.id
+        )
+    except discord.HTTPException:
+        return False
+    granted = member.guild_permissions
     return bool(granted.manage_guild or granted.administrator)
 
 
@@ -80,38 +96,39 @@ def queue_view(record: SuggestionRecord) -> discord.ui.View | None:
         return None
     view = discord.ui.View(timeout=None)
     for button in card.buttons:
-        view.add_item(ReviewButton(ACTIONS[button.intent], record.id, button.label,
-                                   STYLES[button.intent]))  # fmt: skip
+        view.add_item(ReviewButton(ACTIONS[button.intent], record.id, int(record.space_id),
+                                   button.label, STYLES[button.intent]))  # fmt: skip
     return view
 
 
 class ReviewButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"practicebot:suggestion:(?P<action>approve|edit|reject):(?P<id>[0-9]+)",
+    template=r"practicebot:suggestion:(?P<action>approve|edit|reject):(?P<id>[0-9]+):(?P<guild>[0-9]+)",
 ):
-    def __init__(self, action: str, suggestion_id: int, label: str = "",
+    def __init__(self, action: str, suggestion_id: int, guild_id: int, label: str = "",
                  style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:  # fmt: skip
         super().__init__(
             discord.ui.Button(
                 label=label or action.capitalize(), style=style,
-                custom_id=f"practicebot:suggestion:{action}:{suggestion_id}",
+                custom_id=f"practicebot:suggestion:{action}:{suggestion_id}:{guild_id}",
             )
         )
         self.action = action
         self.suggestion_id = suggestion_id
+        self.guild_id = guild_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ReviewButton:
-        return cls(match["action"], int(match["id"]))
+        return cls(match["action"], int(match["id"]), int(match["guild"]))
 
     async def callback(self, interaction: Interaction) -> None:
-        if not is_admin(interaction):  # checked again on every click
+        if not await is_admin(interaction, self.guild_id):  # checked again on every click
             await send_private(interaction, words.NOT_ADMIN)
             return
         engine = engine_of(interaction)
-        space = (PLATFORM, str(interaction.guild_id))
+        space = (PLATFORM, str(self.guild_id))
         record = await in_time(interaction, engine.suggestion(space, self.suggestion_id))
         if self.action == "approve":
             decision = await in_time(interaction, engine.approve_suggestion(
@@ -126,9 +143,9 @@ class ReviewButton(
             await send_private(interaction, show(words.decided(record, False)))
             return
         modal: discord.ui.Modal = (
-            SuggestModal(engine, None, record.fields, edit_of=record.id)
+            SuggestModal(engine, None, record.fields, edit_of=record.id, guild_id=self.guild_id)
             if self.action == "edit"
-            else RejectModal(engine, record.id)
+            else RejectModal(engine, record.id, self.guild_id)
         )
         await interaction.response.send_modal(modal)
 
@@ -143,15 +160,19 @@ async def refresh(message: discord.Message, record: SuggestionRecord) -> None:
 async def to_queue(interaction: Interaction, engine: Engine, channel: ChannelRef,
                    record: SuggestionRecord) -> None:  # fmt: skip
     review = await engine.review_channel(channel)
-    if review is None or not review.isdigit():
-        log.warning("suggestion=%s: no review channel set in guild %s", record.id,
-                    channel.space_id)  # fmt: skip
-        return
     client = interaction.client
-    target = client.get_channel(int(review))
     try:
-        if target is None:
-            target = await client.fetch_channel(int(review))
+        if review is not None and review.isdigit():
+            target: Any = client.get_channel(int(review)) or await client.fetch_channel(
+                int(review)
+            )
+        else:  # no review channel: the manager who subscribed the channel, by DM
+            subscription = await engine.subscription(channel)
+            manager = subscription.subscribed_by if subscription else None
+            if manager is None or not manager.isdigit():
+                log.warning("suggestion=%s: no review channel and no subscriber", record.id)
+                return
+            target = await client.create_dm(discord.Object(int(manager)))
         assert isinstance(target, discord.abc.Messageable)
         view = queue_view(record) or discord.utils.MISSING
         sent = await target.send(embed=queue_embed(record), view=view,
@@ -166,11 +187,13 @@ class SuggestModal(discord.ui.Modal, title=words.SUGGEST_TITLE):
     """A member's suggestion, or (with `edit_of`) an admin's edit of one."""
 
     def __init__(self, engine: Engine, channel: ChannelRef | None,
-                 fields: SuggestionFields | None = None, *, edit_of: int | None = None) -> None:  # fmt: skip
+                 fields: SuggestionFields | None = None, *, edit_of: int | None = None,
+                 guild_id: int = 0) -> None:  # fmt: skip
         super().__init__(
             timeout=MODAL_TIMEOUT_S, title=words.EDIT_TITLE if edit_of else words.SUGGEST_TITLE
         )
         self.engine, self.channel, self.edit_of = engine, channel, edit_of
+        self.guild_id = guild_id
         f = fields or SuggestionFields("")
         self.question: discord.ui.TextInput[SuggestModal] = discord.ui.TextInput(
             label=words.QUESTION_LABEL, style=discord.TextStyle.paragraph, max_length=3000,
@@ -198,10 +221,10 @@ class SuggestModal(discord.ui.Modal, title=words.SUGGEST_TITLE):
         fields = draft(self.question.value, self.answer.value, self.key_points.value,
                        self.pack.value or None, self.difficulty.value or None)  # fmt: skip
         if self.edit_of is not None:
-            if not is_admin(interaction):
+            if not await is_admin(interaction, self.guild_id):
                 await send_private(interaction, words.NOT_ADMIN)
                 return
-            space = (PLATFORM, str(interaction.guild_id))
+            space = (PLATFORM, str(self.guild_id))
             decision = await in_time(interaction, self.engine.edit_suggestion(
                 space, self.edit_of, fields))  # fmt: skip
             reply = (words.edited(decision.suggestion) if decision.decided
@@ -223,9 +246,9 @@ class SuggestModal(discord.ui.Modal, title=words.SUGGEST_TITLE):
 
 
 class RejectModal(discord.ui.Modal, title=words.REJECT_TITLE):
-    def __init__(self, engine: Engine, suggestion_id: int) -> None:
+    def __init__(self, engine: Engine, suggestion_id: int, guild_id: int) -> None:
         super().__init__(timeout=MODAL_TIMEOUT_S)
-        self.engine, self.suggestion_id = engine, suggestion_id
+        self.engine, self.suggestion_id, self.guild_id = engine, suggestion_id, guild_id
         self.reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
             label=clip(words.REASON_LABEL, 45), style=discord.TextStyle.paragraph,
             required=False, max_length=MAX_REASON_CHARS,
@@ -233,10 +256,10 @@ class RejectModal(discord.ui.Modal, title=words.REJECT_TITLE):
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: Interaction) -> None:
-        if not is_admin(interaction):
+        if not await is_admin(interaction, self.guild_id):
             await send_private(interaction, words.NOT_ADMIN)
             return
-        space = (PLATFORM, str(interaction.guild_id))
+        space = (PLATFORM, str(self.guild_id))
         decision = await in_time(interaction, self.engine.reject_suggestion(
             space, self.suggestion_id, str(interaction.user.id), interaction.user.display_name,
             self.reason.value,
