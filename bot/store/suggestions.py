@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from bot.core.records import SuggestionFields, SuggestionRecord, SuggestionStatus
-from bot.store.base import StoreBase, at, from_ts, to_ts
+from bot.store.base import Row, StoreBase, at, from_ts, to_ts
 
 COLUMNS = (
     "id, platform, space_id, channel_id, author_id, author_name, text, answer, key_points, tags, "
@@ -22,7 +22,7 @@ def _list(value: str) -> tuple[str, ...]:
     return tuple(str(v) for v in json.loads(value))
 
 
-def suggestion_of(row: sqlite3.Row) -> SuggestionRecord:
+def suggestion_of(row: Row) -> SuggestionRecord:
     fields = SuggestionFields(
         text=row["text"],
         answer=row["answer"],
@@ -51,7 +51,7 @@ def suggestion_of(row: sqlite3.Row) -> SuggestionRecord:
     )
 
 
-def _field_values(fields: SuggestionFields) -> tuple[Any, ...]:
+def field_values(fields: SuggestionFields) -> tuple[Any, ...]:
     return (
         fields.text, fields.answer, json.dumps(list(fields.key_points)),
         json.dumps(list(fields.tags)), json.dumps(list(fields.further_reading)),
@@ -84,7 +84,7 @@ class Suggestions(StoreBase):
                 "INSERT INTO suggestions (platform, space_id, channel_id, author_id, author_name, "
                 "text, answer, key_points, tags, further_reading, pack, difficulty, status, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (platform, space_id, channel_id, author_id, author_name, *_field_values(fields),
+                (platform, space_id, channel_id, author_id, author_name, *field_values(fields),
                  status.value, to_ts(now)),
             )  # fmt: skip
             assert cursor.lastrowid is not None
@@ -130,7 +130,7 @@ class Suggestions(StoreBase):
                 "UPDATE suggestions SET text = ?, answer = ?, key_points = ?, tags = ?, "
                 "further_reading = ?, pack = ?, difficulty = ? "
                 "WHERE id = ? AND status = 'pending'",
-                (*_field_values(fields), suggestion_id),
+                (*field_values(fields), suggestion_id),
             ).rowcount
             return _get(db, suggestion_id) if changed else None
 

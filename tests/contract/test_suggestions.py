@@ -3,6 +3,7 @@ while pending, the community ids."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.core.ports import Store
@@ -60,3 +61,12 @@ async def test_community_ids_and_the_first_post(store: Store) -> None:
     got = await store.suggestion(pending.id)
     assert got is not None and got.review_ref == "C9:123.4"
     assert [s.id for s in await store.suggestions(status=SuggestionStatus.PENDING)] == [pending.id]
+
+
+async def test_parallel_suggestions_of_one_author_keep_the_pending_limit(store: Store) -> None:
+    added = await asyncio.gather(*(
+        store.add_suggestion("slack", "T1", "C1", "U1", "Ann", FIELDS, NOW, pending_limit=3)
+        for _ in range(8)
+    ))  # fmt: skip
+    assert sum(a is not None for a in added) == 3
+    assert len(await store.suggestions("slack", "T1", SuggestionStatus.PENDING)) == 3
