@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import __version__
+from bot import __version__, community_cli
 from bot.adapters.discord import cli as discord_cli
 from bot.adapters.registry import configured_platforms, configured_platforms_names
 from bot.bank.loader import load_bank
@@ -119,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     stats = command(question_commands, "stats", "counts per pack, difficulty and tag")
     stats.add_argument("path", nargs="?", type=Path, help="bank folder (default: the bot's bank)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
+    community_cli.add_question_commands(question_commands, command)
+    community_cli.add_commands(commands, command)
 
     channels = command(commands, "channels", "subscribed channels")
     channels.add_argument("--json", action="store_true", help="machine-readable output")
@@ -224,8 +226,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
         print("\n".join(lines))
         return 0 if healthy else 1
+    if args.command == "questions" and args.questions_command in ("export", "import"):
+        return community_cli.run_questions(args, settings)
     if args.command == "questions":
         return _questions(args, settings)
+    if args.command == "suggestions":
+        return community_cli.run_suggestions(args, settings)
     if args.command == "channels":
         return asyncio.run(_channels(_location(settings), as_json=args.json))
     if args.command == "leaderboard":

@@ -188,3 +188,34 @@ def test_names_with_emoji_keep_the_leaderboard_aligned(tmp_path: Path) -> None:
 
     assert len({columns(line) for line in board}) == 1, board
     assert any("…" in line for line in board)
+
+
+def test_suggest_review_and_a_post_with_credit(tmp_path: Path) -> None:
+    """Questions from the team at the console: suggest, receipt, queue, approve, reject, credit."""
+    db = tmp_path / "bot.db"
+    out = console(db, "\n".join([
+        "/subscribe 09:00 UTC packs=community",
+        "/suggest What is alpha one?",
+        "/suggest Tell us about your worst outage.",
+        "/suggest Why do bloom filters never miss? | Bits stay set. | a point; b point",
+        "/user Bob",
+        "/suggest What is a vector clock?",
+        "/suggestions",
+        "/approve 1",
+        "/approve 1",
+        "/reject 2 too vague",
+        "/advance 3d",
+        "/advance 2h",
+    ]) + "\n")  # fmt: skip
+    text = flat(out.stdout)
+    assert "nearly the same as one already here" in text and "What is alpha-one?" in text
+    assert "Your suggestion #1 (“Tell us about your worst outage.”) is waiting" in text
+    assert "give 3 to 6 key points" in text
+    assert "#1 Alice: Tell us about your worst outage. (no reference answer)" in text
+    assert "#2 Bob: What is a vector clock?" in text
+    assert "Approved by Bob: it joins the community pack." in text
+    assert "Suggestion #1 was already approved by Bob." in text
+    assert "Rejected by Bob. Reason: too vague" in text
+    assert "(to Bob) ❌ Your suggested question “What is a vector clock?” was not approved." in text
+    assert "(to Alice) ✅ Your suggested question" in text
+    assert "suggested by Alice" in text and "(to Alice) 📣" in text

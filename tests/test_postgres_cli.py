@@ -12,17 +12,21 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from bot.core.records import SuggestionFields
 from bot.ops import logs
 from bot.ops.settings import Environment, effective, read_settings, secret_values
+from bot.store.postgres.store import PostgresStore
 from tests.helpers import FIXTURE_BANK
 from tests.test_console_cli import FIVE_DAYS
 
 SECRET_URL = "postgresql://bot:s3cr@db.example:5432/practicebot"
+NOW = datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
 
 
 def practicebot(
@@ -92,6 +96,11 @@ async def test_the_console_daily_loop_on_postgresql(postgres_db: str, tmp_path: 
 async def test_db_copy_sqlite_to_postgresql_and_back(postgres_db: str, tmp_path: Path) -> None:
     sqlite_db = tmp_path / "bot.db"
     five_days(sqlite_db, tmp_path)
+    with sqlite3.connect(sqlite_db) as conn:
+        conn.execute(
+            "INSERT INTO suggestions (id, platform, space_id, author_id, author_name, text, "
+            "status, created_at) VALUES (7, 'console', 'local', 'U1', 'Ann', 'Why?', 'approved', 0)"
+        )
     there = practicebot("db", "copy", "--from", str(sqlite_db), "--to", postgres_db,
                         db=sqlite_db, cwd=tmp_path)  # fmt: skip
     assert "checked" in there.stdout
@@ -112,6 +121,12 @@ async def test_db_copy_sqlite_to_postgresql_and_back(postgres_db: str, tmp_path:
         "Europe/Berlin", "--user", "Alice", db=postgres_db, cwd=tmp_path, stdin="/quit\n",
     )  # fmt: skip
     assert out.returncode == 0
+    store = await PostgresStore.open(postgres_db)
+    async with store:
+        added = await store.add_suggestion(
+            "console", "local", None, "U2", "Bo", SuggestionFields("How?"), NOW
+        )
+    assert added is not None and added.id == 8
     back = tmp_path / "back.db"
     practicebot("db", "copy", "--from", postgres_db, "--to", str(back), db=back, cwd=tmp_path)
     assert board(back, tmp_path) == board(postgres_db, tmp_path)

@@ -24,6 +24,11 @@ from bot.errors import OperatorError
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ANSWER_HEADING = re.compile(r"^## Answer[ \t]*$", re.MULTILINE)
 FIELDS = {"id", "difficulty", "tags", "key_points", "further_reading"}
+# A community pack (`community: true` in pack.yaml: a team's own questions, e.g. exported from
+# the bot) needs only these; a question may have no reference answer (then no key points), and
+# may credit its author.
+COMMUNITY_REQUIRED = {"id", "difficulty"}
+COMMUNITY_FIELDS = FIELDS | {"suggested_by"}
 KEY_POINTS_RANGE = (3, 6)
 READING_RANGE = (1, 3)
 MAX_QUESTION_CHARS = 3000
@@ -112,6 +117,7 @@ def _load_pack(folder: Path, problems: list[Problem], vocabulary: Vocabulary | N
     if not SLUG.fullmatch(folder.name):
         _FileReport(folder, problems).add(1, "pack folder names are lowercase words joined by '-'")
     title = description = ""
+    community = False
     if not meta_path.is_file():
         report.add(1, "missing pack.yaml (with 'title' and 'description')")
     else:
@@ -119,13 +125,14 @@ def _load_pack(folder: Path, problems: list[Problem], vocabulary: Vocabulary | N
         if isinstance(meta, dict):
             title = _required_text(meta, "title", report)
             description = _required_text(meta, "description", report)
+            community = meta.get("community") is True
         elif meta is not None:
             report.add(1, "pack.yaml must be a mapping with 'title' and 'description'")
     questions = [
         q
         for path in sorted(folder.glob("*.md"))
         if path.name.lower() != "readme.md"
-        for q in [_load_question(path, folder.name, problems, vocabulary)]
+        for q in [_load_question(path, folder.name, problems, vocabulary, community)]
         if q is not None
     ]
     if not questions:
@@ -173,8 +180,9 @@ def _key_lines(text: str, first_line: int) -> dict[str, int]:
 
 
 def _load_question(
-    path: Path, pack: str, problems: list[Problem], vocabulary: Vocabulary | None
-) -> Question | None:
+    path: Path, pack: str, problems: list[Problem], vocabulary: Vocabulary | None,
+    community: bool = False,
+) -> Question | None:  # fmt: skip
     report = _FileReport(path, problems)
     before = len(problems)
     try:
@@ -202,10 +210,14 @@ def _load_question(
     def line_of(key: str) -> int:
         return where.get(key, 2)
 
-    for key in sorted(set(meta) - FIELDS):
-        report.add(line_of(key), f"unknown field '{key}' (allowed: {', '.join(sorted(FIELDS))})")
-    for key in sorted(FIELDS - set(meta)):
+    allowed, required = (COMMUNITY_FIELDS, COMMUNITY_REQUIRED) if community else (FIELDS, FIELDS)
+    for key in sorted(set(meta) - allowed):
+        report.add(line_of(key), f"unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
+    for key in sorted(required - set(meta)):
         report.add(2, f"missing field '{key}'")
+    author = meta.get("suggested_by")
+    if author is not None and (not isinstance(author, str) or not author.strip()):
+        report.add(line_of("suggested_by"), "'suggested_by' must be a name")
 
     question_id = meta.get("id")
     if "id" in meta:
@@ -220,15 +232,17 @@ def _load_question(
     if "difficulty" in meta and difficulty not in DIFFICULTIES:
         report.add(line_of("difficulty"), f"'difficulty' must be one of {', '.join(DIFFICULTIES)}")
 
-    tags = _string_list(meta, "tags", (1, 10), report, line_of("tags"))
+    least = 0 if community else 1  # a community pack's lists may be empty
+    tags = _string_list(meta, "tags", (least, 10), report, line_of("tags"))
     for tag in tags:
         if tag != tag.lower():
             report.add(line_of("tags"), f"tag '{tag}' must be lowercase")
         elif vocabulary is not None and tag not in vocabulary:
             report.add(line_of("tags"), f"unknown tag '{tag}' (see {vocabulary.reference()})")
-    key_points = _string_list(meta, "key_points", KEY_POINTS_RANGE, report, line_of("key_points"))
+    points_range = (0, KEY_POINTS_RANGE[1]) if community else KEY_POINTS_RANGE
+    key_points = _string_list(meta, "key_points", points_range, report, line_of("key_points"))
     reading = _string_list(
-        meta, "further_reading", READING_RANGE, report, line_of("further_reading")
+        meta, "further_reading", (least, READING_RANGE[1]), report, line_of("further_reading")
     )
     for url in reading:
         parsed = urlparse(url)
@@ -250,8 +264,15 @@ def _load_question(
         report.add(body_start, "the question text before '## Answer' is empty")
     elif len(question_text) > MAX_QUESTION_CHARS:
         report.add(body_start, f"the question text is over {MAX_QUESTION_CHARS} characters")
-    if not answer:
+    low, high = KEY_POINTS_RANGE
+    if not answer and not community:
         report.add(heading_line, "the reference answer after '## Answer' is empty")
+    elif not answer and key_points:
+        report.add(line_of("key_points"), "key points need a reference answer after '## Answer'")
+    elif community and answer and not low <= len(key_points) <= high:
+        report.add(
+            line_of("key_points"), f"'key_points' needs {low} to {high} items (has {len(key_points)})"
+        )
 
     if len(problems) > before:
         return None
@@ -265,6 +286,7 @@ def _load_question(
         text=question_text,
         answer=answer,
         source=path,
+        suggested_by=author.strip() if isinstance(author, str) else None,
     )
 
 

@@ -22,6 +22,7 @@ class Question:
     text: str  # Markdown: the question
     answer: str  # Markdown: the reference answer
     source: Path | None = None
+    suggested_by: str | None = None  # a community question's author, credited when posted
 
 
 @dataclass(frozen=True)

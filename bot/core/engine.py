@@ -7,7 +7,8 @@ A thin facade over the parts that hold the rules, one module each:
 - `answers`: messages in a round's thread, edits and deletes;
 - `boards`: leaderboards and streaks;
 - `learning`: the private quiz, reviews and feedback;
-- `spaces`: per-space (workspace, server, console) settings.
+- `spaces`: per-space (workspace, server, console) settings;
+- `community`: members' suggestions, their review, and each space's community pack.
 
 Adapters and the scheduler reach the store, the bank and the clock only through the queries
 here. The engine gets the time only from its clock.
@@ -31,6 +32,9 @@ from bot.core.ports import Publisher, ScheduleListener, Store
 from bot.core.quiz import Quizzes
 from bot.core.records import (
     QuizRecord,
+    SuggestionFields,
+    SuggestionRecord,
+    SuggestionStatus,
 )
 from bot.core.results import (
     AnswerResult,
@@ -43,8 +47,9 @@ from bot.core.results import (
 )
 from bot.core.reviews import Rated, Reviews, ReviewStats
 from bot.core.rounds import Rounds
-from bot.core.spaces import SettingView, Spaces, SpaceSetting
+from bot.core.spaces import REVIEW_CHANNEL, SettingView, Spaces, SpaceSetting
 from bot.core.subscriptions import Subscriptions
+from bot.core.suggestions import AuthorNotifier, Decision, Space, Suggestions
 from bot.core.wiring import EngineSettings, Wiring
 from bot.grading.base import Grader
 
@@ -73,6 +78,7 @@ class Engine:
         self.boards = Boards(self._w)
         self.learning = Learning(self._w, self.subscriptions, reviews, quizzes)
         self.spaces = Spaces(self._w)
+        self.community = Suggestions(self._w, self.spaces)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -178,10 +184,10 @@ class Engine:
     # -- rounds -------------------------------------------------------------------------------
 
     async def post_now(self, channel: ChannelRef) -> PostResult:
-        return await self.rounds.post_now(channel)
+        return await self.community.after_post(await self.rounds.post_now(channel))
 
     async def post_due(self, subscription_id: int) -> PostResult:
-        return await self.rounds.post_due(subscription_id)
+        return await self.community.after_post(await self.rounds.post_due(subscription_id))
 
     async def reveal_now(self, channel: ChannelRef) -> RevealResult:
         return await self.rounds.reveal_now(channel)
@@ -333,3 +339,54 @@ class Engine:
     ) -> SettingView:
         """Set one setting (`default` resets it); InputError and nothing stored when bad."""
         return await self.spaces.set(channel, key, value, by)
+
+    # -- questions from the team --------------------------------------------------------------
+
+    def add_author_notifier(self, platform: str, notifier: AuthorNotifier) -> None:
+        """How authors on `platform` are told, privately, what became of their suggestions."""
+        self.community.notifiers[platform] = notifier
+
+    async def suggest(
+        self, channel: ChannelRef, author_id: str, author_name: str, fields: SuggestionFields
+    ) -> SuggestionRecord:
+        """A member's suggestion, pending; InputError/NotAllowedError and nothing stored when
+        it is bad, a near-duplicate or over the limit."""
+        return await self.community.suggest(channel, author_id, author_name, fields)
+
+    async def suggestion(self, space: Space, suggestion_id: int) -> SuggestionRecord:
+        return await self.community.get(space, suggestion_id)
+
+    async def suggestions(
+        self, space: Space | None = None, status: SuggestionStatus | None = None
+    ) -> list[SuggestionRecord]:
+        return await self.community.listing(space, status)
+
+    async def approve_suggestion(
+        self, space: Space, suggestion_id: int, by: str, by_name: str
+    ) -> Decision:
+        return await self.community.approve(space, suggestion_id, by, by_name)
+
+    async def reject_suggestion(
+        self, space: Space, suggestion_id: int, by: str, by_name: str, reason: str | None = None
+    ) -> Decision:
+        return await self.community.reject(space, suggestion_id, by, by_name, reason)
+
+    async def edit_suggestion(
+        self, space: Space, suggestion_id: int, fields: SuggestionFields
+    ) -> Decision:
+        return await self.community.edit(space, suggestion_id, fields)
+
+    async def set_suggestion_review_ref(self, suggestion_id: int, ref: str) -> None:
+        await self.community.set_review_ref(suggestion_id, ref)
+
+    async def community_pack(self, space: Space) -> Pack:
+        return await self.community.community_pack(space)
+
+    async def import_community(
+        self, space: Space, pack: Pack, by: str
+    ) -> list[SuggestionRecord]:
+        return await self.community.import_pack(space, pack, by)
+
+    async def review_channel(self, channel: ChannelRef) -> str | None:
+        """Where the space reviews suggestions (`/practice config review-channel`)."""
+        return await self.spaces.value(channel, REVIEW_CHANNEL)

@@ -26,6 +26,11 @@ class ChannelRef:
     def key(self) -> str:
         return f"{self.platform}:{self.space_id}:{self.channel_id}"
 
+    @property
+    def space(self) -> tuple[str, str]:
+        """(platform, space id): a workspace, a server, the console."""
+        return (self.platform, self.space_id)
+
     @classmethod
     def parse(cls, key: str) -> ChannelRef:
         parts = key.split(":")

@@ -1,7 +1,8 @@
 """What the core needs from the outside, as small protocols: adapters, the scheduler and the
 store fill them.
 
-The store is declared per area (subscriptions, rounds, answers, boards, learning, state);
+The store is declared per area (subscriptions, rounds, answers, boards, learning, state,
+spaces, history, suggestions);
 `Store` is their union, what the engine is given. Every store implementation (SQLite in
 bot/store today) passes the contract suite in tests/contract/. Times go in and come out as
 aware datetimes; a store keeps them to the second.
@@ -34,6 +35,9 @@ from bot.core.records import (
     DuePlan,
     MessageOutcome,
     QuizRecord,
+    SuggestionFields,
+    SuggestionRecord,
+    SuggestionStatus,
 )
 from bot.core.schedule import Schedule
 from bot.grading.base import Feedback
@@ -48,6 +52,7 @@ class RoundPost:
     question: Question
     pack_title: str
     reveal_at: datetime
+    suggested_by: str | None = None  # a community question's author: "suggested by …"
 
 
 @dataclass(frozen=True)
@@ -384,9 +389,60 @@ class HistoryStore(Protocol):
         ...
 
 
+class SuggestionStore(Protocol):
+    """Members' question suggestions; the approved ones of a space are its community pack."""
+
+    async def add_suggestion(
+        self, platform: str, space_id: str, channel_id: str | None, author_id: str,
+        author_name: str, fields: SuggestionFields, now: datetime, *,
+        pending_limit: int | None = None,
+        status: SuggestionStatus = SuggestionStatus.PENDING,
+    ) -> SuggestionRecord | None:  # fmt: skip
+        """Store a suggestion; None (nothing stored) when the author already has
+        `pending_limit` pending ones in the space. The check and the insert: one transaction."""
+        ...
+
+    async def suggestion(self, suggestion_id: int) -> SuggestionRecord | None: ...
+
+    async def suggestions(
+        self,
+        platform: str | None = None,
+        space_id: str | None = None,
+        status: SuggestionStatus | None = None,
+    ) -> list[SuggestionRecord]:
+        """In id order; None selects every value."""
+        ...
+
+    async def decide_suggestion(
+        self, suggestion_id: int, status: SuggestionStatus, by: str, by_name: str,
+        reason: str | None, now: datetime,
+    ) -> tuple[SuggestionRecord | None, bool]:  # fmt: skip
+        """Approve or reject a pending suggestion: (the record after, True); when it was
+        decided before: (the record as it is, False); (None, False) when there is none."""
+        ...
+
+    async def edit_suggestion(
+        self, suggestion_id: int, fields: SuggestionFields
+    ) -> SuggestionRecord | None:
+        """Replace a pending suggestion's fields; None when it is not pending."""
+        ...
+
+    async def set_suggestion_review_ref(self, suggestion_id: int, ref: str) -> None:
+        """Where its queue message is (a platform's reference)."""
+        ...
+
+    async def mark_suggestion_posted(self, suggestion_id: int, now: datetime) -> bool:
+        """True the first time an approved suggestion goes out as a round."""
+        ...
+
+    async def community_ids(self) -> list[tuple[str, str, int]]:
+        """(platform, space id, suggestion id) of every approved suggestion, in id order."""
+        ...
+
+
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, Protocol,
+    SpaceStore, HistoryStore, SuggestionStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 
@@ -424,4 +480,5 @@ __all__ = [
     "Store",
     "StoreOpener",
     "SubscriptionStore",
+    "SuggestionStore",
 ]

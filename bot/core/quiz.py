@@ -14,7 +14,7 @@ from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
 from bot.core.ports import Store
-from bot.core.records import QuizRecord
+from bot.core.records import COMMUNITY_PACK, QuizRecord
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
 from bot.grading import grade_within
@@ -41,9 +41,11 @@ class Quizzes:
         self._rng = rng
         self._grader = grader
 
-    def parse_packs(self, text: str) -> tuple[str, ...]:
+    def parse_packs(self, text: str, *, community: bool = False) -> tuple[str, ...]:
+        """Pack names; `community` also accepts the space's community pack (a channel filter)."""
         names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
-        unknown = [n for n in names if self.bank.pack(n) is None]
+        known = (COMMUNITY_PACK,) if community else ()
+        unknown = [n for n in names if self.bank.pack(n) is None and n not in known]
         if unknown or not names:
             raise InputError(
                 f"Unknown pack '{unknown[0] if unknown else text}'. "

@@ -77,24 +77,50 @@ class DueClaim:
     timezone: str  # the channel's timezone now, in which `local_date` is a day
 
 
+COMMUNITY_PACK = "community"  # a space's approved suggestions, as a pack of its own
+COMMUNITY_PREFIX = "community-"  # + the suggestion's id: a community question's id
+
+
+def community_question_id(suggestion_id: int) -> str:
+    return f"{COMMUNITY_PREFIX}{suggestion_id}"
+
+
+def community_suggestion_id(question_id: str) -> int | None:
+    """The suggestion behind a community question's id; None for a bank question."""
+    rest = question_id.removeprefix(COMMUNITY_PREFIX)
+    return int(rest) if rest != question_id and rest.isdigit() else None
+
+
 @dataclass(frozen=True)
 class QuestionPool:
-    """The bank's question ids per pack, as plain data (what a pack filter selects)."""
+    """The bank's question ids per pack, as plain data (what a pack filter selects), and each
+    space's community pack."""
 
     packs: tuple[tuple[str, tuple[str, ...]], ...]  # (pack name, its question ids), bank order
+    # ((platform, space id), its community question ids), in id order
+    community: tuple[tuple[tuple[str, str], tuple[str, ...]], ...] = ()
 
     @classmethod
     def of(cls, packs: Sequence[tuple[str, Sequence[str]]]) -> QuestionPool:
         return cls(tuple((name, tuple(ids)) for name, ids in packs))
 
-    def eligible(self, wanted: Sequence[str] | None) -> tuple[str, ...]:
-        """The ids a filter selects; all of them when it selects none (packs gone)."""
+    def eligible(
+        self, wanted: Sequence[str] | None, space: tuple[str, str] | None = None
+    ) -> tuple[str, ...]:
+        """The ids a filter selects; all of them when it selects none (packs gone).
+
+        The space's community pack counts as a pack: included with no filter, or when the
+        filter names it.
+        """
+        community: tuple[str, ...] = ()
+        if space is not None and (not wanted or COMMUNITY_PACK in wanted):
+            community = next((ids for key, ids in self.community if key == space), ())
         if wanted:
             names = set(wanted)
             chosen = tuple(q for name, ids in self.packs if name in names for q in ids)
-            if chosen:
-                return chosen
-        return tuple(q for _, ids in self.packs for q in ids)
+            if chosen or community:
+                return chosen + community
+        return tuple(q for _, ids in self.packs for q in ids) + community
 
 
 @dataclass(frozen=True)
@@ -105,3 +131,47 @@ class DuePlan:
     now: datetime
     catch_up_grace: timedelta
     pool: QuestionPool
+
+
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"  # in the space's community pack
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class SuggestionFields:
+    """What a member writes (or an admin edits): the question and its optional parts.
+
+    An empty `answer` means no reference answer (the thread is the answer); then there are no
+    key points.
+    """
+
+    text: str
+    answer: str = ""
+    key_points: tuple[str, ...] = ()
+    pack: str | None = None
+    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    tags: tuple[str, ...] = ()
+    further_reading: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SuggestionRecord:
+    """A suggested question; the approved ones are the space's community pack."""
+
+    id: int
+    platform: str
+    space_id: str
+    channel_id: str | None
+    author_id: str
+    author_name: str
+    fields: SuggestionFields
+    status: SuggestionStatus
+    created_at: datetime
+    decided_by: str | None = None
+    decided_by_name: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+    review_ref: str | None = None
+    posted_at: datetime | None = None

@@ -10,10 +10,19 @@ from typing import Literal
 
 from bot.bank.models import Question
 from bot.core import schedule as rules
+from bot.core.community import COMMUNITY_TITLE
 from bot.core.errors import NotFoundError, PublishError, PublishFailure
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.ports import PostedRef, RevealPost, RoundPost
-from bot.core.records import Answerer, DueClaim, DuePlan, QuestionChoice, QuestionPool
+from bot.core.records import (
+    COMMUNITY_PACK,
+    Answerer,
+    DueClaim,
+    DuePlan,
+    QuestionChoice,
+    QuestionPool,
+    community_question_id,
+)
 from bot.core.results import PostResult, PostStatus, RevealResult
 from bot.core.subscriptions import Subscriptions
 from bot.core.wiring import Wiring
@@ -40,7 +49,7 @@ class Rounds:
     async def post_due(self, subscription_id: int) -> PostResult:
         """The scheduled job: post today's round if it is due and not yet posted."""
         now = self._w.clock.now()
-        plan = DuePlan(now, self._w.settings.catch_up_grace, self._pool())
+        plan = DuePlan(now, self._w.settings.catch_up_grace, await self._pool())
 
         # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
         # busy minute thousands of these run at once).
@@ -51,7 +60,8 @@ class Rounds:
             log.info("skipped post channel=%s: outside its post window", subscription.channel.key)
             return PostResult(PostStatus.ALREADY)
         if not fresh:
-            return PostResult(PostStatus.ALREADY, claimed, self._w.bank.get(claimed.question_id))
+            question = await self._w.question(claimed.question_id)
+            return PostResult(PostStatus.ALREADY, claimed, question)
         return await self._publish(subscription, claimed)
 
     async def _post(
@@ -61,33 +71,34 @@ class Rounds:
         # Whether the date is free, the cycle, and the claim: one transaction, one trip.
         due = DueClaim(
             day, kind, now, now + subscription.schedule.reveal_after,
-            self._choice(subscription), subscription.schedule.timezone,
+            await self._choice(subscription), subscription.schedule.timezone,
         )  # fmt: skip
         claimed, fresh = await self._w.store.claim_next_round(subscription.id, due)
         if not fresh:
-            return PostResult(PostStatus.ALREADY, claimed, self._w.bank.get(claimed.question_id))
+            question = await self._w.question(claimed.question_id)
+            return PostResult(PostStatus.ALREADY, claimed, question)
         return await self._publish(subscription, claimed)
 
-    def _choice(self, subscription: Subscription) -> QuestionChoice:
+    async def _choice(self, subscription: Subscription) -> QuestionChoice:
         """How the channel's next question is chosen from its cycle (plain data the store applies)."""
-        eligible = tuple(q.id for q in self._eligible(subscription))
+        if subscription.packs and not self._w.bank.questions(subscription.packs):
+            log.info("channel=%s: pack filter matches no bank pack", subscription.channel.key)
+        eligible = (await self._pool()).eligible(subscription.packs, subscription.channel.space)
         return QuestionChoice(eligible, subscription.channel.key)
 
-    def _pool(self) -> QuestionPool:
-        """The bank's question ids per pack, for the store to apply a channel's pack filter."""
-        return QuestionPool(self._w.bank.ids_by_pack)
-
-    def _eligible(self, subscription: Subscription) -> list[Question]:
-        questions = self._w.bank.questions(subscription.packs)
-        if not questions:  # the filter names packs the bank no longer has
-            log.warning(
-                "channel=%s: pack filter matches nothing; using all packs", subscription.channel.key
+    async def _pool(self) -> QuestionPool:
+        """The bank's question ids per pack and each space's community pack, for the store to
+        apply a channel's pack filter."""
+        community: dict[tuple[str, str], list[str]] = {}
+        for platform, space_id, suggestion_id in await self._w.store.community_ids():
+            community.setdefault((platform, space_id), []).append(
+                community_question_id(suggestion_id)
             )
-            questions = self._w.bank.questions()
-        return questions
+        spaces = tuple((space, tuple(ids)) for space, ids in community.items())
+        return QuestionPool(self._w.bank.ids_by_pack, spaces)
 
-    def _question(self, question_id: str) -> Question:
-        question = self._w.bank.get(question_id)
+    async def _question(self, question_id: str) -> Question:
+        question = await self._w.question(question_id)
         if question is None:
             raise NotFoundError(f"Question '{question_id}' is no longer in the bank.")
         return question
@@ -95,7 +106,7 @@ class Rounds:
     async def _publish(self, subscription: Subscription, claimed: Round) -> PostResult:
         """Post a claimed round on its platform and record where it went."""
         publisher = self._w.publishers.get(subscription.channel.platform)
-        question = self._question(claimed.question_id)
+        question = await self._question(claimed.question_id)
         if publisher is None:
             await self._w.store.release_claim(claimed.id)
             detail = f"no adapter is running for platform '{subscription.channel.platform}'"
@@ -105,11 +116,11 @@ class Rounds:
             return PostResult(
                 PostStatus.FAILED, claimed, question, PublishFailure.TRANSIENT, detail
             )
-        pack = self._w.bank.pack(question.pack)
         reveal_at = self._w.clock.now() + subscription.schedule.reveal_after
         post = RoundPost(
-            subscription, claimed, question, pack.title if pack else question.pack, reveal_at
-        )
+            subscription, claimed, question, self._pack_title(question), reveal_at,
+            question.suggested_by,
+        )  # fmt: skip
         try:
             ref: PostedRef = await publisher.post_round(post)
         except PublishError as error:
@@ -135,6 +146,12 @@ class Rounds:
         )  # fmt: skip
         self._w.listener.round_posted(posted)
         return PostResult(PostStatus.POSTED, posted, question)
+
+    def _pack_title(self, question: Question) -> str:
+        pack = self._w.bank.pack(question.pack)
+        if pack is not None:
+            return pack.title
+        return COMMUNITY_TITLE if question.pack == COMMUNITY_PACK else question.pack
 
     async def _record_failure(self, subscription: Subscription, error: PublishError) -> None:
         gone = error.failure is PublishFailure.CHANNEL_GONE
@@ -179,7 +196,7 @@ class Rounds:
         revealed = await self._w.store.round(round.id)
         subscription = await self._w.store.subscription_by_id(round.subscription_id)
         assert revealed is not None and subscription is not None
-        question = self._question(round.question_id)
+        question = await self._question(round.question_id)
         log.info(
             "revealed channel=%s round=%s answers=%d",
             subscription.channel.key, round.id, len(answerers),
@@ -203,7 +220,7 @@ class Rounds:
         self, platform: str, round_id: int, question: Question, answerers: list[Answerer]
     ) -> dict[str, Feedback]:
         """Graded answers of those who asked for private feedback on daily rounds."""
-        if self._grader is None or not answerers:
+        if self._grader is None or not answerers or not question.key_points:
             return {}
         wanted = await self._w.store.daily_feedback_users(platform)
         texts = {}

@@ -37,6 +37,9 @@ def due_claim(subscription: Subscription, plan: DuePlan) -> DueClaim | None:
         return None
     return DueClaim(
         day, "scheduled", plan.now, plan.now + subscription.schedule.reveal_after,
-        QuestionChoice(plan.pool.eligible(subscription.packs), subscription.channel.key),
+        QuestionChoice(
+            plan.pool.eligible(subscription.packs, subscription.channel.space),
+            subscription.channel.key,
+        ),
         subscription.schedule.timezone,
     )  # fmt: skip

@@ -81,7 +81,7 @@ WEEKLY_RECAP = switch(
     "weekly-recap", default=False, help="a weekly summary of the channel's rounds (coming soon)"
 )
 SUGGESTION_LIMIT = whole_number(
-    "suggestion-limit", 0, 20, default=3, help="question suggestions one person may make a week"
+    "suggestion-limit", 0, 20, default=3, help="question suggestions one person may have waiting for review"
 )
 REVIEW_CHANNEL = channel("review-channel", help="where suggested questions are reviewed")
 

@@ -47,7 +47,7 @@ class Subscriptions:
             else (current.schedule.reveal_after if current else rules.DEFAULT_REVEAL_AFTER),
         )
         pack_filter = (
-            self._quizzes.parse_packs(packs) if packs else (current.packs if current else None)
+            self._quizzes.parse_packs(packs, community=True) if packs else (current.packs if current else None)
         )
         subscription = await w.store.save_subscription(
             channel, schedule, pack_filter, by, w.clock.now()
@@ -84,7 +84,7 @@ class Subscriptions:
         return ChannelStatus(
             subscription,
             open_round,
-            self._w.bank.get(open_round.question_id) if open_round else None,
+            await self._w.question(open_round.question_id) if open_round else None,
             await self.next_post(subscription) if subscription.active else None,
         )
 

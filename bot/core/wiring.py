@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.bank.models import Bank
+from bot.bank.models import Bank, Question
 from bot.clock import Clock
+from bot.core.community import question_of
 from bot.core.models import Round, Subscription
 from bot.core.ports import Publisher, ScheduleListener, Store
+from bot.core.records import SuggestionStatus, community_suggestion_id
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,14 @@ class Wiring:
         """The part of a message that is kept, and whether it was cut."""
         limit = self.settings.answer_limit
         return (text[:limit], True) if len(text) > limit else (text, False)
+
+    async def question(self, question_id: str) -> Question | None:
+        """A bank question, or an approved community question."""
+        question = self.bank.get(question_id)
+        suggestion_id = community_suggestion_id(question_id)
+        if question is not None or suggestion_id is None:
+            return question
+        record = await self.store.suggestion(suggestion_id)
+        if record is None or record.status is not SuggestionStatus.APPROVED:
+            return None
+        return question_of(record)

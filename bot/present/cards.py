@@ -15,6 +15,9 @@ class Intent(Enum):
     WRITE_ANSWER = "write_answer"  # write (or rewrite) a quiz answer
     SHOW_ANSWER = "show_answer"
     RATE = "rate"  # again / hard / good / easy
+    APPROVE = "approve"  # a suggestion in the review queue
+    EDIT = "edit"
+    REJECT = "reject"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ KEY_POINTS = "Key points"
 FURTHER_READING = "Further reading"
 ANSWER_LABEL = "Answer"
 NOBODY = "Nobody answered this time. The next question is a fresh start."
+NO_REFERENCE_ANSWER = "_No reference answer — the thread is the answer._"
 SHORTENED = "_(shortened to fit in one message)_"
 _HOW_TO_ANSWER = {
     AnswerRoute.THREAD: "Answer in the thread.",
@@ -54,7 +55,10 @@ def round_card(post: RoundPost, route: AnswerRoute) -> Card:
     )
     return Card(
         title=QUESTION_OF_THE_DAY,
-        context=tag(post.pack_title, post.question),
+        context=text(
+            tag(post.pack_title, post.question),
+            *((" · ", credit(post.suggested_by)) if post.suggested_by else ()),
+        ),
         body=(Section(post.question.text),),
         fields=(
             Field("Pack", text(Plain(post.pack_title))),
@@ -68,10 +72,15 @@ def round_card(post: RoundPost, route: AnswerRoute) -> Card:
     )
 
 
+def credit(author: str) -> Text:
+    """A community question's credit on its post."""
+    return text("suggested by ", Plain(author))
+
+
 def reference(question: Question) -> tuple[Section, ...]:
     """The reference answer, its key points and further reading."""
-    sections = [Section(question.answer)]
-    if question.key_points:
+    sections = [Section(question.answer or NO_REFERENCE_ANSWER)]
+    if question.key_points and question.answer:
         points = tuple(text(Plain(point)) for point in question.key_points)
         sections.append(Section(heading=KEY_POINTS, bullets=points))
     if question.further_reading:

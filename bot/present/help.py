@@ -8,7 +8,8 @@ SLACK_USAGE = (
     "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
     "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]`\n"
     "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
-    "Anyone: `/practice feedback on|off`, private notes on your daily answers."
+    "Anyone: `/practice feedback on|off`, private notes on your daily answers; "
+    "`/practice suggest`, a question for the team."
 )
 SLACK_FEEDBACK_USAGE = (
     "Usage: `/practice feedback on` or `/practice feedback off`. When it is on, after each "
@@ -67,6 +68,12 @@ Just for you:
                         rate yourself after /answer (or after a reveal you answered)
   /review               your spaced-repetition schedule
   /feedback on|off      private feedback on your daily answers after each reveal
+Questions from the team:
+  /suggest QUESTION [| ANSWER | POINT; POINT; POINT | PACK | DIFFICULTY]
+                        suggest a question (the rest is optional) for the admins to review
+  /suggestions          the suggestions waiting for review
+  /approve N, /reject N [REASON]
+                        decide on suggestion N (approved ones join the community pack)
 The channel:
   /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]
                         e.g. /subscribe 09:30 Europe/Berlin mon-fri reveal=6h

@@ -27,9 +27,12 @@ from bot.store.spaces import Spaces
 from bot.store.standings import StandingsTuning
 from bot.store.state import State
 from bot.store.subscriptions import Subscriptions
+from bot.store.suggestions import Suggestions
 
 
-class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History):
+class SqliteStore(
+    Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Suggestions
+):
     def __init__(
         self,
         database: Database,

@@ -6,7 +6,13 @@ from datetime import timedelta
 
 from bot.core.models import RoundStatus
 from bot.core.ports import Store
-from bot.core.records import DueClaim, DuePlan, QuestionChoice, QuestionPool
+from bot.core.records import (
+    COMMUNITY_PACK,
+    DueClaim,
+    DuePlan,
+    QuestionChoice,
+    QuestionPool,
+)
 from bot.core.selection import cycle_order
 from tests.contract.builders import (
     CHANNEL,
@@ -82,6 +88,16 @@ async def test_a_pack_filter_narrows_the_pool_and_falls_back_to_all(store: Store
     gone = await store.save_subscription(OTHER_CHANNEL, EVERY_DAY, ["gone"], None, NOW)
     _, fallback, _ = await store.claim_due_round(gone.id, plan)
     assert fallback is not None and fallback.question_id in ("a1", "a2", "b1")
+
+
+async def test_the_claim_takes_the_channels_space_community_pack(store: Store) -> None:
+    pool = QuestionPool(
+        POOL.packs,
+        ((CHANNEL.space, ("community:7",)), (("other", "space"), ("community:8",))),
+    )
+    mine = await store.save_subscription(CHANNEL, EVERY_DAY, [COMMUNITY_PACK], None, NOW)
+    _, claimed, _ = await store.claim_due_round(mine.id, DuePlan(NOW, timedelta(hours=2), pool))
+    assert claimed is not None and claimed.question_id == "community:7"
 
 
 async def test_posting_and_releasing(store: Store) -> None:

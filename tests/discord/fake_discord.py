@@ -150,6 +150,8 @@ class FakeDiscord:
     interactions: dict[int, Json] = field(default_factory=dict)
     dm_channels: dict[int, int] = field(default_factory=dict)  # DM channel id → user id
     closed_dms: set[int] = field(default_factory=set)  # users who accept no DMs from the bot
+    managers: set[int] = field(default_factory=set)  # members with the Managers role (Manage Server)
+    manager_role_id: int = 900_000_000_000_000_001
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_000_000_000_000_000_001))
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _seq: int = 0
@@ -256,12 +258,17 @@ class FakeDiscord:
             "permissions": str(self.bot_permissions), "position": 1, "color": 0, "hoist": False,
             "managed": True, "mentionable": False, "flags": 0,
         }  # fmt: skip
+        managers = {  # Manage Server, for the members in `managers`
+            "id": str(self.manager_role_id), "name": "Managers", "permissions": str(1 << 5),
+            "position": 2, "color": 0, "hoist": False, "managed": False, "mentionable": False,
+            "flags": 0,
+        }  # fmt: skip
         return {
             "id": str(self.guild_id),
             "name": "ML team",
             "icon": None,
             "owner_id": str(self.owner.id),
-            "roles": [everyone, bot_role],
+            "roles": [everyone, bot_role, managers],
             "channels": list(self.channels.values()),
             "threads": [],
             "members": [self._member(self.bot)],
@@ -476,6 +483,7 @@ class FakeDiscord:
             ("GET", r"/users/@me", lambda call: self.bot.payload()),
             ("GET", r"/oauth2/applications/@me", lambda call: self._application()),
             ("POST", r"/users/@me/channels", self._open_dm),
+            ("GET", r"/guilds/\d+/members/(?P<user>\d+)", self._get_member),
             ("PUT", r"/applications/\d+/commands", self._commands),
             ("PUT", r"/applications/\d+/guilds/\d+/commands", self._commands),
             ("GET", r"/channels/(?P<channel>\d+)/messages", self._history),
@@ -568,6 +576,12 @@ class FakeDiscord:
         if found is None or int(found["channel_id"]) != int(channel):
             raise DiscordError(404, {"code": 10008, "message": "Unknown Message"})
         return found
+
+    def _get_member(self, call: Call, user: str) -> Json:
+        """A member of the guild (GET /guilds/{id}/members/{user}), with the Managers role
+        when they are in `managers`."""
+        roles = [self.manager_role_id] if int(user) in self.managers else []
+        return FakeUser(int(user), f"user{user}").member(None, roles)
 
     def _open_dm(self, call: Call) -> Json:
         """A DM channel with a user. Discord opens one even when the user's DMs are closed;

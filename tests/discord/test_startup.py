@@ -36,7 +36,7 @@ async def test_commands_are_synced_only_when_they_changed(
     first = await DiscordBot.start(db, fake)
     [upload] = fake.find("PUT", GLOBAL_SYNC)
     names = sorted(command["name"] for command in upload.body)
-    assert names == ["feedback", "leaderboard", "practice", "quiz", "review", "streak"]
+    assert names == ["feedback", "leaderboard", "practice", "quiz", "review", "streak", "suggest"]
     # Everyone's own commands: /feedback is not under /practice, which needs Manage Server.
     for name in ("feedback", "review", "quiz"):
         command = next(c for c in upload.body if c["name"] == name)
@@ -109,9 +109,9 @@ async def test_sync_to_one_server_by_hand(tmp_path: Path, fake: FakeDiscord) -> 
         config, open_store=SqliteStore.open, db_path=tmp_path / "bot.db", questions_dir=FIXTURE_BANK,
         guild_id=fake.guild_id,
     )  # fmt: skip
-    assert count == 6
+    assert count == 7
     [upload] = fake.find("PUT", rf"/applications/{fake.app_id}/guilds/{fake.guild_id}/commands")
-    assert len(upload.body) == 6
+    assert len(upload.body) == 7
     assert not fake.find("PUT", GLOBAL_SYNC)
     assert not fake.identifies  # HTTP only: no gateway connection
 

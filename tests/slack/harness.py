@@ -219,6 +219,12 @@ class SlackHarness:
     ) -> int:
         """A modal as opened through views.open, submitted with `values` typed into its inputs
         (input block id → text); the HTTP status of Slack's request."""
+        return (await self.submit_reply(view, values, user=user))[0]
+
+    async def submit_reply(
+        self, view: dict[str, Any], values: dict[str, str], *, user: str = ALICE
+    ) -> tuple[int, str]:
+        """As `submit`, with the body of the answer (e.g. a response_action with errors)."""
         state: dict[str, dict[str, Any]] = {}
         for block in view["blocks"]:
             if block["type"] == "input":
@@ -236,8 +242,7 @@ class SlackHarness:
             "response_urls": [],
         }
         form = urllib.parse.urlencode({"payload": json.dumps(payload)})
-        status, _ = await self.send(form, "application/x-www-form-urlencoded")
-        return status
+        return await self.send(form, "application/x-www-form-urlencoded")
 
     def opened_views(self) -> list[dict[str, Any]]:
         """The modals the app opened, as Slack holds them."""

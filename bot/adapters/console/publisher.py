@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.adapters.console import render
 from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.present import daily
 
 PLATFORM = "console"
 
@@ -20,6 +21,8 @@ class ConsolePublisher:
                 post.question, post.pack_title, post.reveal_at, post.subscription.schedule.timezone
             )
         )
+        if post.suggested_by:
+            self._write(render.show(daily.credit(post.suggested_by)))
         # In the terminal the "thread" is the round itself.
         ref = f"round-{post.round.id}"
         return PostedRef(message_id=ref, thread_id=ref)

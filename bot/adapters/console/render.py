@@ -137,6 +137,9 @@ def round_post(question: Question, pack_title: str, reveal_at: datetime, timezon
 
 
 def reference(question: Question) -> list[str]:
+    if not question.answer:
+        lines = ["Reference answer:", "", show(daily.NO_REFERENCE_ANSWER)]
+        return lines + [f"  • {link}" for link in question.further_reading]
     lines = ["Reference answer:", "", plain(question.answer), "", "Key points:"]
     lines += [_wrap(f"  • {point}") for point in question.key_points]
     if question.further_reading:

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 
-from bot.adapters.console import channel, practice, render
+from bot.adapters.console import channel, practice, render, suggestions
 from bot.adapters.console.pictures import ConsolePictures
 from bot.adapters.console.publisher import PLATFORM
 from bot.adapters.console.terminal import NotText, Terminal, clean_line
@@ -60,10 +60,11 @@ class ConsoleSession:
         self.terminal = terminal
         self.post_confirmed_for: date | None = None  # /post on a day off: asked, once
         self._commands: dict[str, Command] = {
-            **channel.COMMANDS, **practice.COMMANDS,
+            **channel.COMMANDS, **practice.COMMANDS, **suggestions.COMMANDS,
             "edit": _edit, "delete": _delete, "user": _switch_user,
             "help": _help, "quit": _quit, "exit": _quit,
         }  # fmt: skip
+        engine.add_author_notifier(PLATFORM, suggestions.ConsoleNotes(self.write))
 
     @property
     def user_id(self) -> str:

@@ -15,6 +15,7 @@ from bot.adapters.discord.client import PracticeClient
 from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.refs import PLATFORM
+from bot.adapters.discord.suggestions import DiscordNotes
 from bot.core.engine import Engine
 from bot.errors import PlatformUnreachableError, TokenRejectedError
 
@@ -40,6 +41,7 @@ class DiscordAdapter:
         self._client: PracticeClient | None = None
         self._running: asyncio.Task[None] | None = None
         self._publisher = DiscordPublisher(lambda: self._client)
+        engine.add_author_notifier(PLATFORM, DiscordNotes(lambda: self._client))
 
     @property
     def publisher(self) -> DiscordPublisher:

@@ -14,6 +14,7 @@ from bot.adapters.discord.commands import build_commands
 from bot.adapters.discord.quiz_views import ShowAnswerButton, WriteAnswerButton
 from bot.adapters.discord.ratings import QuizRatingButton, RoundRatingButton
 from bot.adapters.discord.replies import Interaction, send_private
+from bot.adapters.discord.suggestions import ReviewButton
 from bot.adapters.discord.sync import sync_if_changed
 from bot.adapters.discord.views import AnswerButton, EngineClient
 from bot.core.engine import Engine
@@ -67,7 +68,8 @@ class PracticeClient(EngineClient):
         for command in build_commands(engine):
             self.tree.add_command(command)
         self.add_dynamic_items(
-            AnswerButton, WriteAnswerButton, ShowAnswerButton, QuizRatingButton, RoundRatingButton
+            AnswerButton, WriteAnswerButton, ShowAnswerButton, QuizRatingButton, RoundRatingButton,
+            ReviewButton,
         )
 
     async def setup_hook(self) -> None:

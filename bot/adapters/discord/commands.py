@@ -18,6 +18,7 @@ from bot.adapters.discord.permissions import missing_to_post, needs_sentence
 from bot.adapters.discord.quiz_views import quiz_view
 from bot.adapters.discord.refs import PLATFORM, ROUND_CHANNEL_TYPES, channel_ref, round_channel
 from bot.adapters.discord.replies import NO_MENTIONS, Interaction, in_time, send_private
+from bot.adapters.discord.suggestions import suggest_command
 from bot.adapters.space_config import config_reply
 from bot.core.engine import Engine
 from bot.core.errors import InputError
@@ -57,6 +58,7 @@ def build_commands(engine: Engine) -> list[AnyCommand]:
         leaderboard_command(engine),
         streak_command(engine),
         PracticeGroup(engine),
+        suggest_command(engine),
     ]
 
 

@@ -129,6 +129,8 @@ def round_embed(post: RoundPost, *, message_content: bool) -> discord.Embed:
         value=f"{show((at,))} ({show((When(post.reveal_at, 'UTC', 'relative'),))})",
     )
     embed.set_footer(text=daily.how_to_answer(route))  # footers show no times or markup
+    if post.suggested_by:  # a community question credits its author
+        embed.set_author(name=clip(show(daily.credit(post.suggested_by)), TITLE_LIMIT))
     return embed
 
 

@@ -14,6 +14,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.config import EVENTS_PATH, SLACK_API_URL, SlackConfig
 from bot.adapters.slack.errors import reason
+from bot.adapters.slack.listeners.suggestions import SlackNotes
 from bot.adapters.slack.publisher import SlackPublisher
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.engine import Engine
@@ -65,6 +66,7 @@ class SlackAdapter:
             engine, config, process_before_response=process_before_response
         )
         self._publisher = SlackPublisher(self.app.client)
+        engine.add_author_notifier(PLATFORM, SlackNotes(self.app.client))
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._workspace = ""

@@ -22,6 +22,7 @@ from bot.store.postgres.migrate import migrate, postgres_migrations_dir, schema_
 from bot.store.postgres.misc import PgHistory, PgSpaces, PgState
 from bot.store.postgres.rounds import PgRounds
 from bot.store.postgres.subscriptions import PgSubscriptions
+from bot.store.postgres.suggestions import PgSuggestions
 from bot.store.standings import StandingsTuning
 from bot.store.url import mask_url
 
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 
 class PostgresStore(
-    PgSubscriptions, PgRounds, PgAnswers, PgBoards, PgLearning, PgState, PgSpaces, PgHistory
+    PgSubscriptions, PgRounds, PgAnswers, PgBoards, PgLearning, PgState, PgSpaces, PgHistory,
+    PgSuggestions,
 ):  # fmt: skip
     def __init__(self, pool: asyncpg.Pool, tuning: StandingsTuning | None = None) -> None:
         self._pool = pool

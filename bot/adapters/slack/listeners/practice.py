@@ -7,9 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.listeners.deps import Deps, command_channel, explained
+from bot.adapters.slack.listeners.suggestions import open_suggest_modal
 from bot.adapters.slack.mrkdwn import escape
 from bot.adapters.slack.publisher import INVITE_HINT
 from bot.adapters.slack.refs import PLATFORM
@@ -87,12 +89,20 @@ def register(app: AsyncApp, deps: Deps) -> None:
         "reveal-now": reveal_now,
     }
 
-    async def practice(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def practice(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         async with explained(respond, "/practice"):
             words = (command.get("text") or "").split()
             name = words[0].lower() if words else ""
             user = command["user_id"]
+            if name == "suggest":  # anyone may suggest a question: a modal takes its fields
+                await open_suggest_modal(
+                    client, command["trigger_id"], command.get("team_id") or "",
+                    command["channel_id"],
+                )  # fmt: skip
+                return
             if name == "feedback":  # each person's own setting, not the channel's: anyone may
                 await respond(text=await feedback(user, words[1:]), response_type="ephemeral")
                 return
