@@ -31,7 +31,9 @@ from bot.core.ports import Publisher, ScheduleListener, Store
 from bot.core.quiz import Quizzes
 from bot.core.records import (
     QuizRecord,
+    StreakRepair,
 )
+from bot.core.repair import Repairs
 from bot.core.results import (
     AnswerResult,
     ChangeResult,
@@ -73,6 +75,7 @@ class Engine:
         self.boards = Boards(self._w)
         self.learning = Learning(self._w, self.subscriptions, reviews, quizzes)
         self.spaces = Spaces(self._w)
+        self.repairs = Repairs(self._w)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -329,3 +332,14 @@ class Engine:
     ) -> SettingView:
         """Set one setting (`default` resets it); InputError and nothing stored when bad."""
         return await self.spaces.set(channel, key, value, by)
+
+    # -- streak repair ------------------------------------------------------------------------
+
+    async def repair_streaks(
+        self, channel: ChannelRef, day: str, by: str | None = None
+    ) -> tuple[StreakRepair, bool]:
+        """Repair the channel's round of `day` (YYYY-MM-DD): it breaks nobody's streak.
+
+        (the repair, whether it is new); InputError or NotFoundError when there is no such round.
+        """
+        return await self.repairs.repair(channel, day, by)

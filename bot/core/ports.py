@@ -34,6 +34,7 @@ from bot.core.records import (
     DuePlan,
     MessageOutcome,
     QuizRecord,
+    StreakRepair,
 )
 from bot.core.schedule import Schedule
 from bot.grading.base import Feedback
@@ -379,9 +380,25 @@ class HistoryStore(Protocol):
         ...
 
 
+class RepairStore(Protocol):
+    """Streak repairs: a repaired round breaks nobody's streak (`streaks.apply_reveal`)."""
+
+    async def repair_round(
+        self, subscription_id: int, local_date: date, by: str | None, now: datetime
+    ) -> tuple[StreakRepair, bool] | None:
+        """Repair the channel's round of that date and set its streaks as `streaks.recompute`
+        says: the repair and whether it is new (a second repair keeps the first record), or
+        None when the channel had no round that day."""
+        ...
+
+    async def streak_repairs(self, subscription_id: int) -> list[StreakRepair]:
+        """The channel's repaired rounds, latest date first."""
+        ...
+
+
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, Protocol,
+    SpaceStore, HistoryStore, RepairStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 

@@ -105,3 +105,14 @@ class DuePlan:
     now: datetime
     catch_up_grace: timedelta
     pool: QuestionPool
+
+
+@dataclass(frozen=True)
+class StreakRepair:
+    """A round an admin repaired (`/practice streak-repair DATE`): it breaks nobody's streak."""
+
+    subscription_id: int
+    round_id: int
+    local_date: date
+    repaired_by: str | None
+    repaired_at: datetime

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 SLACK_USAGE = (
     "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
-    "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]`\n"
+    "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]` "
+    "| `streak-repair YYYY-MM-DD`\n"
     "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
     "Anyone: `/practice feedback on|off`, private notes on your daily answers."
 )
 SLACK_FEEDBACK_USAGE = (
     "Usage: `/practice feedback on` or `/practice feedback off`. When it is on, after each "
     "reveal I tell you, privately, which key points your answer in the thread covered and missed."
+)
+
+
+STREAK_REPAIR_USAGE = (
+    "Usage: streak-repair YYYY-MM-DD — the channel's round of that date breaks nobody's "
+    "streak (when the bot was down or the post failed)"
 )
 
 
@@ -70,6 +77,8 @@ Just for you:
 The channel:
   /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]
                         e.g. /subscribe 09:30 Europe/Berlin mon-fri reveal=6h
+  /streak-repair YYYY-MM-DD
+                        that day's round breaks nobody's streak (the bot was down)
   /pause, /resume       stop the daily question, and start it again (/unsubscribe = /pause)
   /packs                the question packs
 The console:

@@ -22,6 +22,7 @@ from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
 from bot.store.history import History
 from bot.store.learning import Learning
+from bot.store.repairs import Repairs
 from bot.store.rounds import Rounds
 from bot.store.spaces import Spaces
 from bot.store.standings import StandingsTuning
@@ -29,7 +30,8 @@ from bot.store.state import State
 from bot.store.subscriptions import Subscriptions
 
 
-class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History):
+class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History,
+                  Repairs):  # fmt: skip
     def __init__(
         self,
         database: Database,

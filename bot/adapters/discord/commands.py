@@ -25,7 +25,7 @@ from bot.core.models import ChannelRef
 from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
 from bot.core.spaces import SPACE_SETTINGS
-from bot.present import admin
+from bot.present import admin, repair
 from bot.present.parts import Native
 
 log = logging.getLogger(__name__)
@@ -329,6 +329,18 @@ class PracticeGroup(app_commands.Group):
             render.show(admin.revealed(result, thread)) + await self._problem(channel),
         )
 
+
+    @app_commands.command(
+        name="streak-repair", description="A past round here breaks nobody's streak (bot was down)"
+    )
+    @app_commands.describe(date="The round's date, YYYY-MM-DD")
+    async def streak_repair(self, interaction: Interaction, date: str) -> None:
+        channel, _ = self._channel(interaction)
+        done, new = await in_time(
+            interaction, self.engine.repair_streaks(channel, date, by=str(interaction.user.id))
+        )
+        zone = await in_time(interaction, self.engine.channel_timezone(channel))
+        await send_private(interaction, render.show(repair.repaired(done, new, zone)))
 
     @app_commands.command(name="config", description="This server's settings: list, show or set one")
     @app_commands.describe(
