@@ -26,6 +26,7 @@ from bot.core.answers import Answers
 from bot.core.boards import WINDOW_SPANS, Boards
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.learning import Learning
+from bot.core.missed import MissedItem, MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
 from bot.core.ports import Publisher, ScheduleListener, Store
 from bot.core.quiz import Quizzes
@@ -76,6 +77,7 @@ class Engine:
         self.learning = Learning(self._w, self.subscriptions, reviews, quizzes)
         self.spaces = Spaces(self._w)
         self.repairs = Repairs(self._w)
+        self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -343,3 +345,15 @@ class Engine:
         (the repair, whether it is new); InputError or NotFoundError when there is no such round.
         """
         return await self.repairs.repair(channel, day, by)
+
+    # -- missed questions ---------------------------------------------------------------------
+
+    async def quiz_missed(
+        self, platform: str, user_id: str, *, channel: ChannelRef | None = None
+    ) -> QuizCard:
+        """A daily question they did not answer, or one they rated Again, before new ones."""
+        return await self.missed.quiz(platform, user_id, channel)
+
+    async def missed_questions(self, platform: str, user_id: str) -> list[MissedItem]:
+        """Their missed questions with the bank's text, latest first (`/review export`)."""
+        return await self.missed.items(platform, user_id)

@@ -33,6 +33,7 @@ from bot.core.records import (
     DueClaim,
     DuePlan,
     MessageOutcome,
+    MissedQuestion,
     QuizRecord,
     StreakRepair,
 )
@@ -396,9 +397,19 @@ class RepairStore(Protocol):
         ...
 
 
+class MissedStore(Protocol):
+    """What someone should see again (`/quiz missed`, `/review export`)."""
+
+    async def missed_questions(self, platform: str, user_id: str) -> list[MissedQuestion]:
+        """Revealed daily rounds of the channels they answer in that they did not answer (until
+        they rate that question above Again after the reveal), and questions whose latest
+        rating is Again: latest first, each question once."""
+        ...
+
+
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, RepairStore, Protocol,
+    SpaceStore, HistoryStore, RepairStore, MissedStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 

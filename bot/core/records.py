@@ -116,3 +116,13 @@ class StreakRepair:
     local_date: date
     repaired_by: str | None
     repaired_at: datetime
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    """A question someone should see again: a daily round they did not answer ("missed"), or
+    one whose latest self-rating is Again ("again"); `at`: the reveal, or that rating."""
+
+    question_id: str
+    reason: Literal["missed", "again"]
+    at: datetime

@@ -37,7 +37,9 @@ POST_USAGE = "Usage: /post (or /post --confirm on a day the schedule skips)"
 ADVANCE_USAGE = "Usage: /advance 1d|3h|20m"
 ADVANCE_NEEDS_MANUAL = "/advance works only with a manual clock: practicebot console --clock manual"
 RATE_USAGE = "Usage: /rate again|hard|good|easy (after /answer, or after a reveal you answered)"
-QUIZ_USAGE = "Usage: /quiz [pack] — your answer to it goes in /quiz-answer TEXT"
+QUIZ_USAGE = (
+    "Usage: /quiz [pack|missed] — your answer to it goes in /quiz-answer TEXT"
+)
 QUIZ_ANSWER_USAGE = "Usage: /quiz-answer TEXT — your answer to your /quiz, for feedback"
 FEEDBACK_USAGE = (
     "Usage: /feedback on|off — private feedback on your daily answers after each reveal"
@@ -68,11 +70,13 @@ The daily question:
   /streak               your streak
 Just for you:
   /quiz [pack]          a private question (due reviews first)
+  /quiz missed          a daily question you did not answer, or one you rated Again
   /quiz-answer TEXT     your answer to it, for feedback on the key points (again: adds)
   /answer               the reference answer of your latest /quiz
   /rate again|hard|good|easy
                         rate yourself after /answer (or after a reveal you answered)
   /review               your spaced-repetition schedule
+  /review export        your missed questions with the reference answers, as Markdown
   /feedback on|off      private feedback on your daily answers after each reveal
 The channel:
   /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]

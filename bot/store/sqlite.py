@@ -22,6 +22,7 @@ from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
 from bot.store.history import History
 from bot.store.learning import Learning
+from bot.store.missed import Missed
 from bot.store.repairs import Repairs
 from bot.store.rounds import Rounds
 from bot.store.spaces import Spaces
@@ -31,7 +32,7 @@ from bot.store.subscriptions import Subscriptions
 
 
 class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History,
-                  Repairs):  # fmt: skip
+                  Repairs, Missed):  # fmt: skip
     def __init__(
         self,
         database: Database,

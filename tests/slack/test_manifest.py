@@ -26,6 +26,8 @@ def test_exactly_the_scopes_and_events_needed() -> None:
         "channels:history",
         "groups:history",
         "users:read",
+        "files:write",
+        "im:write",
     ]
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
         "message.channels",

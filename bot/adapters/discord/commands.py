@@ -6,6 +6,7 @@ ephemeral replies by the tree's error handler (client.py), so handlers only rais
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
 from bot.core.spaces import SPACE_SETTINGS
 from bot.present import admin, repair
+from bot.present import missed as missed_words
 from bot.present.parts import Native
 
 log = logging.getLogger(__name__)
@@ -87,14 +89,20 @@ def _in_a_server(interaction: Interaction) -> ChannelRef:
 
 def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="quiz", description="A private question, just for you")
-    @app_commands.describe(pack="Only questions from this pack (default: any)")
-    async def quiz(interaction: Interaction, pack: str | None = None) -> None:
-        card = await in_time(
-            interaction,
-            engine.quiz(
-                PLATFORM, str(interaction.user.id), pack=pack, channel=round_channel(interaction)
-            ),
+    @app_commands.describe(
+        pack="Only questions from this pack (default: any)",
+        missed="A daily question you did not answer, or one you rated Again, first",
+    )
+    async def quiz(
+        interaction: Interaction, pack: str | None = None, missed: bool = False
+    ) -> None:
+        user, channel = str(interaction.user.id), round_channel(interaction)
+        asked = (
+            engine.quiz_missed(PLATFORM, user, channel=channel)
+            if missed
+            else engine.quiz(PLATFORM, user, pack=pack, channel=channel)
         )
+        card = await in_time(interaction, asked)
         await send_private(
             interaction,
             card.intro,  # "2 reviews due — here is the first." and the like
@@ -109,11 +117,26 @@ def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     return quiz
 
 
+async def _review_export(engine: Engine, interaction: Interaction) -> None:
+    items = await in_time(interaction, engine.missed_questions(PLATFORM, str(interaction.user.id)))
+    if not items:
+        await send_private(interaction, missed_words.NOTHING_TO_EXPORT)
+        return
+    day = engine.now().date()
+    markdown = missed_words.export_markdown(items, day).encode()
+    file = discord.File(io.BytesIO(markdown), filename=missed_words.export_name(day))
+    await send_private(interaction, missed_words.export_note(len(items)), files=[file])
+
+
 def review_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(
         name="review", description="Your review schedule: due now, this week, retention"
     )
-    async def review(interaction: Interaction) -> None:
+    @app_commands.describe(export="Your missed questions with the reference answers, as a file")
+    async def review(interaction: Interaction, export: bool = False) -> None:
+        if export:
+            await _review_export(engine, interaction)
+            return
         stats = await in_time(interaction, engine.review_stats(PLATFORM, str(interaction.user.id)))
         embed = render.review_embed(stats)
         if embed is None:

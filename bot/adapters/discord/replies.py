@@ -48,17 +48,20 @@ async def send_private(
     *,
     embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View = discord.utils.MISSING,
+    files: Sequence[discord.File] = (),
 ) -> None:
-    """An ephemeral reply, whether or not the interaction was answered (or deferred) yet."""
+    """An ephemeral reply, whether or not the interaction was answered (or deferred) yet;
+    `files` go as attachments (an embed shows one with `attachment://NAME`)."""
     if interaction.response.is_done():
         await interaction.followup.send(
             text or "", embeds=list(embeds), view=view, ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
+            allowed_mentions=NO_MENTIONS, files=list(files),
         )  # fmt: skip
     else:
         await interaction.response.send_message(
-            text, embeds=list(embeds), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+            text, embeds=list(embeds), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
+            files=list(files),
+        )  # fmt: skip
 
 
 async def update_message(

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import render
+from bot.adapters.slack import files, render
 from bot.adapters.slack.listeners.deps import Deps, command_channel, explained
 from bot.adapters.slack.refs import PLATFORM
+from bot.present import missed
+
+SENT_TO_DM = "It is in your direct messages with me."
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -16,12 +20,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         async with explained(respond, "/quiz"):
             words = (command.get("text") or "").split()
-            card = await deps.engine.quiz(
-                PLATFORM,
-                command["user_id"],
-                pack=words[0].lower() if words else None,
-                channel=command_channel(command),
-            )
+            if words and words[0].lower() == "missed":
+                card = await deps.engine.quiz_missed(
+                    PLATFORM, command["user_id"], channel=command_channel(command)
+                )
+            else:
+                card = await deps.engine.quiz(
+                    PLATFORM,
+                    command["user_id"],
+                    pack=words[0].lower() if words else None,
+                    channel=command_channel(command),
+                )
             message = render.quiz_card(card)
             await respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
@@ -43,11 +52,29 @@ def register(app: AsyncApp, deps: Deps) -> None:
             view = await deps.engine.streak(command_channel(command), command["user_id"])
             await respond(text=render.streak(view), response_type="ephemeral")
 
-    async def review(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def review(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         async with explained(respond, "/review"):
+            if (command.get("text") or "").strip().lower() == "export":
+                await review_export(command["user_id"], respond, client)
+                return
             stats = await deps.engine.review_stats(PLATFORM, command["user_id"])
             await respond(text=render.review_stats(stats), response_type="ephemeral")
+
+    async def review_export(user: str, respond: AsyncRespond, client: AsyncWebClient) -> None:
+        items = await deps.engine.missed_questions(PLATFORM, user)
+        if not items:
+            await respond(text=missed.NOTHING_TO_EXPORT, response_type="ephemeral")
+            return
+        day = deps.engine.now().date()
+        note = missed.export_note(len(items))
+        await files.send_to_person(
+            client, user, filename=missed.export_name(day), title=missed.EXPORT_TITLE,
+            content=missed.export_markdown(items, day).encode(), note=note,
+        )  # fmt: skip
+        await respond(text=f"{note} {SENT_TO_DM}", response_type="ephemeral")
 
     app.command("/quiz")(quiz)
     app.command("/review")(review)
