@@ -19,6 +19,7 @@ from bot.adapters.discord.permissions import missing_to_post, needs_sentence
 from bot.adapters.discord.quiz_views import quiz_view
 from bot.adapters.discord.refs import PLATFORM, ROUND_CHANNEL_TYPES, channel_ref, round_channel
 from bot.adapters.discord.replies import NO_MENTIONS, Interaction, in_time, send_private
+from bot.adapters.pictures import LEADERBOARD_FILE, STREAK_FILE, Pictures
 from bot.adapters.space_config import config_reply
 from bot.core.engine import Engine
 from bot.core.errors import InputError
@@ -26,6 +27,7 @@ from bot.core.models import ChannelRef
 from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
 from bot.core.spaces import SPACE_SETTINGS
+from bot.images import Picture
 from bot.present import admin, repair
 from bot.present import missed as missed_words
 from bot.present.parts import Native
@@ -52,12 +54,13 @@ REFUSAL = (
 
 
 def build_commands(engine: Engine) -> list[AnyCommand]:
+    pictures = Pictures()  # the client's pictures, kept until their data changes
     return [
         quiz_command(engine),
         review_command(engine),
         feedback_command(engine),
-        leaderboard_command(engine),
-        streak_command(engine),
+        leaderboard_command(engine, pictures),
+        streak_command(engine, pictures),
         PracticeGroup(engine),
     ]
 
@@ -183,7 +186,14 @@ async def dm_reachable(user: discord.User | discord.Member) -> bool:
     return True
 
 
-def leaderboard_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+def _attached(picture: Picture, name: str) -> discord.File:
+    """The picture as an attachment, its text alternative as the attachment's description."""
+    return discord.File(io.BytesIO(picture.png), filename=name, description=picture.alt_text[:1024])
+
+
+def leaderboard_command(
+    engine: Engine, pictures: Pictures
+) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(
         name="leaderboard", description="The longest streaks, or the most answers"
     )
@@ -207,12 +217,23 @@ def leaderboard_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
             ),
         )
         embed = render.leaderboard_embed(board, whole_server=scope == "server")
-        await send_private(interaction, embeds=[embed])
+        picture = await in_time(
+            interaction,
+            pictures.leaderboard(
+                engine, _in_a_server(interaction), window=window,
+                whole_space=scope == "server", caller_id=str(interaction.user.id),
+            ),
+        )  # fmt: skip
+        files = []
+        if picture is not None:
+            embed.set_image(url=f"attachment://{LEADERBOARD_FILE}")
+            files.append(_attached(picture, LEADERBOARD_FILE))
+        await send_private(interaction, embeds=[embed], files=files)
 
     return leaderboard
 
 
-def streak_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+def streak_command(engine: Engine, pictures: Pictures) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(
         name="streak", description="A streak in this channel: yours or a teammate's"
     )
@@ -220,11 +241,17 @@ def streak_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     @app_commands.describe(user="Whose streak (default: yours)")
     async def streak(interaction: Interaction, user: discord.User | None = None) -> None:
         who = user or interaction.user
-        view = await in_time(interaction, engine.streak(_in_a_server(interaction), str(who.id)))
-        await send_private(
-            interaction,
-            render.streak_text(str(who.id), view, yours=who.id == interaction.user.id),
+        channel = _in_a_server(interaction)
+        view = await in_time(interaction, engine.streak(channel, str(who.id)))
+        text = render.streak_text(str(who.id), view, yours=who.id == interaction.user.id)
+        picture = await in_time(
+            interaction, pictures.streak(engine, channel, str(who.id), who.display_name)
         )
+        if picture is None:
+            await send_private(interaction, text)
+            return
+        embed = discord.Embed(description=text).set_image(url=f"attachment://{STREAK_FILE}")
+        await send_private(interaction, embeds=[embed], files=[_attached(picture, STREAK_FILE)])
 
     return streak
 

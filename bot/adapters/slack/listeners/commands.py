@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.pictures import LEADERBOARD_FILE, STREAK_FILE, Pictures
 from bot.adapters.slack import files, render
 from bot.adapters.slack.listeners.deps import Deps, command_channel, explained
 from bot.adapters.slack.refs import PLATFORM
+from bot.images import Picture
 from bot.present import missed
+
+log = logging.getLogger(__name__)
+STREAK_TITLE = "Your streak calendar"
 
 SENT_TO_DM = "It is in your direct messages with me."
 
@@ -34,23 +40,52 @@ def register(app: AsyncApp, deps: Deps) -> None:
             message = render.quiz_card(card)
             await respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
-    async def leaderboard(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    drawn, uploaded = Pictures(), files.UploadedPictures()
+
+    async def picture_block(
+        client: AsyncWebClient, picture: Picture | None, filename: str, title: str
+    ) -> list[dict[str, Any]]:
+        """The picture as an image block; none when there is none or the upload failed (the
+        text says the same)."""
+        if picture is None:
+            return []
+        try:
+            return [await uploaded.block(client, picture, filename=filename, title=title)]
+        except Exception:
+            log.exception("could not upload %s", filename)
+            return []
+
+    async def leaderboard(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         async with explained(respond, "/leaderboard"):
             words = (command.get("text") or "").split()
+            channel, window = command_channel(command), words[0].lower() if words else None
             board = await deps.engine.leaderboard(
-                command_channel(command),
-                window=words[0].lower() if words else None,
-                caller_id=command["user_id"],
+                channel, window=window, caller_id=command["user_id"]
             )
             message = render.leaderboard(board)
-            await respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+            picture = await drawn.leaderboard(
+                deps.engine, channel, window=window, caller_id=command["user_id"]
+            )
+            image = await picture_block(client, picture, LEADERBOARD_FILE, message.text)
+            await respond(
+                text=message.text, blocks=[*message.blocks, *image], response_type="ephemeral"
+            )
 
-    async def streak(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def streak(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         async with explained(respond, "/streak"):
-            view = await deps.engine.streak(command_channel(command), command["user_id"])
-            await respond(text=render.streak(view), response_type="ephemeral")
+            channel, user = command_channel(command), command["user_id"]
+            view = await deps.engine.streak(channel, user)
+            text = render.streak(view)
+            picture = await drawn.streak(deps.engine, channel, user, command.get("user_name"))
+            image = await picture_block(client, picture, STREAK_FILE, STREAK_TITLE)
+            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}, *image]
+            await respond(text=text, blocks=blocks if image else None, response_type="ephemeral")
 
     async def review(
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
