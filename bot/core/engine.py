@@ -30,6 +30,7 @@ from bot.core.missed import MissedItem, MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
 from bot.core.ports import Publisher, ScheduleListener, Store
 from bot.core.quiz import Quizzes
+from bot.core.recap import Recaps
 from bot.core.records import (
     QuizRecord,
     StreakRepair,
@@ -78,6 +79,8 @@ class Engine:
         self.spaces = Spaces(self._w)
         self.repairs = Repairs(self._w)
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
+        self.recaps = Recaps(self._w, self.spaces)
+        self.rounds.before_post.append(self.recaps.before_post)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -357,3 +360,7 @@ class Engine:
     async def missed_questions(self, platform: str, user_id: str) -> list[MissedItem]:
         """Their missed questions with the bank's text, latest first (`/review export`)."""
         return await self.missed.items(platform, user_id)
+
+    async def quiz_question(self, platform: str, user_id: str, question_id: str) -> QuizCard:
+        """One given question as a private quiz (the weekly recap's "Quiz me" button)."""
+        return await self.missed.quiz_question(platform, user_id, question_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.bank.models import Question
+from bot.core.errors import NotFoundError
 from bot.core.models import ChannelRef
 from bot.core.quiz import Quizzes
 from bot.core.records import MissedQuestion
@@ -69,3 +70,9 @@ class MissedQuestions:
         chosen = sorted(items, key=quizzed_since)[0]  # stable: latest first among equals
         intro = missed_intro(len(items), chosen.missed)
         return await self._quizzes.hand_out(platform, user_id, chosen.question, intro)
+
+    async def quiz_question(self, platform: str, user_id: str, question_id: str) -> QuizCard:
+        question = self._w.bank.get(question_id)
+        if question is None:
+            raise NotFoundError(f"Question '{question_id}' is no longer in the bank.")
+        return await self._quizzes.hand_out(platform, user_id, question, None)

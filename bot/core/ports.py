@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import Literal, Protocol, Self, runtime_checkable
 
 from bot.bank.models import Question
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.models import (
     ChannelRef,
     Leaderboard,
+    LeaderboardEntry,
     Round,
     RoundStatus,
     StreakView,
@@ -35,6 +36,7 @@ from bot.core.records import (
     MessageOutcome,
     MissedQuestion,
     QuizRecord,
+    RoundTally,
     StreakRepair,
 )
 from bot.core.schedule import Schedule
@@ -66,6 +68,28 @@ class RevealPost:
     answerers: tuple[Answerer, ...]
     # Private feedback for answerers who opted in (user id → feedback): send it to them alone.
     feedback: Mapping[str, Feedback] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecapPost:
+    """The weekly recap, posted before the first scheduled question of a week (`core.recap`)."""
+
+    subscription: Subscription
+    week_start: date  # the Monday of the week it sums up
+    rounds: int
+    answers: int
+    people: int  # who answered at least one of the week's rounds
+    streaks: tuple[LeaderboardEntry, ...]  # the longest current streaks, longest first
+    most_missed: Question | None  # the week's revealed question the most people missed
+    missed_by: int  # of `people`, how many missed it
+
+
+@runtime_checkable
+class RecapPublisher(Protocol):
+    """A publisher that can post the weekly recap (an extra outbound message; the delivery
+    outbox can adopt it as a delivery kind of its own)."""
+
+    async def post_recap(self, recap: RecapPost) -> None: ...
 
 
 class Publisher(Protocol):
@@ -407,9 +431,20 @@ class MissedStore(Protocol):
         ...
 
 
+class RecapStore(Protocol):
+    """What the weekly recap reads."""
+
+    async def round_tallies(
+        self, subscription_id: int, since: date, until: date
+    ) -> list[RoundTally]:
+        """The channel's rounds dated in [since, until), oldest first, with their on-time
+        answer counts."""
+        ...
+
+
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, RepairStore, MissedStore, Protocol,
+    SpaceStore, HistoryStore, RepairStore, MissedStore, RecapStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 

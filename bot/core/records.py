@@ -126,3 +126,14 @@ class MissedQuestion:
     question_id: str
     reason: Literal["missed", "again"]
     at: datetime
+
+
+@dataclass(frozen=True)
+class RoundTally:
+    """One round and how many answered it on time (the weekly recap's most missed question)."""
+
+    round_id: int
+    local_date: date
+    question_id: str
+    answers: int
+    revealed: bool

@@ -23,6 +23,7 @@ from bot.store.boards import Boards
 from bot.store.history import History
 from bot.store.learning import Learning
 from bot.store.missed import Missed
+from bot.store.recaps import Recaps
 from bot.store.repairs import Repairs
 from bot.store.rounds import Rounds
 from bot.store.spaces import Spaces
@@ -32,7 +33,7 @@ from bot.store.subscriptions import Subscriptions
 
 
 class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History,
-                  Repairs, Missed):  # fmt: skip
+                  Repairs, Missed, Recaps):  # fmt: skip
     def __init__(
         self,
         database: Database,

@@ -23,8 +23,11 @@ async def quiz(session: ConsoleSession, rest: str) -> bool:
     if len(words) > 1:
         session.write(help.QUIZ_USAGE)
         return True
+    engine = session.engine
     if words and words[0].lower() == "missed":
-        card = await session.engine.quiz_missed(PLATFORM, session.user_id, channel=session.channel)
+        card = await engine.quiz_missed(PLATFORM, session.user_id, channel=session.channel)
+    elif words and words[0] not in engine.pack_names and engine.question(words[0]) is not None:
+        card = await engine.quiz_question(PLATFORM, session.user_id, words[0])  # the recap's
     else:
         card = await session.engine.quiz(
             PLATFORM, session.user_id, pack=words[0] if words else None, channel=session.channel
