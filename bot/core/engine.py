@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.core.answers import Answers
 from bot.core.boards import WINDOW_SPANS, Boards
 from bot.core.history import RoundAttendance, WeekCounts
+from bot.core.home import Homes, HomeView
 from bot.core.learning import Learning
 from bot.core.missed import MissedItem, MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
@@ -80,6 +81,7 @@ class Engine:
         self.repairs = Repairs(self._w)
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
         self.recaps = Recaps(self._w, self.spaces)
+        self.homes = Homes(self._w)
         self.rounds.before_post.append(self.recaps.before_post)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
@@ -364,3 +366,15 @@ class Engine:
     async def quiz_question(self, platform: str, user_id: str, question_id: str) -> QuizCard:
         """One given question as a private quiz (the weekly recap's "Quiz me" button)."""
         return await self.missed.quiz_question(platform, user_id, question_id)
+
+    # -- a person's home view -----------------------------------------------------------------
+
+    async def home(self, platform: str, space_id: str, user_id: str) -> HomeView:
+        """Their streak per channel they answer in, reviews due, their last rating."""
+        latest = await self._w.store.latest_rating(platform, user_id)
+        return HomeView(
+            tuple(await self.homes.streaks(platform, space_id, user_id)),
+            await self.learning.review_stats(platform, user_id),
+            latest,
+            self._w.bank.get(latest.question_id) if latest else None,
+        )

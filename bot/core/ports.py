@@ -33,6 +33,7 @@ from bot.core.records import (
     ChangeOutcome,
     DueClaim,
     DuePlan,
+    LatestRating,
     MessageOutcome,
     MissedQuestion,
     QuizRecord,
@@ -442,9 +443,17 @@ class RecapStore(Protocol):
         ...
 
 
+class HomeStore(Protocol):
+    """What a person's home view (the Slack App Home) reads."""
+
+    async def latest_rating(self, platform: str, user_id: str) -> LatestRating | None:
+        """Their latest self-rating (a quiz's or a daily round's), if any."""
+        ...
+
+
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, RepairStore, MissedStore, RecapStore, Protocol,
+    SpaceStore, HistoryStore, RepairStore, MissedStore, RecapStore, HomeStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 

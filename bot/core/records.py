@@ -137,3 +137,12 @@ class RoundTally:
     question_id: str
     answers: int
     revealed: bool
+
+
+@dataclass(frozen=True)
+class LatestRating:
+    """Someone's latest self-rating: which question, how, when (their last feedback)."""
+
+    question_id: str
+    rating: str
+    at: datetime

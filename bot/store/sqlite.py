@@ -21,6 +21,7 @@ from bot.store.answers import Answers
 from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
 from bot.store.history import History
+from bot.store.home import Home
 from bot.store.learning import Learning
 from bot.store.missed import Missed
 from bot.store.recaps import Recaps
@@ -33,7 +34,7 @@ from bot.store.subscriptions import Subscriptions
 
 
 class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History,
-                  Repairs, Missed, Recaps):  # fmt: skip
+                  Repairs, Missed, Recaps, Home):  # fmt: skip
     def __init__(
         self,
         database: Database,
