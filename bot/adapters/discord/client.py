@@ -13,6 +13,7 @@ from bot.adapters.discord import events, render
 from bot.adapters.discord.commands import build_commands
 from bot.adapters.discord.quiz_views import ShowAnswerButton, WriteAnswerButton
 from bot.adapters.discord.ratings import QuizRatingButton, RoundRatingButton
+from bot.adapters.discord.recap import RecapQuizButton
 from bot.adapters.discord.replies import Interaction, send_private
 from bot.adapters.discord.sync import sync_if_changed
 from bot.adapters.discord.views import AnswerButton, EngineClient
@@ -67,8 +68,9 @@ class PracticeClient(EngineClient):
         for command in build_commands(engine):
             self.tree.add_command(command)
         self.add_dynamic_items(
-            AnswerButton, WriteAnswerButton, ShowAnswerButton, QuizRatingButton, RoundRatingButton
-        )
+            AnswerButton, WriteAnswerButton, ShowAnswerButton, QuizRatingButton, RoundRatingButton,
+            RecapQuizButton,
+        )  # fmt: skip
 
     async def setup_hook(self) -> None:
         if self.sync_commands:

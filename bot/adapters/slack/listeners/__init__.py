@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.adapters.slack.listeners import actions, commands, events, practice, views
+from bot.adapters.slack.listeners import actions, commands, events, home, practice, views
 from bot.adapters.slack.listeners.deps import Deps
 
 __all__ = ["Deps", "register"]
@@ -16,3 +16,4 @@ def register(app: AsyncApp, deps: Deps) -> None:
     practice.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)
+    home.register(app, deps)
