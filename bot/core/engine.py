@@ -26,16 +26,21 @@ from bot.clock import Clock
 from bot.core.answers import Answers
 from bot.core.boards import WINDOW_SPANS, Boards
 from bot.core.history import RoundAttendance, WeekCounts
+from bot.core.home import Homes, HomeView
 from bot.core.learning import Learning
+from bot.core.missed import MissedItem, MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
 from bot.core.ports import Publisher, ScheduleListener, Store
 from bot.core.quiz import Quizzes
+from bot.core.recap import Recaps
 from bot.core.records import (
     QuizRecord,
+    StreakRepair,
     SuggestionFields,
     SuggestionRecord,
     SuggestionStatus,
 )
+from bot.core.repair import Repairs
 from bot.core.results import (
     AnswerResult,
     ChangeResult,
@@ -79,6 +84,11 @@ class Engine:
         self.learning = Learning(self._w, self.subscriptions, reviews, quizzes)
         self.spaces = Spaces(self._w)
         self.community = Suggestions(self._w, self.spaces)
+        self.repairs = Repairs(self._w)
+        self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
+        self.recaps = Recaps(self._w, self.spaces)
+        self.homes = Homes(self._w)
+        self.rounds.before_post.append(self.recaps.before_post)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -390,3 +400,41 @@ class Engine:
     async def review_channel(self, channel: ChannelRef) -> str | None:
         """Where the space reviews suggestions (`/practice config review-channel`)."""
         return await self.spaces.value(channel, REVIEW_CHANNEL)
+    # -- streak repair ------------------------------------------------------------------------
+
+    async def repair_streaks(
+        self, channel: ChannelRef, day: str, by: str | None = None
+    ) -> tuple[StreakRepair, bool]:
+        """Repair the channel's round of `day` (YYYY-MM-DD): it breaks nobody's streak.
+
+        (the repair, whether it is new); InputError or NotFoundError when there is no such round.
+        """
+        return await self.repairs.repair(channel, day, by)
+
+    # -- missed questions ---------------------------------------------------------------------
+
+    async def quiz_missed(
+        self, platform: str, user_id: str, *, channel: ChannelRef | None = None
+    ) -> QuizCard:
+        """A daily question they did not answer, or one they rated Again, before new ones."""
+        return await self.missed.quiz(platform, user_id, channel)
+
+    async def missed_questions(self, platform: str, user_id: str) -> list[MissedItem]:
+        """Their missed questions with the bank's text, latest first (`/review export`)."""
+        return await self.missed.items(platform, user_id)
+
+    async def quiz_question(self, platform: str, user_id: str, question_id: str) -> QuizCard:
+        """One given question as a private quiz (the weekly recap's "Quiz me" button)."""
+        return await self.missed.quiz_question(platform, user_id, question_id)
+
+    # -- a person's home view -----------------------------------------------------------------
+
+    async def home(self, platform: str, space_id: str, user_id: str) -> HomeView:
+        """Their streak per channel they answer in, reviews due, their last rating."""
+        latest = await self._w.store.latest_rating(platform, user_id)
+        return HomeView(
+            tuple(await self.homes.streaks(platform, space_id, user_id)),
+            await self.learning.review_stats(platform, user_id),
+            latest,
+            self._w.bank.get(latest.question_id) if latest else None,
+        )

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import Literal, Protocol, Self, runtime_checkable
 
 from bot.bank.models import Question
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.models import (
     ChannelRef,
     Leaderboard,
+    LeaderboardEntry,
     Round,
     RoundStatus,
     StreakView,
@@ -33,8 +34,12 @@ from bot.core.records import (
     ChangeOutcome,
     DueClaim,
     DuePlan,
+    LatestRating,
     MessageOutcome,
+    MissedQuestion,
     QuizRecord,
+    RoundTally,
+    StreakRepair,
     SuggestionFields,
     SuggestionRecord,
     SuggestionStatus,
@@ -69,6 +74,28 @@ class RevealPost:
     answerers: tuple[Answerer, ...]
     # Private feedback for answerers who opted in (user id → feedback): send it to them alone.
     feedback: Mapping[str, Feedback] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecapPost:
+    """The weekly recap, posted before the first scheduled question of a week (`core.recap`)."""
+
+    subscription: Subscription
+    week_start: date  # the Monday of the week it sums up
+    rounds: int
+    answers: int
+    people: int  # who answered at least one of the week's rounds
+    streaks: tuple[LeaderboardEntry, ...]  # the longest current streaks, longest first
+    most_missed: Question | None  # the week's revealed question the most people missed
+    missed_by: int  # of `people`, how many missed it
+
+
+@runtime_checkable
+class RecapPublisher(Protocol):
+    """A publisher that can post the weekly recap (an extra outbound message; the delivery
+    outbox can adopt it as a delivery kind of its own)."""
+
+    async def post_recap(self, recap: RecapPost) -> None: ...
 
 
 class Publisher(Protocol):
@@ -437,12 +464,55 @@ class SuggestionStore(Protocol):
 
     async def community_ids(self) -> list[tuple[str, str, int]]:
         """(platform, space id, suggestion id) of every approved suggestion, in id order."""
+class RepairStore(Protocol):
+    """Streak repairs: a repaired round breaks nobody's streak (`streaks.apply_reveal`)."""
+
+    async def repair_round(
+        self, subscription_id: int, local_date: date, by: str | None, now: datetime
+    ) -> tuple[StreakRepair, bool] | None:
+        """Repair the channel's round of that date and set its streaks as `streaks.recompute`
+        says: the repair and whether it is new (a second repair keeps the first record), or
+        None when the channel had no round that day."""
+        ...
+
+    async def streak_repairs(self, subscription_id: int) -> list[StreakRepair]:
+        """The channel's repaired rounds, latest date first."""
+        ...
+
+
+class MissedStore(Protocol):
+    """What someone should see again (`/quiz missed`, `/review export`)."""
+
+    async def missed_questions(self, platform: str, user_id: str) -> list[MissedQuestion]:
+        """Revealed daily rounds of the channels they answer in that they did not answer (until
+        they rate that question above Again after the reveal), and questions whose latest
+        rating is Again: latest first, each question once."""
+        ...
+
+
+class RecapStore(Protocol):
+    """What the weekly recap reads."""
+
+    async def round_tallies(
+        self, subscription_id: int, since: date, until: date
+    ) -> list[RoundTally]:
+        """The channel's rounds dated in [since, until), oldest first, with their on-time
+        answer counts."""
+        ...
+
+
+class HomeStore(Protocol):
+    """What a person's home view (the Slack App Home) reads."""
+
+    async def latest_rating(self, platform: str, user_id: str) -> LatestRating | None:
+        """Their latest self-rating (a quiz's or a daily round's), if any."""
         ...
 
 
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, SuggestionStore, Protocol,
+    SpaceStore, HistoryStore, SuggestionStore,
+    RepairStore, MissedStore, RecapStore, HomeStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 

@@ -84,6 +84,12 @@ class Quizzes:
         )
         return await self._hand_out(platform, user_id, soonest, intro)
 
+    async def hand_out(
+        self, platform: str, user_id: str, question: Question, intro: str | None
+    ) -> QuizCard:
+        """Hand one chosen question out as a quiz (e.g. a missed one, `core.missed`)."""
+        return await self._hand_out(platform, user_id, question, intro)
+
     async def _hand_out(
         self, platform: str, user_id: str, question: Question, intro: str | None
     ) -> QuizCard:

@@ -175,3 +175,42 @@ class SuggestionRecord:
     reason: str | None = None
     review_ref: str | None = None
     posted_at: datetime | None = None
+@dataclass(frozen=True)
+class StreakRepair:
+    """A round an admin repaired (`/practice streak-repair DATE`): it breaks nobody's streak."""
+
+    subscription_id: int
+    round_id: int
+    local_date: date
+    repaired_by: str | None
+    repaired_at: datetime
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    """A question someone should see again: a daily round they did not answer ("missed"), or
+    one whose latest self-rating is Again ("again"); `at`: the reveal, or that rating."""
+
+    question_id: str
+    reason: Literal["missed", "again"]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RoundTally:
+    """One round and how many answered it on time (the weekly recap's most missed question)."""
+
+    round_id: int
+    local_date: date
+    question_id: str
+    answers: int
+    revealed: bool
+
+
+@dataclass(frozen=True)
+class LatestRating:
+    """Someone's latest self-rating: which question, how, when (their last feedback)."""
+
+    question_id: str
+    rating: str
+    at: datetime

@@ -9,7 +9,7 @@ from enum import StrEnum
 from bot.bank.models import Question
 from bot.core.errors import PublishFailure
 from bot.core.models import Round, Subscription
-from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
+from bot.core.records import Answerer, ChangeOutcome, MessageOutcome, StreakRepair
 from bot.grading.base import Feedback
 
 
@@ -69,6 +69,7 @@ class ChannelStatus:
     open_round: Round | None
     open_question: Question | None
     next_post: datetime | None
+    repairs: tuple[StreakRepair, ...] = ()  # the channel's repaired rounds, latest first
 
 
 @dataclass(frozen=True)

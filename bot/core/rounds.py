@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Literal
 
@@ -39,6 +39,9 @@ class Rounds:
         self._w = wiring
         self._subscriptions = subscriptions
         self._grader = grader
+        # Steps run just before a scheduled round is published (the weekly recap); each
+        # handles its own errors.
+        self.before_post: list[Callable[[Subscription, Round], Awaitable[None]]] = []
 
     async def post_now(self, channel: ChannelRef) -> PostResult:
         """Post today's round by hand. It takes the day's place: the scheduled post is skipped."""
@@ -62,6 +65,8 @@ class Rounds:
         if not fresh:
             question = await self._w.question(claimed.question_id)
             return PostResult(PostStatus.ALREADY, claimed, question)
+        for step in self.before_post:
+            await step(subscription, claimed)
         return await self._publish(subscription, claimed)
 
     async def _post(

@@ -78,7 +78,7 @@ def channel(key: str, *, help: str) -> SpaceSetting[str | None]:
 
 
 WEEKLY_RECAP = switch(
-    "weekly-recap", default=False, help="a weekly summary of the channel's rounds (coming soon)"
+    "weekly-recap", default=False, help="a weekly summary before the first question of the week"
 )
 SUGGESTION_LIMIT = whole_number(
     "suggestion-limit", 0, 20, default=3, help="question suggestions one person may have waiting for review"

@@ -86,6 +86,7 @@ class Subscriptions:
             open_round,
             await self._w.question(open_round.question_id) if open_round else None,
             await self.next_post(subscription) if subscription.active else None,
+            tuple(await self._w.store.streak_repairs(subscription.id)),
         )
 
     async def next_post(self, subscription: Subscription) -> datetime | None:

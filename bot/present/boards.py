@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.models import Leaderboard, LeaderboardEntry, StreakView, Subscription
 from bot.core.results import ChannelStatus
+from bot.present import repair
 from bot.present.daily import first_line
 from bot.present.errors import shown_error
 from bot.present.grammar import plural
@@ -116,5 +117,8 @@ def status_lines(state: ChannelStatus, words: Vocabulary, open_link: Text = ()) 
         )  # fmt: skip
     if state.next_post is not None:
         lines.append(text("**Next question:** ", When(state.next_post, schedule.timezone)))
+    repairs = repair.status_line(state.repairs, schedule.timezone)
+    if repairs:
+        lines.append(repairs)
     warning = problem(subscription)
     return (*lines, warning) if warning else tuple(lines)

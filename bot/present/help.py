@@ -6,7 +6,8 @@ from __future__ import annotations
 
 SLACK_USAGE = (
     "Usage (admins): `/practice subscribe HH:MM [timezone] [days] [packs=ml,llm] [reveal=8h]` "
-    "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]`\n"
+    "| `unsubscribe` | `status` | `post-now` | `reveal-now` | `config [KEY [VALUE]]` "
+    "| `streak-repair YYYY-MM-DD`\n"
     "For example `/practice subscribe 09:30 Europe/Berlin mon-fri`.\n"
     "Anyone: `/practice feedback on|off`, private notes on your daily answers; "
     "`/practice suggest`, a question for the team."
@@ -14,6 +15,12 @@ SLACK_USAGE = (
 SLACK_FEEDBACK_USAGE = (
     "Usage: `/practice feedback on` or `/practice feedback off`. When it is on, after each "
     "reveal I tell you, privately, which key points your answer in the thread covered and missed."
+)
+
+
+STREAK_REPAIR_USAGE = (
+    "Usage: streak-repair YYYY-MM-DD — the channel's round of that date breaks nobody's "
+    "streak (when the bot was down or the post failed)"
 )
 
 
@@ -31,7 +38,9 @@ POST_USAGE = "Usage: /post (or /post --confirm on a day the schedule skips)"
 ADVANCE_USAGE = "Usage: /advance 1d|3h|20m"
 ADVANCE_NEEDS_MANUAL = "/advance works only with a manual clock: practicebot console --clock manual"
 RATE_USAGE = "Usage: /rate again|hard|good|easy (after /answer, or after a reveal you answered)"
-QUIZ_USAGE = "Usage: /quiz [pack] — your answer to it goes in /quiz-answer TEXT"
+QUIZ_USAGE = (
+    "Usage: /quiz [pack|missed] — your answer to it goes in /quiz-answer TEXT"
+)
 QUIZ_ANSWER_USAGE = "Usage: /quiz-answer TEXT — your answer to your /quiz, for feedback"
 FEEDBACK_USAGE = (
     "Usage: /feedback on|off — private feedback on your daily answers after each reveal"
@@ -62,11 +71,13 @@ The daily question:
   /streak               your streak
 Just for you:
   /quiz [pack]          a private question (due reviews first)
+  /quiz missed          a daily question you did not answer, or one you rated Again
   /quiz-answer TEXT     your answer to it, for feedback on the key points (again: adds)
   /answer               the reference answer of your latest /quiz
   /rate again|hard|good|easy
                         rate yourself after /answer (or after a reveal you answered)
   /review               your spaced-repetition schedule
+  /review export        your missed questions with the reference answers, as Markdown
   /feedback on|off      private feedback on your daily answers after each reveal
 Questions from the team:
   /suggest QUESTION [| ANSWER | POINT; POINT; POINT | PACK | DIFFICULTY]
@@ -77,6 +88,8 @@ Questions from the team:
 The channel:
   /subscribe HH:MM [TZ] [days] [packs=ml,llm] [reveal=8h]
                         e.g. /subscribe 09:30 Europe/Berlin mon-fri reveal=6h
+  /streak-repair YYYY-MM-DD
+                        that day's round breaks nobody's streak (the bot was down)
   /pause, /resume       stop the daily question, and start it again (/unsubscribe = /pause)
   /packs                the question packs
 The console:

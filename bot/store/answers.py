@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.core.models import Round, RoundStatus
 from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
 from bot.core.rules import is_late
-from bot.store import standings
+from bot.store import repairs, standings
 from bot.store.base import ROUND_COLUMNS_R, StoreBase, round_of, to_ts
 
 
@@ -172,8 +172,9 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
     db.execute(
         "UPDATE rounds SET status = 'revealed', revealed_at = ? WHERE id = ?", (now, round_id)
     )
-    # Everyone who missed this round loses their current streak...
-    reset = {
+    # Everyone who missed this round loses their current streak (unless it was repaired)...
+    repaired = repairs.is_repaired(db, round_id)
+    reset = set() if repaired else {
         r["user_id"]
         for r in db.execute(
             """
@@ -186,10 +187,10 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
     db.execute(
         """
         UPDATE members SET current_streak = 0
-        WHERE subscription_id = ? AND current_streak > 0
+        WHERE ? AND subscription_id = ? AND current_streak > 0
           AND user_id NOT IN (SELECT user_id FROM answers WHERE round_id = ?)
         """,
-        (subscription_id, round_id),
+        (not repaired, subscription_id, round_id),
     )
     # ...and everyone who answered it extends theirs (SET reads the old row values).
     db.execute(

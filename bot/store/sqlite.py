@@ -21,7 +21,11 @@ from bot.store.answers import Answers
 from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
 from bot.store.history import History
+from bot.store.home import Home
 from bot.store.learning import Learning
+from bot.store.missed import Missed
+from bot.store.recaps import Recaps
+from bot.store.repairs import Repairs
 from bot.store.rounds import Rounds
 from bot.store.spaces import Spaces
 from bot.store.standings import StandingsTuning
@@ -31,8 +35,9 @@ from bot.store.suggestions import Suggestions
 
 
 class SqliteStore(
-    Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Suggestions
-):
+    Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Suggestions,
+    Repairs, Missed, Recaps, Home,
+):  # fmt: skip
     def __init__(
         self,
         database: Database,

@@ -88,6 +88,7 @@ class Call:
     body: Any
     status: int = 200  # 0: the connection was reset
     fault: Fault | None = None  # the injected fault this call met
+    files: dict[str, bytes] = field(default_factory=dict)  # multipart uploads, by file name
 
     @property
     def flags(self) -> int:
@@ -430,18 +431,22 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = request.path[len(API_PREFIX) :]
         body: Any = None
+        files: dict[str, bytes] = {}
         bad_json = False
         if request.can_read_body:
             try:
                 if request.content_type == "multipart/form-data":
                     form = await request.post()
                     body = json.loads(str(form.get("payload_json", "null")))
+                    for name, value in form.items():
+                        if name.startswith("files[") and isinstance(value, web.FileField):
+                            files[value.filename] = value.file.read()
                 else:
                     text = await request.text()
                     body = json.loads(text) if text else None
             except json.JSONDecodeError:
                 bad_json = True
-        call = Call(request.method, path, dict(request.query), body)
+        call = Call(request.method, path, dict(request.query), body, files=files)
         channel = re.match(r"/channels/(\d+)", path)
         call.fault = self.faults.take(request.method, path, channel and channel[1])
         response = await self._answer(request, call, bad_json)

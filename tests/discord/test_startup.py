@@ -47,7 +47,8 @@ async def test_commands_are_synced_only_when_they_changed(
     assert int(practice["default_member_permissions"]) == 1 << 5  # Manage Server
     assert practice["contexts"] == [0]  # servers only
     assert sorted(o["name"] for o in practice["options"]) == [
-        "config", "post-now", "reveal-now", "status", "subscribe", "unsubscribe",
+        "config", "post-now", "reveal-now", "status", "streak-repair", "subscribe",
+        "unsubscribe",
     ]  # fmt: skip
     await first.stop()
 

@@ -53,6 +53,31 @@ class Call:
 
 
 @dataclass
+class FakeFile:
+    """A file uploaded through files.getUploadURLExternal and files.completeUploadExternal."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    data: bytes | None = None  # once uploaded to its URL
+    title: str | None = None
+    channel: str | None = None  # where completeUploadExternal shared it (None: unshared)
+    initial_comment: str | None = None
+    completed: bool = False
+
+
+# Slack's documented limits (api.slack.com/methods/files.getUploadURLExternal,
+# files.completeUploadExternal, views.publish; /reference/block-kit).
+FILE_MOST_BYTES = 1024 * 1024 * 1024  # 1 GB
+FILE_ALT_TEXT_MOST = 1000
+FILES_PER_COMPLETION_MOST = 100
+HOME_BLOCKS_MOST = 100
+VIEW_PRIVATE_METADATA_MOST = 3000
+VIEW_CALLBACK_ID_MOST = 255
+
+
+@dataclass
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -72,10 +97,13 @@ class FakeSlack:
     _response_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _call_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     base: str = ""
+    files: dict[str, FakeFile] = field(default_factory=dict)  # by file id
+    homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published Home view
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{hook}", self._respond)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app)
@@ -304,12 +332,91 @@ class FakeSlack:
             if not isinstance(view, dict) or view.get("type") != "modal":
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "view": {**view, "id": f"V{next(self._ts)}"}}
+        if method == "conversations.open":
+            users = str(params.get("users") or "")
+            if not users or "," in users or users not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "channel": {"id": f"D{users}"}}
+        if method.startswith("files.") or method == "views.publish":
+            return self._files_and_views(method, params)
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"{self.base.replace('http', 'ws')}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _files_and_views(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.getUploadURLExternal":
+            filename = str(params.get("filename") or "")
+            try:
+                length = int(params.get("length") or 0)
+            except ValueError:
+                length = 0
+            if not filename:
+                return {"ok": False, "error": "invalid_arguments"}
+            if not 0 < length <= FILE_MOST_BYTES:
+                return {"ok": False, "error": "invalid_length"}
+            alt = params.get("alt_txt")
+            if alt is not None and len(str(alt)) > FILE_ALT_TEXT_MOST:
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts)}"
+            self.files[file_id] = FakeFile(file_id, filename, length, alt and str(alt))
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            listed = _parsed(params.get("files"))
+            if not isinstance(listed, list) or not 0 < len(listed) <= FILES_PER_COMPLETION_MOST:
+                return {"ok": False, "error": "invalid_arguments"}
+            done = []
+            for item in listed:
+                found = self.files.get(str(item.get("id"))) if isinstance(item, dict) else None
+                if found is None or found.data is None or found.completed:
+                    return {"ok": False, "error": "file_not_found"}
+                if len(found.data) != found.length:
+                    return {"ok": False, "error": "file_upload_size_mismatch"}
+                done.append((found, item))
+            channel = params.get("channel_id")
+            if channel is not None and not str(channel).startswith(("C", "D", "G")):
+                return {"ok": False, "error": "channel_not_found"}
+            for found, item in done:
+                found.completed = True
+                found.title = str(item.get("title") or found.filename)
+                found.channel = None if channel is None else str(channel)
+                found.initial_comment = params.get("initial_comment")
+            return {
+                "ok": True,
+                "files": [{"id": f.id, "title": f.title, "name": f.filename} for f, _ in done],
+            }
+        if method == "views.publish":
+            user = str(params.get("user_id") or "")
+            view = _parsed(params.get("view"))
+            if user not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            if not isinstance(view, dict) or view.get("type") != "home":
+                return {"ok": False, "error": "invalid_arguments"}
+            blocks = view.get("blocks") or []
+            problems = [] if len(blocks) <= HOME_BLOCKS_MOST else ["must be at most 100 blocks"]
+            problems += [p for n, b in enumerate(blocks) for p in _block_problems(b, f"[{n}]")]
+            if len(str(view.get("private_metadata") or "")) > VIEW_PRIVATE_METADATA_MOST:
+                problems.append("private_metadata must be at most 3000 characters")
+            if len(str(view.get("callback_id") or "")) > VIEW_CALLBACK_ID_MOST:
+                problems.append("callback_id must be at most 255 characters")
+            if problems:
+                return _invalid_blocks(*problems)
+            for block in blocks:
+                shown = block.get("slack_file", {}).get("id") if block.get("type") == "image" else None
+                if shown is not None and shown not in self.files:
+                    return _invalid_blocks("slack_file: no such file")
+            self.homes[user] = view
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts)}"}}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        found = self.files.get(request.match_info["file_id"])
+        if found is None or found.data is not None:
+            return web.Response(status=404, text="no such upload")
+        found.data = await request.read()
+        return web.Response(status=200, text=f"OK - {len(found.data)}")
 
     def _next_ts(self) -> str:
         n = next(self._ts)
@@ -553,6 +660,19 @@ def _block_problems(block: Any, at: str) -> list[str]:
         elements = block.get("elements")
         if not isinstance(elements, list) or not 1 <= len(elements) <= 10:
             problems.append(f"[ERROR] must be between 1 and 10 items [json-pointer:{at}/elements]")
+    elif kind == "image":  # an image_url (at most 3000) or a slack_file; alt_text at most 2000
+        source = [k for k in ("image_url", "slack_file") if k in block]
+        if len(source) != 1:
+            problems.append(f"[ERROR] must provide image_url or slack_file [json-pointer:{at}]")
+        elif source == ["image_url"] and not 0 < len(str(block["image_url"])) <= 3000:
+            problems.append(f"[ERROR] must be less than 3001 characters [json-pointer:{at}/image_url]")
+        elif source == ["slack_file"] and not isinstance(block["slack_file"], dict):
+            problems.append(f"[ERROR] must be an object [json-pointer:{at}/slack_file]")
+        alt = block.get("alt_text")
+        if not isinstance(alt, str) or not 0 < len(alt) <= 2000:
+            problems.append(f"[ERROR] must be 1 to 2000 characters [json-pointer:{at}/alt_text]")
+        if "title" in block:
+            problems += _text_problems(block["title"], f"{at}/title", 2000, plain=True)
     elif kind == "actions":
         elements = block.get("elements")
         if not isinstance(elements, list) or not 1 <= len(elements) <= 25:

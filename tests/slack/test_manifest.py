@@ -26,10 +26,13 @@ def test_exactly_the_scopes_and_events_needed() -> None:
         "channels:history",
         "groups:history",
         "users:read",
+        "files:write",
+        "im:write",
     ]
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
         "message.channels",
         "message.groups",
+        "app_home_opened",
     ]
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -13,7 +13,7 @@ from bot.core import schedule as rules
 from bot.core.models import Subscription
 from bot.core.results import PostStatus
 from bot.core.subscribe import parse_subscribe
-from bot.present import admin, help
+from bot.present import admin, help, repair
 
 if TYPE_CHECKING:
     from bot.adapters.console.session import ConsoleSession
@@ -190,8 +190,20 @@ async def config(session: ConsoleSession, rest: str) -> bool:
     return True
 
 
+async def streak_repair(session: ConsoleSession, rest: str) -> bool:
+    """The console's round of a date breaks nobody's streak (anyone at the terminal is admin)."""
+    if len(rest.split()) != 1:
+        session.write(help.STREAK_REPAIR_USAGE)
+        return True
+    done, new = await session.engine.repair_streaks(session.channel, rest, by=session.user_id)
+    zone = await timezone(session)
+    session.write(render.fill(render.show(repair.repaired(done, new, zone))))
+    return True
+
+
 COMMANDS: dict[str, Callable[[ConsoleSession, str], Awaitable[bool]]] = {
     "subscribe": subscribe, "pause": pause, "unsubscribe": pause, "resume": resume,
     "post": post, "reveal": reveal, "status": status, "leaderboard": leaderboard,
     "streak": streak, "packs": packs, "advance": advance, "config": config,
+    "streak-repair": streak_repair,
 }  # fmt: skip

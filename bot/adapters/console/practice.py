@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.adapters.console import render
 from bot.adapters.console.channel import timezone
 from bot.adapters.console.publisher import PLATFORM
-from bot.present import admin, help
+from bot.present import admin, help, missed
 
 if TYPE_CHECKING:
     from bot.adapters.console.session import ConsoleSession
@@ -23,9 +23,15 @@ async def quiz(session: ConsoleSession, rest: str) -> bool:
     if len(words) > 1:
         session.write(help.QUIZ_USAGE)
         return True
-    card = await session.engine.quiz(
-        PLATFORM, session.user_id, pack=words[0] if words else None, channel=session.channel
-    )
+    engine = session.engine
+    if words and words[0].lower() == "missed":
+        card = await engine.quiz_missed(PLATFORM, session.user_id, channel=session.channel)
+    elif words and words[0] not in engine.pack_names and engine.question(words[0]) is not None:
+        card = await engine.quiz_question(PLATFORM, session.user_id, words[0])  # the recap's
+    else:
+        card = await session.engine.quiz(
+            PLATFORM, session.user_id, pack=words[0] if words else None, channel=session.channel
+        )
     session.write(render.quiz_card(card))
     return True
 
@@ -75,8 +81,28 @@ async def rate(session: ConsoleSession, rest: str) -> bool:
 
 
 async def review(session: ConsoleSession, rest: str) -> bool:
+    if rest.lower() == "export":
+        return await review_export(session)
     stats = await session.engine.review_stats(PLATFORM, session.user_id)
     session.write(render.review_stats(stats))
+    return True
+
+
+async def review_export(session: ConsoleSession) -> bool:
+    """The missed questions as Markdown: a file beside the database, or printed without one."""
+    items = await session.engine.missed_questions(PLATFORM, session.user_id)
+    if not items:
+        session.write(render.fill(missed.NOTHING_TO_EXPORT))
+        return True
+    day = session.engine.now().date()
+    markdown = missed.export_markdown(items, day)
+    if session.pictures is None:
+        session.write(markdown)
+        return True
+    session.pictures.folder.mkdir(parents=True, exist_ok=True)
+    path = session.pictures.folder / missed.export_name(day)
+    path.write_text(markdown, encoding="utf-8")
+    session.write(render.fill(f"{missed.export_note(len(items))} {path}"))
     return True
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.adapters.console import render
-from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost
 from bot.present import daily
+from bot.present import recap as recap_words
 
 PLATFORM = "console"
 
@@ -34,3 +35,9 @@ class ConsolePublisher:
             self._write(render.feedback(result, f"Just for {names.get(user_id, user_id)}: "))
         if reveal.answerers:
             self._write("Answered it? Rate yourself with /rate again|hard|good|easy.")
+
+    async def post_recap(self, recap: RecapPost) -> None:
+        shown = [recap_words.title(recap), *(render.show(line) for line in recap_words.lines(recap))]
+        if recap.most_missed is not None:
+            shown.append(f"{recap_words.QUIZ_ME}: /quiz {recap.most_missed.id}")
+        self._write("\n".join(render.fill(line) for line in shown))

@@ -14,7 +14,7 @@ from bot.core.records import Answerer
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats, describe_wait
 from bot.grading.base import Feedback
-from bot.present import boards, daily, quiz
+from bot.present import boards, daily, quiz, repair
 from bot.present.help import CONSOLE_HELP
 from bot.present.parts import Text, When, Who
 from bot.present.parts import show as present_show
@@ -302,6 +302,9 @@ def status(state: ChannelStatus, now: datetime) -> str:
         lines.append(
             f"Next question: {local_time(state.next_post, subscription.schedule.timezone)}"
         )
+    repairs = repair.status_line(state.repairs, subscription.schedule.timezone)
+    if repairs:
+        lines.append(show(repairs))
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from bot.adapters.discord import events, render
 from bot.adapters.discord.commands import build_commands
 from bot.adapters.discord.quiz_views import ShowAnswerButton, WriteAnswerButton
 from bot.adapters.discord.ratings import QuizRatingButton, RoundRatingButton
+from bot.adapters.discord.recap import RecapQuizButton
 from bot.adapters.discord.replies import Interaction, send_private
 from bot.adapters.discord.suggestions import ReviewButton
 from bot.adapters.discord.sync import sync_if_changed
@@ -69,8 +70,8 @@ class PracticeClient(EngineClient):
             self.tree.add_command(command)
         self.add_dynamic_items(
             AnswerButton, WriteAnswerButton, ShowAnswerButton, QuizRatingButton, RoundRatingButton,
-            ReviewButton,
-        )
+            ReviewButton, RecapQuizButton,
+        )  # fmt: skip
 
     async def setup_hook(self) -> None:
         if self.sync_commands:

@@ -6,6 +6,7 @@ ephemeral replies by the tree's error handler (client.py), so handlers only rais
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from bot.adapters.discord.quiz_views import quiz_view
 from bot.adapters.discord.refs import PLATFORM, ROUND_CHANNEL_TYPES, channel_ref, round_channel
 from bot.adapters.discord.replies import NO_MENTIONS, Interaction, in_time, send_private
 from bot.adapters.discord.suggestions import suggest_command
+from bot.adapters.pictures import LEADERBOARD_FILE, STREAK_FILE, Pictures
 from bot.adapters.space_config import config_reply
 from bot.core.engine import Engine
 from bot.core.errors import InputError
@@ -26,7 +28,9 @@ from bot.core.models import ChannelRef
 from bot.core.results import PostResult, PostStatus
 from bot.core.schedule import search_timezones
 from bot.core.spaces import SPACE_SETTINGS
-from bot.present import admin
+from bot.images import Picture
+from bot.present import admin, repair
+from bot.present import missed as missed_words
 from bot.present.parts import Native
 
 log = logging.getLogger(__name__)
@@ -51,12 +55,13 @@ REFUSAL = (
 
 
 def build_commands(engine: Engine) -> list[AnyCommand]:
+    pictures = Pictures()  # the client's pictures, kept until their data changes
     return [
         quiz_command(engine),
         review_command(engine),
         feedback_command(engine),
-        leaderboard_command(engine),
-        streak_command(engine),
+        leaderboard_command(engine, pictures),
+        streak_command(engine, pictures),
         PracticeGroup(engine),
         suggest_command(engine),
     ]
@@ -89,14 +94,20 @@ def _in_a_server(interaction: Interaction) -> ChannelRef:
 
 def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(name="quiz", description="A private question, just for you")
-    @app_commands.describe(pack="Only questions from this pack (default: any)")
-    async def quiz(interaction: Interaction, pack: str | None = None) -> None:
-        card = await in_time(
-            interaction,
-            engine.quiz(
-                PLATFORM, str(interaction.user.id), pack=pack, channel=round_channel(interaction)
-            ),
+    @app_commands.describe(
+        pack="Only questions from this pack (default: any)",
+        missed="A daily question you did not answer, or one you rated Again, first",
+    )
+    async def quiz(
+        interaction: Interaction, pack: str | None = None, missed: bool = False
+    ) -> None:
+        user, channel = str(interaction.user.id), round_channel(interaction)
+        asked = (
+            engine.quiz_missed(PLATFORM, user, channel=channel)
+            if missed
+            else engine.quiz(PLATFORM, user, pack=pack, channel=channel)
         )
+        card = await in_time(interaction, asked)
         await send_private(
             interaction,
             card.intro,  # "2 reviews due — here is the first." and the like
@@ -111,11 +122,26 @@ def quiz_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     return quiz
 
 
+async def _review_export(engine: Engine, interaction: Interaction) -> None:
+    items = await in_time(interaction, engine.missed_questions(PLATFORM, str(interaction.user.id)))
+    if not items:
+        await send_private(interaction, missed_words.NOTHING_TO_EXPORT)
+        return
+    day = engine.now().date()
+    markdown = missed_words.export_markdown(items, day).encode()
+    file = discord.File(io.BytesIO(markdown), filename=missed_words.export_name(day))
+    await send_private(interaction, missed_words.export_note(len(items)), files=[file])
+
+
 def review_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(
         name="review", description="Your review schedule: due now, this week, retention"
     )
-    async def review(interaction: Interaction) -> None:
+    @app_commands.describe(export="Your missed questions with the reference answers, as a file")
+    async def review(interaction: Interaction, export: bool = False) -> None:
+        if export:
+            await _review_export(engine, interaction)
+            return
         stats = await in_time(interaction, engine.review_stats(PLATFORM, str(interaction.user.id)))
         embed = render.review_embed(stats)
         if embed is None:
@@ -162,7 +188,14 @@ async def dm_reachable(user: discord.User | discord.Member) -> bool:
     return True
 
 
-def leaderboard_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+def _attached(picture: Picture, name: str) -> discord.File:
+    """The picture as an attachment, its text alternative as the attachment's description."""
+    return discord.File(io.BytesIO(picture.png), filename=name, description=picture.alt_text[:1024])
+
+
+def leaderboard_command(
+    engine: Engine, pictures: Pictures
+) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(
         name="leaderboard", description="The longest streaks, or the most answers"
     )
@@ -186,12 +219,23 @@ def leaderboard_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
             ),
         )
         embed = render.leaderboard_embed(board, whole_server=scope == "server")
-        await send_private(interaction, embeds=[embed])
+        picture = await in_time(
+            interaction,
+            pictures.leaderboard(
+                engine, _in_a_server(interaction), window=window,
+                whole_space=scope == "server", caller_id=str(interaction.user.id),
+            ),
+        )  # fmt: skip
+        files = []
+        if picture is not None:
+            embed.set_image(url=f"attachment://{LEADERBOARD_FILE}")
+            files.append(_attached(picture, LEADERBOARD_FILE))
+        await send_private(interaction, embeds=[embed], files=files)
 
     return leaderboard
 
 
-def streak_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
+def streak_command(engine: Engine, pictures: Pictures) -> app_commands.Command[Any, ..., None]:
     @app_commands.command(
         name="streak", description="A streak in this channel: yours or a teammate's"
     )
@@ -199,11 +243,17 @@ def streak_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
     @app_commands.describe(user="Whose streak (default: yours)")
     async def streak(interaction: Interaction, user: discord.User | None = None) -> None:
         who = user or interaction.user
-        view = await in_time(interaction, engine.streak(_in_a_server(interaction), str(who.id)))
-        await send_private(
-            interaction,
-            render.streak_text(str(who.id), view, yours=who.id == interaction.user.id),
+        channel = _in_a_server(interaction)
+        view = await in_time(interaction, engine.streak(channel, str(who.id)))
+        text = render.streak_text(str(who.id), view, yours=who.id == interaction.user.id)
+        picture = await in_time(
+            interaction, pictures.streak(engine, channel, str(who.id), who.display_name)
         )
+        if picture is None:
+            await send_private(interaction, text)
+            return
+        embed = discord.Embed(description=text).set_image(url=f"attachment://{STREAK_FILE}")
+        await send_private(interaction, embeds=[embed], files=[_attached(picture, STREAK_FILE)])
 
     return streak
 
@@ -331,6 +381,18 @@ class PracticeGroup(app_commands.Group):
             render.show(admin.revealed(result, thread)) + await self._problem(channel),
         )
 
+
+    @app_commands.command(
+        name="streak-repair", description="A past round here breaks nobody's streak (bot was down)"
+    )
+    @app_commands.describe(date="The round's date, YYYY-MM-DD")
+    async def streak_repair(self, interaction: Interaction, date: str) -> None:
+        channel, _ = self._channel(interaction)
+        done, new = await in_time(
+            interaction, self.engine.repair_streaks(channel, date, by=str(interaction.user.id))
+        )
+        zone = await in_time(interaction, self.engine.channel_timezone(channel))
+        await send_private(interaction, render.show(repair.repaired(done, new, zone)))
 
     @app_commands.command(name="config", description="This server's settings: list, show or set one")
     @app_commands.describe(

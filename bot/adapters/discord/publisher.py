@@ -19,10 +19,11 @@ from bot.adapters.discord.client import PracticeClient
 from bot.adapters.discord.limits import fit_embed, fit_embeds
 from bot.adapters.discord.permissions import SEND_IN_THREADS, missing_to_post, needs_sentence
 from bot.adapters.discord.ratings import round_rating_view
+from bot.adapters.discord.recap import recap_message
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
 from bot.core.errors import PublishError, PublishFailure
-from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost
 from bot.present.errors import error_text
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,10 @@ class DiscordPublisher:
             raise _failure(error, channel, ["Create Public Threads"]) from error
         return PostedRef(message_id=str(message.id), thread_id=str(thread.id))
 
+    async def post_recap(self, recap: RecapPost) -> None:
+        """The weekly recap: a message of its own in the channel, before the question."""
+        await _send_recap(self._connected(), recap)
+
     async def post_reveal(self, reveal: RevealPost) -> None:
         client = self._connected()
         guild_id = int(reveal.subscription.channel.space_id)
@@ -108,6 +113,19 @@ class DiscordPublisher:
                 PublishFailure.CHANNEL_GONE, "The channel is no longer a text channel."
             )
         return channel
+
+
+async def _send_recap(client: PracticeClient, recap: RecapPost) -> None:
+    channel = client.get_partial_messageable(
+        int(recap.subscription.channel.channel_id), guild_id=int(recap.subscription.channel.space_id)
+    )
+    embed, view = recap_message(recap)
+    try:
+        await channel.send(
+            embed=embed, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS
+        )
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        raise _failure(error, None, ["Send Messages", "Embed Links"]) from error
 
 
 async def _send_all(

@@ -49,18 +49,22 @@ async def send_private(
     *,
     embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View = discord.utils.MISSING,
+    files: Sequence[discord.File] = (),
 ) -> None:
     """An ephemeral reply, whether or not the interaction was answered (or deferred) yet; its
-    text and embeds are cut to Discord's limits here, whatever the caller built."""
+    text and embeds are cut to Discord's limits here, whatever the caller built. `files` go as
+    attachments (an embed shows one with `attachment://NAME`)."""
     text, shown = fit_content(text), fit_embeds(embeds)
     if interaction.response.is_done():
         await interaction.followup.send(
-            text or "", embeds=shown, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+            text or "", embeds=shown, view=view, ephemeral=True,
+            allowed_mentions=NO_MENTIONS, files=list(files),
+        )  # fmt: skip
     else:
         await interaction.response.send_message(
-            text, embeds=shown, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+            text, embeds=shown, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS,
+            files=list(files),
+        )  # fmt: skip
 
 
 async def update_message(

@@ -19,8 +19,9 @@ from bot.adapters.slack.errors import reason
 from bot.adapters.slack.refs import message_key, message_ts
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Subscription
-from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost
 from bot.present import admin
+from bot.present import recap as recap_words
 from bot.present.parts import Native
 
 __all__ = ["INVITE_HINT", "SlackPublisher", "publish_error", "reason"]
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 INVITE_HINT = (
     "invite me with `/invite @practicebot`, then `/practice post-now` posts today's question"
 )
+
+RECAP_QUIZ = "recap_quiz"  # the recap's "Quiz me on it" button; its value is the question id
 
 _GONE = {"channel_not_found", "is_archived"}
 _FORBIDDEN = {
@@ -88,6 +91,25 @@ class SlackPublisher:
             reveal.subscription, text=message.text, blocks=message.blocks, thread_ts=thread_ts
         )
         await self._send_feedback(reveal, thread_ts)
+
+    async def post_recap(self, recap: RecapPost) -> None:
+        """The weekly recap, a message of its own in the channel (before the question)."""
+        body = "\n".join(render.show(line) for line in recap_words.lines(recap))
+        title = recap_words.title(recap)
+        blocks: list[dict[str, Any]] = [
+            {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": body[:3000]}},
+        ]
+        if recap.most_missed is not None:
+            blocks.append({
+                "type": "actions",
+                "elements": [{
+                    "type": "button", "action_id": RECAP_QUIZ,
+                    "text": {"type": "plain_text", "text": recap_words.QUIZ_ME},
+                    "value": recap.most_missed.id[:2000],
+                }],
+            })  # fmt: skip
+        await self._post(recap.subscription, text=f"{title}\n{body}", blocks=blocks)
 
     async def _send_feedback(self, reveal: RevealPost, thread_ts: str) -> None:
         """Each opted-in answerer's feedback, visible to them alone, in the round's thread.

@@ -16,7 +16,7 @@ from bot.core.models import Round, RoundStatus
 from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
 from bot.core.rules import is_late
 from bot.store.base import ROUND_COLUMNS_R, round_of, to_ts
-from bot.store.postgres import standings
+from bot.store.postgres import repairs, standings
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
@@ -179,8 +179,9 @@ async def reveal_round(tx: Tx, round_id: int, now: int) -> list[Answerer] | None
     await tx.execute(
         "UPDATE rounds SET status = 'revealed', revealed_at = ? WHERE id = ?", (now, round_id)
     )
-    # Everyone who missed this round loses their current streak...
-    reset = {
+    # Everyone who missed this round loses their current streak (unless it was repaired)...
+    repaired = await repairs.is_repaired(tx, round_id)
+    reset = set() if repaired else {
         r["user_id"]
         for r in await tx.all(
             """
@@ -193,10 +194,10 @@ async def reveal_round(tx: Tx, round_id: int, now: int) -> list[Answerer] | None
     await tx.execute(
         """
         UPDATE members SET current_streak = 0
-        WHERE subscription_id = ? AND current_streak > 0
+        WHERE ? AND subscription_id = ? AND current_streak > 0
           AND user_id NOT IN (SELECT user_id FROM answers WHERE round_id = ?)
         """,
-        (subscription_id, round_id),
+        (not repaired, subscription_id, round_id),
     )
     # ...and everyone who answered it extends theirs (SET reads the old row values).
     await tx.execute(

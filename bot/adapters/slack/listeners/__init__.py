@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.adapters.slack.listeners import actions, commands, events, practice, suggestions, views
+from bot.adapters.slack.listeners import (
+    actions,
+    commands,
+    events,
+    home,
+    practice,
+    suggestions,
+    views,
+)
 from bot.adapters.slack.listeners.deps import Deps
 
 __all__ = ["Deps", "register"]
@@ -17,3 +25,4 @@ def register(app: AsyncApp, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     suggestions.register(app, deps)
+    home.register(app, deps)

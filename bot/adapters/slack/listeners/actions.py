@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import render
 from bot.adapters.slack.errors import reason
 from bot.adapters.slack.listeners.deps import Deps, explained
+from bot.adapters.slack.publisher import RECAP_QUIZ
 from bot.adapters.slack.refs import PLATFORM
 from bot.core.errors import InputError, PracticeError
 from bot.present import quiz
@@ -122,6 +123,22 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 thread_ts=thread_of(body),
             )
 
+    async def recap_quiz(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """The weekly recap's "Quiz me on it": that question as a private quiz."""
+        await ack()
+        async with explained(respond, "recap quiz", keep_original=True):
+            card = await engine.quiz_question(
+                PLATFORM, body["user"]["id"], str(action.get("value", ""))
+            )
+            message = render.quiz_card(card)
+            await respond(
+                text=message.text, blocks=message.blocks, response_type="ephemeral",
+                replace_original=False,
+            )  # fmt: skip
+
+    app.action(RECAP_QUIZ)(recap_quiz)
     app.action(render.SHOW_ANSWER)(show_answer)
     app.action(render.WRITE_ANSWER)(write_answer)
     app.action(render.RATE_QUIZ_ACTIONS)(rate_quiz)

@@ -19,8 +19,13 @@ from bot.adapters.space_config import config_reply
 from bot.core.errors import InputError
 from bot.core.models import ChannelRef
 from bot.core.subscribe import parse_subscribe
-from bot.present import admin
-from bot.present.help import SLACK_FEEDBACK_USAGE, SLACK_USAGE, unknown_subcommand
+from bot.present import admin, repair
+from bot.present.help import (
+    SLACK_FEEDBACK_USAGE,
+    SLACK_USAGE,
+    STREAK_REPAIR_USAGE,
+    unknown_subcommand,
+)
 from bot.present.parts import Native
 
 USAGE = SLACK_USAGE
@@ -70,6 +75,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def reveal_now(channel: ChannelRef, words: list[str], user: str) -> str:
         return render.show(admin.revealed(await engine.reveal_now(channel)))
 
+    async def streak_repair(channel: ChannelRef, words: list[str], user: str) -> str:
+        if len(words) != 1:
+            raise InputError(STREAK_REPAIR_USAGE)
+        done, new = await engine.repair_streaks(channel, words[0], by=user)
+        timezone = await engine.channel_timezone(channel)
+        return render.show(repair.repaired(done, new, timezone))
+
     async def feedback(user: str, words: list[str]) -> str:
         choice = words[0].lower() if len(words) == 1 else ""
         if choice not in ("on", "off"):
@@ -87,6 +99,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         "status": status,
         "post-now": post_now,
         "reveal-now": reveal_now,
+        "streak-repair": streak_repair,
     }
 
     async def practice(
