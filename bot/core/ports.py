@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol, Self
@@ -30,6 +30,9 @@ from bot.core.models import (
 from bot.core.records import (
     Answerer,
     ChangeOutcome,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
     DueClaim,
     DuePlan,
     MessageOutcome,
@@ -157,7 +160,8 @@ class RoundStore(Protocol):
         posted_at: datetime,
         reveal_at: datetime,
     ) -> Round:
-        """A claimed round went out; a round no longer claimed is returned unchanged."""
+        """A claimed round went out (its post delivery is delivered with it); a round no longer
+        claimed is returned unchanged."""
         ...
 
     async def release_claim(self, round_id: int) -> None:
@@ -343,6 +347,63 @@ class StateStore(Protocol):
         ...
 
 
+class DeliveryStore(Protocol):
+    """The outbox (issue 18): outbound messages, written with the state change that causes them.
+
+    A fresh claim (`claim_next_round`, `claim_due_round`, `claim_round`) writes its round's
+    post delivery, due at once and of no use after `DueClaim.deliver_until` (else the round's
+    reveal time); `reveal_round` writes the round's reveal delivery, due at once and kept until
+    delivered; `release_claim` removes a claim's deliveries with it. At most one post and one
+    reveal per round. The worker claims what is due, sends it, and records the result.
+    """
+
+    async def add_notice(
+        self, subscription_id: int, text: str, now: datetime
+    ) -> Delivery:
+        """A sentence for the channel's admin, due at once."""
+        ...
+
+    async def claim_deliveries(
+        self, now: datetime, lease: timedelta, limit: int
+    ) -> list[Delivery]:
+        """Take up to `limit` deliveries to send, in (due, id) order: pending ones due by `now`,
+        and claimed ones whose lease has expired (returned with `in_doubt`). Each is claimed
+        until `now + lease`, its attempts counted, its first claim time kept."""
+        ...
+
+    async def mark_delivered(
+        self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
+    ) -> Delivery | None:
+        """Record where a delivery went. A post's round becomes posted in the same transaction
+        (its reveal time moved on by the delay since the claim). None when the delivery is
+        gone (its claim was released); a delivered one is returned unchanged."""
+        ...
+
+    async def retry_delivery(
+        self, delivery_id: int, due_at: datetime, error: str, now: datetime
+    ) -> None:
+        """Back to pending, due again at `due_at` (a transient failure)."""
+        ...
+
+    async def park_delivery(self, delivery_id: int, error: str, now: datetime) -> bool:
+        """Set aside after a permanent refusal; True when it was not parked before."""
+        ...
+
+    async def resume_deliveries(self, subscription_id: int, now: datetime) -> int:
+        """Parked deliveries of a channel pending again, due now; how many."""
+        ...
+
+    async def deliveries(
+        self, subscription_id: int, statuses: Sequence[DeliveryStatus] | None = None
+    ) -> list[Delivery]:
+        """A channel's deliveries (all, or in these statuses), in id order."""
+        ...
+
+    async def delivery(self, delivery_id: int) -> Delivery | None: ...
+
+    async def round_delivery(self, round_id: int, kind: DeliveryKind) -> Delivery | None: ...
+
+
 class SpaceStore(Protocol):
     """Per-space settings, stored as text; the declarations live in `bot.core.spaces`."""
 
@@ -381,7 +442,7 @@ class HistoryStore(Protocol):
 
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
-    SpaceStore, HistoryStore, Protocol,
+    SpaceStore, HistoryStore, DeliveryStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 
@@ -408,6 +469,7 @@ class StoreOpener(Protocol):
 __all__ = [
     "AnswerStore",
     "BoardStore",
+    "DeliveryStore",
     "LearningStore",
     "PostedRef",
     "Publisher",

@@ -12,9 +12,9 @@ import sqlite3
 from datetime import datetime
 
 from bot.core.models import Round, RoundStatus
-from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
+from bot.core.records import Answerer, ChangeOutcome, DeliveryKind, MessageOutcome
 from bot.core.rules import is_late
-from bot.store import standings
+from bot.store import deliveries, standings
 from bot.store.base import ROUND_COLUMNS_R, StoreBase, round_of, to_ts
 
 
@@ -213,6 +213,7 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
         )
     ]
     standings.refresh_space_streaks(db, subscription_id, reset | {a.user_id for a in answerers})
+    deliveries.add(db, DeliveryKind.REVEAL, subscription_id, round_id, now)
     return answerers
 
 
