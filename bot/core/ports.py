@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol, Self
+from typing import Literal, Protocol, Self, runtime_checkable
 
 from bot.bank.models import Question
 from bot.core.history import RoundAttendance, WeekCounts
@@ -51,6 +51,8 @@ class RoundPost:
     question: Question
     pack_title: str
     reveal_at: datetime
+    # The outbox's delivery: its key on the platform (Slack metadata, Discord nonce).
+    delivery_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class RevealPost:
     answerers: tuple[Answerer, ...]
     # Private feedback for answerers who opted in (user id → feedback): send it to them alone.
     feedback: Mapping[str, Feedback] = field(default_factory=dict)
+    delivery_id: int | None = None  # as RoundPost's
 
 
 class Publisher(Protocol):
@@ -75,6 +78,31 @@ class Publisher(Protocol):
     async def post_round(self, post: RoundPost) -> PostedRef: ...
 
     async def post_reveal(self, reveal: RevealPost) -> None: ...
+
+
+DELIVERY_EVENT = "practicebot_delivery"  # Slack metadata event type: {"delivery_id": n}
+
+
+def delivery_nonce(delivery_id: int) -> str:
+    """A delivery's Discord nonce (at most 25 characters)."""
+    return f"pb-{delivery_id}"
+
+
+@runtime_checkable
+class DeliveryFinder(Protocol):
+    """A publisher that can look a delivery up on its platform: for one in doubt after a crash
+    (sent, its result not stored), before sending it again. At most one platform call."""
+
+    async def find_delivery(
+        self,
+        subscription: Subscription,
+        delivery_id: int,
+        thread_id: str | None,
+        since: datetime,
+    ) -> PostedRef | None:
+        """The message the bot sent for `delivery_id` since `since`, in the channel (or in
+        the thread `thread_id`), if any."""
+        ...
 
 
 class ScheduleListener(Protocol):
@@ -240,9 +268,13 @@ class AnswerStore(Protocol):
 
     async def answered(self, round_id: int, user_id: str) -> bool: ...
 
+    async def round_answerers(self, round_id: int) -> list[Answerer]:
+        """A round's answerers in answer order, with their names now (what a reveal shows)."""
+        ...
+
     async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
-        """Close a posted round and move streaks on; its answerers in answer order, or None
-        when it was not open."""
+        """Close a posted round and move streaks on, and write its reveal delivery; its
+        answerers in answer order, or None when it was not open."""
         ...
 
 
@@ -364,11 +396,12 @@ class DeliveryStore(Protocol):
         ...
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int
+        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
     ) -> list[Delivery]:
-        """Take up to `limit` deliveries to send, in (due, id) order: pending ones due by `now`,
-        and claimed ones whose lease has expired (returned with `in_doubt`). Each is claimed
-        until `now + lease`, its attempts counted, its first claim time kept."""
+        """Take up to `limit` deliveries to send (of one channel, or all), in (due, id) order:
+        pending ones due by `now`, and claimed ones whose lease has expired (returned with
+        `in_doubt`). Each is claimed until `now + lease`, its attempts counted, its first
+        claim time kept."""
         ...
 
     async def mark_delivered(
@@ -467,8 +500,10 @@ class StoreOpener(Protocol):
 
 
 __all__ = [
+    "DELIVERY_EVENT",
     "AnswerStore",
     "BoardStore",
+    "DeliveryFinder",
     "DeliveryStore",
     "LearningStore",
     "PostedRef",

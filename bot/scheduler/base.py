@@ -113,6 +113,16 @@ class Jobs:
             except Exception:
                 log.exception("reveal job failed round=%s", round_id)
 
+    async def deliver(self) -> None:
+        """The delivery worker's step: retries and deliveries in doubt that are due."""
+        if self.stopping:  # what is left stays in the outbox for the next start
+            return
+        with self._running():
+            try:
+                await self.engine.deliver_due()
+            except Exception:
+                log.exception("delivery step failed")
+
     async def catch_up(self) -> None:
         with self._running():
             try:

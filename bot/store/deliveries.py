@@ -81,19 +81,23 @@ class Deliveries(StoreBase):
         return await self._run(unit)
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int
+        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
     ) -> list[Delivery]:
         moment = to_ts(now)
+        channel = "" if subscription_id is None else "AND subscription_id = ?"
+        params: list[Any] = [moment, moment]
+        if subscription_id is not None:
+            params.append(subscription_id)
 
         def unit(db: sqlite3.Connection) -> list[Delivery]:
             rows = db.execute(
                 f"""
                 SELECT {DELIVERY_COLUMNS} FROM deliveries
-                WHERE (status = 'pending' AND due_at <= ?)
-                   OR (status = 'claimed' AND lease_until < ?)
+                WHERE ((status = 'pending' AND due_at <= ?)
+                   OR (status = 'claimed' AND lease_until < ?)) {channel}
                 ORDER BY due_at, id LIMIT ?
                 """,
-                (moment, moment, limit),
+                (*params, limit),
             ).fetchall()
             claimed = []
             for row in rows:

@@ -15,7 +15,15 @@ from bot.core.records import (
     QuestionChoice,
     QuestionPool,
 )
-from tests.contract.builders import CHANNEL, DAY, NOW, OTHER_CHANNEL, posted_round, subscribe
+from tests.contract.builders import (
+    CHANNEL,
+    DAY,
+    NOW,
+    OTHER_CHANNEL,
+    posted_round,
+    say,
+    subscribe,
+)
 
 REVEAL = NOW + timedelta(hours=8)
 LEASE = timedelta(seconds=60)
@@ -67,7 +75,7 @@ async def test_claims_take_a_lease_and_an_expired_one_is_in_doubt(store: Store) 
     second = await store.claim_round(two.id, DAY, "q1", 0, "manual", NOW, REVEAL)
     assert first is not None and second is not None
     assert await store.claim_deliveries(NOW - timedelta(seconds=1), LEASE, 10) == []  # not due
-    taken = await store.claim_deliveries(NOW, LEASE, 1)
+    taken = await store.claim_deliveries(NOW, LEASE, 10, subscription_id=one.id)
     assert [d.round_id for d in taken] == [first.id]
     assert taken[0].status is DeliveryStatus.CLAIMED and taken[0].attempts == 1
     assert not taken[0].in_doubt and taken[0].first_claimed_at == NOW
@@ -161,3 +169,14 @@ async def test_retry_park_and_resume(store: Store) -> None:
     [other_again, back] = await store.claim_deliveries(resumed_at, LEASE, 10)
     assert back.id == notice.id and back.error == "not_in_channel"
     assert other_again.id == kept.id  # (due earlier) resuming one channel leaves the other be
+
+
+async def test_round_answerers_are_what_the_reveal_returned(store: Store) -> None:
+    subscription = await subscribe(store)
+    posted = await posted_round(store, subscription)
+    for minute, user in enumerate(("u2", "u1"), 1):
+        await say(store, posted, user, at=NOW + timedelta(minutes=minute))
+    revealed = await store.reveal_round(posted.id, NOW + timedelta(hours=8))
+    assert revealed is not None and [a.user_id for a in revealed] == ["u2", "u1"]
+    assert await store.round_answerers(posted.id) == revealed
+    assert await store.round_answerers(999) == []
