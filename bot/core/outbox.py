@@ -40,6 +40,7 @@ LEASE = timedelta(seconds=60)  # longer than any one send (slack_sdk and discord
 BACKOFF_FIRST_S = 2.0
 BACKOFF_MOST_S = 600.0
 NO_ADAPTER_RETRY_S = 30.0
+MIN_RETRY_AFTER_S = 1.0  # a Retry-After of 0 still waits a moment (no busy loop)
 PERMANENT = (PublishFailure.NOT_IN_CHANNEL, PublishFailure.FORBIDDEN, PublishFailure.CHANNEL_GONE)
 
 
@@ -215,7 +216,7 @@ class Outbox:
         if error.failure in PERMANENT:
             return await self._park(delivery, subscription, error)
         wait = (
-            timedelta(seconds=error.retry_after)
+            timedelta(seconds=max(MIN_RETRY_AFTER_S, error.retry_after))
             if error.retry_after is not None
             else backoff(delivery.attempts, self._rng)
         )
