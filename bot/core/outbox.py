@@ -76,13 +76,19 @@ class Outbox:
         self._rng = rng
         self._feedback = feedback
 
-    async def run_due(self, limit: int = 256, subscription_id: int | None = None) -> list[Sent]:
-        """Claim what is due (of one channel, or all) and send it, all at once."""
+    async def run_due(
+        self,
+        limit: int = 256,
+        subscription_id: int | None = None,
+        known: tuple[Subscription, Round] | None = None,
+    ) -> list[Sent]:
+        """Claim what is due (of one channel, or all) and send it, all at once. `known`: a
+        channel and round the caller has just read (saves reading them again)."""
         now = self._w.clock.now()
         claimed = await self._w.store.claim_deliveries(now, LEASE, limit, subscription_id)
         if not claimed:
             return []
-        return list(await asyncio.gather(*(self.deliver(d) for d in claimed)))
+        return list(await asyncio.gather(*(self.deliver(d, known) for d in claimed)))
 
     async def resume(self, subscription_id: int) -> int:
         """A channel's parked deliveries due again (the admin fixed what was wrong)."""
@@ -91,11 +97,18 @@ class Outbox:
             log.info("resumed %d parked deliveries subscription=%s", resumed, subscription_id)
         return resumed
 
-    async def deliver(self, delivery: Delivery) -> Sent:
+    async def deliver(
+        self, delivery: Delivery, known: tuple[Subscription, Round] | None = None
+    ) -> Sent:
         """Send one claimed delivery and record what happened."""
         store = self._w.store
-        subscription = await store.subscription_by_id(delivery.subscription_id)
-        round = await store.round(delivery.round_id) if delivery.round_id is not None else None
+        subscription: Subscription | None
+        round: Round | None
+        if known is not None and known[1].id == delivery.round_id:
+            subscription, round = known
+        else:
+            subscription = await store.subscription_by_id(delivery.subscription_id)
+            round = await store.round(delivery.round_id) if delivery.round_id is not None else None
         if subscription is None or (delivery.round_id is not None and round is None):
             return Sent(delivery, Outcome.GONE)
         now = self._w.clock.now()
@@ -124,7 +137,11 @@ class Outbox:
         )
         if done is None:
             return Sent(delivery, Outcome.GONE)
-        posted = await store.round(round.id) if round is not None else None
+        posted = (
+            await store.round(round.id)
+            if round is not None and delivery.kind is DeliveryKind.POST
+            else round
+        )
         if subscription.problem:
             await store.set_subscription_state(
                 subscription.id, active=True, problem=None, now=self._w.clock.now()

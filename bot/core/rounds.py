@@ -118,7 +118,7 @@ class Rounds:
     async def _publish(self, subscription: Subscription, claimed: Round) -> PostResult:
         """Send a fresh claim's post delivery now (the claim wrote it), and say what happened."""
         question = self._question(claimed.question_id)
-        sent = await self._deliver(subscription.id, claimed.id, DeliveryKind.POST)
+        sent = await self._deliver(subscription, claimed, DeliveryKind.POST)
         if sent is None:  # the worker holds it (leased): it goes out from there
             return PostResult(PostStatus.QUEUED, claimed, question, None, "it is being sent")
         if sent.outcome in (Outcome.DELIVERED, Outcome.FOUND):
@@ -129,9 +129,7 @@ class Rounds:
             )  # fmt: skip
             return PostResult(PostStatus.POSTED, posted, question)
         if sent.outcome is Outcome.RETRYING:
-            return PostResult(
-                PostStatus.QUEUED, claimed, question, sent.failure, sent.detail or ""
-            )
+            return PostResult(PostStatus.QUEUED, claimed, question, sent.failure, sent.detail or "")
         return PostResult(
             PostStatus.FAILED, claimed, question, sent.failure or PublishFailure.TRANSIENT,
             sent.detail or "the post could not be delivered",
@@ -149,10 +147,15 @@ class Rounds:
             )  # fmt: skip
         return result
 
-    async def _deliver(self, subscription_id: int, round_id: int, kind: DeliveryKind) -> Sent | None:
+    async def _deliver(
+        self, subscription: Subscription, round: Round, kind: DeliveryKind
+    ) -> Sent | None:
         """Send what is due in the channel now; the outcome of the round's delivery of `kind`."""
-        for sent in await self._outbox.run_due(subscription_id=subscription_id):
-            if sent.delivery.round_id == round_id and sent.delivery.kind is kind:
+        due = await self._outbox.run_due(
+            subscription_id=subscription.id, known=(subscription, round)
+        )
+        for sent in due:
+            if sent.delivery.round_id == round.id and sent.delivery.kind is kind:
                 return sent
         return None
 
@@ -191,7 +194,7 @@ class Rounds:
             "revealed channel=%s round=%s answers=%d",
             subscription.channel.key, round.id, len(answerers),
         )  # fmt: skip
-        sent = await self._deliver(subscription.id, round.id, DeliveryKind.REVEAL)
+        sent = await self._deliver(subscription, revealed, DeliveryKind.REVEAL)
         queued = None
         if sent is None:
             queued = "it is being sent"
@@ -236,7 +239,6 @@ class Rounds:
             else:
                 feedback[user_id] = result
         return feedback
-
 
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
         """At start-up: send what the outbox holds (interrupted posts and reveals, looked up
