@@ -39,4 +39,5 @@ def due_claim(subscription: Subscription, plan: DuePlan) -> DueClaim | None:
         day, "scheduled", plan.now, plan.now + subscription.schedule.reveal_after,
         QuestionChoice(plan.pool.eligible(subscription.packs), subscription.channel.key),
         subscription.schedule.timezone,
+        schedule.post_moment(subscription.schedule, day) + plan.catch_up_grace,
     )  # fmt: skip

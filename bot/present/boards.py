@@ -116,5 +116,8 @@ def status_lines(state: ChannelStatus, words: Vocabulary, open_link: Text = ()) 
         )  # fmt: skip
     if state.next_post is not None:
         lines.append(text("**Next question:** ", When(state.next_post, schedule.timezone)))
+    for kind, state_, error in state.waiting:
+        why = text(": ", Plain(error)) if error else ()
+        lines.append(text(f"**Waiting to be sent:** the {kind} ({state_})", why))
     warning = problem(subscription)
     return (*lines, warning) if warning else tuple(lines)

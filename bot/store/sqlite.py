@@ -20,6 +20,7 @@ from bot.store import migrate
 from bot.store.answers import Answers
 from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
+from bot.store.deliveries import Deliveries
 from bot.store.history import History
 from bot.store.learning import Learning
 from bot.store.rounds import Rounds
@@ -29,7 +30,9 @@ from bot.store.state import State
 from bot.store.subscriptions import Subscriptions
 
 
-class SqliteStore(Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History):
+class SqliteStore(
+    Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Deliveries
+):  # fmt: skip
     def __init__(
         self,
         database: Database,
