@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
-from bot.store.base import StoreBase, at, from_ts, to_ts
+from bot.store.base import Row, StoreBase, at, from_ts, to_ts
 
 DELIVERY_COLUMNS = (
     "id, kind, subscription_id, round_id, body, status, due_at, not_after, attempts, "
@@ -20,7 +20,8 @@ DELIVERY_COLUMNS = (
 )
 
 
-def delivery_of(row: sqlite3.Row, *, in_doubt: bool = False) -> Delivery:
+def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
+    """A delivery from a row of `DELIVERY_COLUMNS` (a sqlite3.Row, or an asyncpg.Record)."""
     return Delivery(
         id=row["id"],
         kind=DeliveryKind(row["kind"]),
