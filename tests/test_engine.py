@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.errors import InputError, NotAllowedError, NotFoundError, PublishError, PublishFailure
 from bot.core.models import Round
-from bot.core.records import ChangeOutcome, MessageOutcome
+from bot.core.records import ChangeOutcome, DeliveryKind, DeliveryStatus, MessageOutcome
 from bot.core.results import IncomingMessage, PostStatus
 from tests.helpers import CHANNEL, OTHER_CHANNEL, World, message
 
@@ -227,8 +227,12 @@ async def test_not_in_channel_flags_that_channel_and_others_go_on(world: World) 
     flagged = await world.store.subscription(CHANNEL)
     assert flagged is not None and flagged.active
     assert flagged.problem == "invite me with /invite @practicebot"
-    assert table_counts(world)["rounds"] == 1, "the failed claim was released"
-    # Once invited, a post by hand works and clears the problem.
+    assert table_counts(world)["rounds"] == 2, "the refused post waits, parked, holding its day"
+    parked = await world.store.deliveries(flagged.id, [DeliveryStatus.PARKED])
+    assert [d.kind for d in parked] == [DeliveryKind.POST]
+    await world.scheduler.advance(timedelta(minutes=30))
+    assert len(world.publisher.posts) == 1, "a parked post is not retried on its own"
+    # Once invited, a post by hand sends the parked post and clears the problem.
     del world.publisher.failures["general"]
     assert (await world.engine.post_now(CHANNEL)).status is PostStatus.POSTED
     cleared = await world.store.subscription(CHANNEL)

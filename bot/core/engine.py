@@ -78,7 +78,7 @@ class Engine:
         reviews = Reviews(store, clock, fuzz=self.settings.review_fuzz)
         quizzes = Quizzes(store, bank, clock, reviews, rng or random.Random(), grader)
         self.subscriptions = Subscriptions(self._w, quizzes)
-        self.rounds = Rounds(self._w, self.subscriptions, grader)
+        self.rounds = Rounds(self._w, self.subscriptions, grader, rng)
         self.answers = Answers(self._w)
         self.boards = Boards(self._w)
         self.learning = Learning(self._w, self.subscriptions, reviews, quizzes)
@@ -174,10 +174,12 @@ class Engine:
         by: str | None = None,
     ) -> Subscription:
         """Subscribe a channel (or change its schedule). Raises InputError on bad input."""
-        return await self.subscriptions.subscribe(
+        subscription = await self.subscriptions.subscribe(
             channel, post_time=post_time, timezone=timezone, days=days,
             reveal_after=reveal_after, packs=packs, by=by,
         )  # fmt: skip
+        await self.rounds.outbox.resume(subscription.id)  # what was parked goes again
+        return subscription
 
     async def unsubscribe(self, channel: ChannelRef) -> bool:
         return await self.subscriptions.unsubscribe(channel)
@@ -204,6 +206,11 @@ class Engine:
 
     async def reveal(self, round_id: int) -> RevealResult | None:
         return await self.rounds.reveal(round_id)
+
+    async def deliver_due(self) -> int:
+        """The delivery worker's step: send what the outbox holds that is due (retries, and
+        deliveries in doubt after a crash); how many were tried."""
+        return len(await self.rounds.outbox.run_due())
 
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
         await self.rounds.catch_up(keep_going)

@@ -26,7 +26,10 @@ class PublishFailure(Enum):
 class PublishError(PracticeError):
     """Raised by an adapter when the platform refused or failed a post."""
 
-    def __init__(self, failure: PublishFailure, detail: str) -> None:
+    def __init__(
+        self, failure: PublishFailure, detail: str, *, retry_after: float | None = None
+    ) -> None:
         super().__init__(detail)
         self.failure = failure
         self.detail = detail
+        self.retry_after = retry_after  # seconds the platform asked us to wait (a 429)

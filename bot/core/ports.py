@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol, Self, runtime_checkable
@@ -32,6 +32,9 @@ from bot.core.models import (
 from bot.core.records import (
     Answerer,
     ChangeOutcome,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
     DueClaim,
     DuePlan,
     LatestRating,
@@ -58,6 +61,8 @@ class RoundPost:
     pack_title: str
     reveal_at: datetime
     suggested_by: str | None = None  # a community question's author: "suggested by …"
+    # The outbox's delivery: its key on the platform (Slack metadata, Discord nonce).
+    delivery_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class RevealPost:
     answerers: tuple[Answerer, ...]
     # Private feedback for answerers who opted in (user id → feedback): send it to them alone.
     feedback: Mapping[str, Feedback] = field(default_factory=dict)
+    delivery_id: int | None = None  # as RoundPost's
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,31 @@ class Publisher(Protocol):
     async def post_round(self, post: RoundPost) -> PostedRef: ...
 
     async def post_reveal(self, reveal: RevealPost) -> None: ...
+
+
+DELIVERY_EVENT = "practicebot_delivery"  # Slack metadata event type: {"delivery_id": n}
+
+
+def delivery_nonce(delivery_id: int) -> str:
+    """A delivery's Discord nonce (at most 25 characters)."""
+    return f"pb-{delivery_id}"
+
+
+@runtime_checkable
+class DeliveryFinder(Protocol):
+    """A publisher that can look a delivery up on its platform: for one in doubt after a crash
+    (sent, its result not stored), before sending it again. At most one platform call."""
+
+    async def find_delivery(
+        self,
+        subscription: Subscription,
+        delivery_id: int,
+        thread_id: str | None,
+        since: datetime,
+    ) -> PostedRef | None:
+        """The message the bot sent for `delivery_id` since `since`, in the channel (or in
+        the thread `thread_id`), if any."""
+        ...
 
 
 class ScheduleListener(Protocol):
@@ -189,7 +220,8 @@ class RoundStore(Protocol):
         posted_at: datetime,
         reveal_at: datetime,
     ) -> Round:
-        """A claimed round went out; a round no longer claimed is returned unchanged."""
+        """A claimed round went out (its post delivery is delivered with it); a round no longer
+        claimed is returned unchanged."""
         ...
 
     async def release_claim(self, round_id: int) -> None:
@@ -268,9 +300,13 @@ class AnswerStore(Protocol):
 
     async def answered(self, round_id: int, user_id: str) -> bool: ...
 
+    async def round_answerers(self, round_id: int) -> list[Answerer]:
+        """A round's answerers in answer order, with their names now (what a reveal shows)."""
+        ...
+
     async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
-        """Close a posted round and move streaks on; its answerers in answer order, or None
-        when it was not open."""
+        """Close a posted round and move streaks on, and write its reveal delivery; its
+        answerers in answer order, or None when it was not open."""
         ...
 
 
@@ -373,6 +409,64 @@ class StateStore(Protocol):
     async def ping(self) -> bool:
         """True when the database answers a query."""
         ...
+
+
+class DeliveryStore(Protocol):
+    """The outbox (issue 18): outbound messages, written with the state change that causes them.
+
+    A fresh claim (`claim_next_round`, `claim_due_round`, `claim_round`) writes its round's
+    post delivery, due at once and of no use after `DueClaim.deliver_until` (else the round's
+    reveal time); `reveal_round` writes the round's reveal delivery, due at once and kept until
+    delivered; `release_claim` removes a claim's deliveries with it. At most one post and one
+    reveal per round. The worker claims what is due, sends it, and records the result.
+    """
+
+    async def add_notice(
+        self, subscription_id: int, text: str, now: datetime
+    ) -> Delivery:
+        """A sentence for the channel's admin, due at once."""
+        ...
+
+    async def claim_deliveries(
+        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+    ) -> list[Delivery]:
+        """Take up to `limit` deliveries to send (of one channel, or all), in (due, id) order:
+        pending ones due by `now`, and claimed ones whose lease has expired (returned with
+        `in_doubt`). Each is claimed until `now + lease`, its attempts counted, its first
+        claim time kept."""
+        ...
+
+    async def mark_delivered(
+        self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
+    ) -> Delivery | None:
+        """Record where a delivery went. A post's round becomes posted in the same transaction
+        (its reveal time moved on by the delay since the claim). None when the delivery is
+        gone (its claim was released); a delivered one is returned unchanged."""
+        ...
+
+    async def retry_delivery(
+        self, delivery_id: int, due_at: datetime, error: str, now: datetime
+    ) -> None:
+        """Back to pending, due again at `due_at` (a transient failure)."""
+        ...
+
+    async def park_delivery(self, delivery_id: int, error: str, now: datetime) -> bool:
+        """Set aside after a permanent refusal; True when it was not parked before."""
+        ...
+
+    async def resume_deliveries(self, subscription_id: int, now: datetime) -> int:
+        """Parked deliveries of a channel pending again, due now; how many."""
+        ...
+
+    async def deliveries(
+        self, subscription_id: int, statuses: Sequence[DeliveryStatus] | None = None
+    ) -> list[Delivery]:
+        """A channel's deliveries (all, or in these statuses), in id order."""
+        ...
+
+    async def delivery(self, delivery_id: int) -> Delivery | None: ...
+
+    async def round_delivery(self, round_id: int, kind: DeliveryKind) -> Delivery | None: ...
 
 
 class SpaceStore(Protocol):
@@ -512,7 +606,7 @@ class HomeStore(Protocol):
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
     SpaceStore, HistoryStore, SuggestionStore,
-    RepairStore, MissedStore, RecapStore, HomeStore, Protocol,
+    RepairStore, MissedStore, RecapStore, HomeStore, DeliveryStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 
@@ -537,8 +631,11 @@ class StoreOpener(Protocol):
 
 
 __all__ = [
+    "DELIVERY_EVENT",
     "AnswerStore",
     "BoardStore",
+    "DeliveryFinder",
+    "DeliveryStore",
     "LearningStore",
     "PostedRef",
     "Publisher",

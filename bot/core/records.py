@@ -75,6 +75,9 @@ class DueClaim:
     reveal_at: datetime
     choice: QuestionChoice
     timezone: str  # the channel's timezone now, in which `local_date` is a day
+    # The claim's post delivery is of no use after this (a scheduled post: its catch-up
+    # grace); None: until the reveal time.
+    deliver_until: datetime | None = None
 
 
 COMMUNITY_PACK = "community"  # a space's approved suggestions, as a pack of its own
@@ -214,3 +217,35 @@ class LatestRating:
     question_id: str
     rating: str
     at: datetime
+class DeliveryKind(StrEnum):
+    POST = "post"  # a round's question (written by the claim)
+    REVEAL = "reveal"  # a round's reference answer (written by the reveal)
+    NOTICE = "notice"  # a sentence for the channel's admin (body: the text)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # due at `due_at`
+    CLAIMED = "claimed"  # being sent until `lease_until`; past it, in doubt
+    DELIVERED = "delivered"
+    PARKED = "parked"  # refused for good: waits for the admin (`resume_deliveries`)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbound message in the outbox (`ports.DeliveryStore`)."""
+
+    id: int
+    kind: DeliveryKind
+    subscription_id: int
+    round_id: int | None
+    body: str
+    status: DeliveryStatus
+    due_at: datetime
+    not_after: datetime | None  # of no use after this; None: until delivered
+    attempts: int  # claims so far (this one included, for a claimed delivery)
+    first_claimed_at: datetime | None  # when the first attempt began
+    message_id: str | None
+    thread_id: str | None
+    error: str | None
+    # Claimed again after an expired lease: an earlier attempt may have reached the platform.
+    in_doubt: bool = False

@@ -30,7 +30,8 @@ class IncomingMessage:
 class PostStatus(StrEnum):
     POSTED = "posted"
     ALREADY = "already"  # the channel already has a round for that local date
-    FAILED = "failed"
+    FAILED = "failed"  # refused for good (parked until fixed), or given up
+    QUEUED = "queued"  # claimed; its post waits in the outbox for a retry (`detail`: why)
     NOT_SUBSCRIBED = "not_subscribed"
 
 
@@ -48,6 +49,9 @@ class RevealResult:
     round: Round
     question: Question
     answerers: tuple[Answerer, ...]
+    # None: the reveal message is delivered; else why it waits in the outbox (retried, or
+    # parked until the admin fixes the channel). Streaks moved on either way.
+    queued: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class ChannelStatus:
     open_question: Question | None
     next_post: datetime | None
     repairs: tuple[StreakRepair, ...] = ()  # the channel's repaired rounds, latest first
+    # The channel's deliveries not delivered yet, as (kind, state, last error): "post" or
+    # "reveal"; "parked" (waits for a fix) or "queued" (retried on its own).
+    waiting: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

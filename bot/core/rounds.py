@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Literal
 
 from bot.bank.models import Question
 from bot.core import schedule as rules
-from bot.core.community import COMMUNITY_TITLE
-from bot.core.errors import NotFoundError, PublishError, PublishFailure
+from bot.core.errors import NotFoundError, PublishFailure
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
-from bot.core.ports import PostedRef, RevealPost, RoundPost
+from bot.core.outbox import Outbox, Outcome, Sent
 from bot.core.records import (
-    COMMUNITY_PACK,
     Answerer,
+    DeliveryKind,
+    DeliveryStatus,
     DueClaim,
     DuePlan,
     QuestionChoice,
@@ -34,7 +35,11 @@ log = logging.getLogger(__name__)
 
 class Rounds:
     def __init__(
-        self, wiring: Wiring, subscriptions: Subscriptions, grader: Grader | None = None
+        self,
+        wiring: Wiring,
+        subscriptions: Subscriptions,
+        grader: Grader | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self._w = wiring
         self._subscriptions = subscriptions
@@ -42,6 +47,11 @@ class Rounds:
         # Steps run just before a scheduled round is published (the weekly recap); each
         # handles its own errors.
         self.before_post: list[Callable[[Subscription, Round], Awaitable[None]]] = []
+        self._outbox = Outbox(wiring, rng or random.Random(), self.feedback)
+
+    @property
+    def outbox(self) -> Outbox:
+        return self._outbox
 
     async def post_now(self, channel: ChannelRef) -> PostResult:
         """Post today's round by hand. It takes the day's place: the scheduled post is skipped."""
@@ -79,6 +89,11 @@ class Rounds:
             await self._choice(subscription), subscription.schedule.timezone,
         )  # fmt: skip
         claimed, fresh = await self._w.store.claim_next_round(subscription.id, due)
+        if not fresh and claimed.status is RoundStatus.CLAIMED and kind == "manual":
+            # Today's post waits in the outbox (parked, or due again later): by hand, the
+            # parked one goes again now; one waiting for a retry says when.
+            await self._outbox.resume(subscription.id)
+            return await self._queued_post(subscription, claimed)
         if not fresh:
             question = await self._w.question(claimed.question_id)
             return PostResult(PostStatus.ALREADY, claimed, question)
@@ -109,69 +124,48 @@ class Rounds:
         return question
 
     async def _publish(self, subscription: Subscription, claimed: Round) -> PostResult:
-        """Post a claimed round on its platform and record where it went."""
-        publisher = self._w.publishers.get(subscription.channel.platform)
+        """Send a fresh claim's post delivery now (the claim wrote it), and say what happened."""
         question = await self._question(claimed.question_id)
-        if publisher is None:
-            await self._w.store.release_claim(claimed.id)
-            detail = f"no adapter is running for platform '{subscription.channel.platform}'"
-            log.warning(
-                "post failed channel=%s round=%s: %s", subscription.channel.key, claimed.id, detail
-            )
-            return PostResult(
-                PostStatus.FAILED, claimed, question, PublishFailure.TRANSIENT, detail
-            )
-        reveal_at = self._w.clock.now() + subscription.schedule.reveal_after
-        post = RoundPost(
-            subscription, claimed, question, self._pack_title(question), reveal_at,
-            question.suggested_by,
+        sent = await self._deliver(subscription, claimed, DeliveryKind.POST)
+        if sent is None:  # the worker holds it (leased): it goes out from there
+            return PostResult(PostStatus.QUEUED, claimed, question, None, "it is being sent")
+        if sent.outcome in (Outcome.DELIVERED, Outcome.FOUND):
+            posted = sent.round or claimed
+            log.info(
+                "posted channel=%s round=%s question=%s kind=%s",
+                subscription.channel.key, posted.id, posted.question_id, posted.kind,
+            )  # fmt: skip
+            return PostResult(PostStatus.POSTED, posted, question)
+        if sent.outcome is Outcome.RETRYING:
+            return PostResult(PostStatus.QUEUED, claimed, question, sent.failure, sent.detail or "")
+        return PostResult(
+            PostStatus.FAILED, claimed, question, sent.failure or PublishFailure.TRANSIENT,
+            sent.detail or "the post could not be delivered",
         )  # fmt: skip
-        try:
-            ref: PostedRef = await publisher.post_round(post)
-        except PublishError as error:
-            await self._w.store.release_claim(claimed.id)
-            await self._record_failure(subscription, error)
-            return PostResult(PostStatus.FAILED, claimed, question, error.failure, error.detail)
-        except Exception as error:
-            await self._w.store.release_claim(claimed.id)
-            log.exception("post failed channel=%s round=%s", subscription.channel.key, claimed.id)
-            return PostResult(
-                PostStatus.FAILED, claimed, question, PublishFailure.TRANSIENT, str(error)
-            )
-        posted = await self._w.store.mark_posted(
-            claimed.id, ref.message_id, ref.thread_id, self._w.clock.now(), reveal_at
-        )
-        if subscription.problem:
-            await self._w.store.set_subscription_state(
-                subscription.id, active=True, problem=None, now=self._w.clock.now()
-            )
-        log.info(
-            "posted channel=%s round=%s question=%s kind=%s",
-            subscription.channel.key, posted.id, posted.question_id, posted.kind,
-        )  # fmt: skip
-        self._w.listener.round_posted(posted)
-        return PostResult(PostStatus.POSTED, posted, question)
 
-    def _pack_title(self, question: Question) -> str:
-        pack = self._w.bank.pack(question.pack)
-        if pack is not None:
-            return pack.title
-        return COMMUNITY_TITLE if question.pack == COMMUNITY_PACK else question.pack
+    async def _queued_post(self, subscription: Subscription, claimed: Round) -> PostResult:
+        result = await self._publish(subscription, claimed)
+        if result.status is not PostStatus.QUEUED or result.detail != "it is being sent":
+            return result
+        post = await self._w.store.round_delivery(claimed.id, DeliveryKind.POST)
+        if post is not None and post.status is DeliveryStatus.PENDING:
+            return PostResult(
+                PostStatus.QUEUED, claimed, result.question, None,
+                f"{post.error or 'a failed attempt'}; next attempt at {post.due_at:%H:%M:%S} UTC",
+            )  # fmt: skip
+        return result
 
-    async def _record_failure(self, subscription: Subscription, error: PublishError) -> None:
-        gone = error.failure is PublishFailure.CHANNEL_GONE
-        await self._w.store.set_subscription_state(
-            subscription.id, active=not gone, problem=error.detail, now=self._w.clock.now()
+    async def _deliver(
+        self, subscription: Subscription, round: Round, kind: DeliveryKind
+    ) -> Sent | None:
+        """Send what is due in the channel now; the outcome of the round's delivery of `kind`."""
+        due = await self._outbox.run_due(
+            subscription_id=subscription.id, known=(subscription, round)
         )
-        log.warning(
-            "post failed channel=%s failure=%s%s: %s",
-            subscription.channel.key, error.failure.value,
-            " (subscription paused)" if gone else "", error.detail,
-        )  # fmt: skip
-        if gone:
-            self._w.listener.subscription_changed(
-                await self._subscriptions.require(subscription.channel, active_only=False)
-            )
+        for sent in due:
+            if sent.delivery.round_id == round.id and sent.delivery.kind is kind:
+                return sent
+        return None
 
     async def reveal_now(self, channel: ChannelRef) -> RevealResult:
         subscription = await self._subscriptions.require(channel, active_only=False)
@@ -195,6 +189,8 @@ class Rounds:
         return await self._reveal_one(target)
 
     async def _reveal_one(self, round: Round) -> RevealResult | None:
+        """Close the round (streaks move on; the reveal delivery is written with it), then
+        send the reveal now."""
         answerers = await self._w.store.reveal_round(round.id, self._w.clock.now())
         if answerers is None:
             return None
@@ -206,20 +202,22 @@ class Rounds:
             "revealed channel=%s round=%s answers=%d",
             subscription.channel.key, round.id, len(answerers),
         )  # fmt: skip
-        feedback = await self._daily_feedback(
-            subscription.channel.platform, round.id, question, answerers
-        )
-        publisher = self._w.publishers.get(subscription.channel.platform)
-        if publisher is not None:
-            try:
-                await publisher.post_reveal(
-                    RevealPost(subscription, revealed, question, tuple(answerers), feedback)
-                )
-            except Exception:
-                log.exception(
-                    "reveal post failed channel=%s round=%s", subscription.channel.key, round.id
-                )
-        return RevealResult(revealed, question, tuple(answerers))
+        sent = await self._deliver(subscription, revealed, DeliveryKind.REVEAL)
+        queued = None
+        if sent is None:
+            queued = "it is being sent"
+        elif sent.outcome not in (Outcome.DELIVERED, Outcome.FOUND):
+            queued = sent.detail or sent.outcome.value
+        return RevealResult(revealed, question, tuple(answerers), queued)
+
+    async def feedback(
+        self, platform: str, round: Round, answerers: list[Answerer]
+    ) -> dict[str, Feedback]:
+        """The private feedback a reveal carries (the outbox asks when it sends one)."""
+        question = await self._w.question(round.question_id)
+        if question is None:
+            return {}
+        return await self._daily_feedback(platform, round.id, question, answerers)
 
     async def _daily_feedback(
         self, platform: str, round_id: int, question: Question, answerers: list[Answerer]
@@ -250,30 +248,16 @@ class Rounds:
                 feedback[user_id] = result
         return feedback
 
-
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
-        """At start-up: finish interrupted posts, post what is due, reveal what is overdue.
+        """At start-up: send what the outbox holds (interrupted posts and reveals, looked up
+        first when in doubt), post what is due, reveal what is overdue.
 
-        `keep_going` is asked before each post or reveal, so a shutdown can stop a long catch-up
-        between two posts (never inside one).
+        `keep_going` is asked before each step, so a shutdown can stop a long catch-up
+        between two sends (never inside one).
         """
+        while keep_going() and await self._outbox.run_due():
+            pass
         now = self._w.clock.now()
-        for claimed in await self._w.store.rounds_with_status(RoundStatus.CLAIMED):
-            if not keep_going():
-                return
-            subscription = await self._w.store.subscription_by_id(claimed.subscription_id)
-            assert subscription is not None
-            if subscription.active and claimed.local_date == rules.local_date(
-                subscription.schedule, now
-            ):
-                log.info(
-                    "retrying interrupted post channel=%s round=%s",
-                    subscription.channel.key,
-                    claimed.id,
-                )
-                await self._publish(subscription, claimed)
-            else:
-                await self._w.store.release_claim(claimed.id)
         for subscription in await self._w.store.subscriptions():
             if not keep_going():
                 return

@@ -42,4 +42,5 @@ def due_claim(subscription: Subscription, plan: DuePlan) -> DueClaim | None:
             subscription.channel.key,
         ),
         subscription.schedule.timezone,
+        schedule.post_moment(subscription.schedule, day) + plan.catch_up_grace,
     )  # fmt: skip

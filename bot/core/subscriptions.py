@@ -9,6 +9,7 @@ from bot.core import schedule as rules
 from bot.core.errors import NotFoundError
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.quiz import Quizzes
+from bot.core.records import DeliveryStatus
 from bot.core.results import ChannelStatus
 from bot.core.wiring import Wiring
 
@@ -87,7 +88,15 @@ class Subscriptions:
             await self._w.question(open_round.question_id) if open_round else None,
             await self.next_post(subscription) if subscription.active else None,
             tuple(await self._w.store.streak_repairs(subscription.id)),
-        )
+            tuple(
+                (d.kind.value, "parked" if d.status is DeliveryStatus.PARKED else "queued",
+                 d.error)
+                for d in await self._w.store.deliveries(
+                    subscription.id,
+                    [DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.PARKED],
+                )
+            ),
+        )  # fmt: skip
 
     async def next_post(self, subscription: Subscription) -> datetime | None:
         """When the channel's next scheduled round will be posted."""

@@ -79,12 +79,24 @@ def post_reply(result: PostResult, words: Vocabulary, link: Text = ()) -> Text:
         return text("Today's question is already posted", at, f"; {words.reveal_now} reveals it.")
     if result.status is PostStatus.FAILED:
         return text("Could not post: ", Plain(shown_error(result.detail)))
+    if result.status is PostStatus.QUEUED:
+        return text(
+            "Today's question is queued, not posted yet: ",
+            Plain(shown_error(result.detail).rstrip(".")),
+            ". It is retried while the post is still useful.",
+        )  # fmt: skip
     return text(not_subscribed(words))
 
 
 def revealed(result: RevealResult, thread: Text = ()) -> Text:
     where = text(" in ", thread) if thread else ()
     answered = people(len(result.answerers))
+    if result.queued is not None:
+        return text(
+            "The round is closed", f" ({answered} answered)",
+            ", but its reveal is not delivered yet: ", Plain(result.queued),
+            ". It stays queued until it goes out.",
+        )  # fmt: skip
     return text(
         "Revealed", where, ": ", Plain(first_line(result.question.text)), f" ({answered} answered)."
     )

@@ -120,5 +120,8 @@ def status_lines(state: ChannelStatus, words: Vocabulary, open_link: Text = ()) 
     repairs = repair.status_line(state.repairs, schedule.timezone)
     if repairs:
         lines.append(repairs)
+    for kind, state_, error in state.waiting:
+        why = text(": ", Plain(error)) if error else ()
+        lines.append(text(f"**Waiting to be sent:** the {kind} ({state_})", why))
     warning = problem(subscription)
     return (*lines, warning) if warning else tuple(lines)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.engine import Engine
 from bot.core.models import Round, Subscription
@@ -80,6 +80,7 @@ class Jobs:
         self._idle.set()
         self._posting = asyncio.Semaphore(posts_at_once)
         self.posts_due = 0  # post jobs fired and not finished (running or waiting their turn)
+        self._tasks: set[asyncio.Future[None]] = set()
 
     @contextmanager
     def _running(self) -> Iterator[None]:
@@ -93,6 +94,20 @@ class Jobs:
                 self._idle.set()
 
     async def post(self, subscription_id: int) -> None:
+        await self._detached(self._post(subscription_id))
+
+    async def reveal(self, round_id: int) -> None:
+        await self._detached(self._reveal(round_id))
+
+    async def _detached(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a job's work in a task of its own: a runner that cancels its job (APScheduler's
+        executor does at shutdown) stops waiting, never the request in flight; `drain` waits."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        await asyncio.shield(task)
+
+    async def _post(self, subscription_id: int) -> None:
         self.posts_due += 1
         try:
             with self._running():
@@ -106,12 +121,24 @@ class Jobs:
         finally:
             self.posts_due -= 1
 
-    async def reveal(self, round_id: int) -> None:
+    async def _reveal(self, round_id: int) -> None:
         with self._running():
+            if self.stopping:  # not begun: the next start's catch-up reveals it
+                return
             try:
                 await self.engine.reveal(round_id)
             except Exception:
                 log.exception("reveal job failed round=%s", round_id)
+
+    async def deliver(self) -> None:
+        """The delivery worker's step: retries and deliveries in doubt that are due."""
+        if self.stopping:  # what is left stays in the outbox for the next start
+            return
+        with self._running():
+            try:
+                await self.engine.deliver_due()
+            except Exception:
+                log.exception("delivery step failed")
 
     async def catch_up(self) -> None:
         with self._running():

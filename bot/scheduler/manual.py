@@ -86,3 +86,4 @@ class ManualScheduler:
                     )
                 await self._jobs.post(job.target)
         self.clock.set(target)
+        await self._jobs.deliver()  # the outbox's retries that fell due on the way

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _REVEALS_WAIT_S = 0.05  # how often the reveal jobs check whether the posts are done
 _REVEALS_WAIT_AT_MOST_S = 30.0  # then they are added anyway (a post may hang on its platform)
 LEADERBOARD_UPKEEP_S = 60.0
+DELIVERY_STEP_S = 2.0  # how often the delivery worker looks for retries that fell due
 
 
 class RealTimeScheduler:
@@ -40,6 +41,7 @@ class RealTimeScheduler:
         self._reveals_to_add: list[Round] = []
         self._reveals_since = 0.0  # loop time the oldest of them has waited since
         self._upkeep: asyncio.Task[None] | None = None
+        self._worker: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Build the jobs from the database, catch up, and start (inside the running loop)."""
@@ -49,6 +51,7 @@ class RealTimeScheduler:
         # Catch up in the background, as a job in flight: a stop signal is heard meanwhile.
         self._catch_up = asyncio.create_task(self._jobs.catch_up())
         self._upkeep = asyncio.create_task(self._keep_leaderboards())
+        self._worker = asyncio.create_task(self._deliver())
 
     @property
     def moves_time(self) -> bool:
@@ -77,6 +80,11 @@ class RealTimeScheduler:
         return jobs
 
     def shutdown(self) -> None:
+        self._fire_no_more()
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def _fire_no_more(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self._upkeep is not None:
@@ -91,13 +99,24 @@ class RealTimeScheduler:
             except Exception:
                 log.exception("leaderboard upkeep failed")
 
+    async def _deliver(self) -> None:
+        """The delivery worker: every few seconds, what the outbox holds that fell due. It
+        stops between two steps (never inside one: `stop` waits for a step in flight)."""
+        while not self._jobs.stopping:
+            await asyncio.sleep(DELIVERY_STEP_S)
+            if self._catch_up is None or self._catch_up.done():
+                await self._jobs.deliver()
+
     async def stop(self, timeout_s: float = 8.0) -> bool:
-        """Fire no more jobs, then let the ones in flight finish."""
+        """Fire no more jobs, then let the ones in flight finish (never cancelled)."""
         self._jobs.stopping = True
-        self.shutdown()
+        self._fire_no_more()
         if self._catch_up is not None and not self._catch_up.done():
             await asyncio.wait({self._catch_up}, timeout=timeout_s)
-        return await self._jobs.drain(timeout_s)
+        drained = await self._jobs.drain(timeout_s)
+        if drained and self._worker is not None:  # between steps now: never cut one
+            self._worker.cancel()
+        return drained
 
     def add_daily_job(self, job_id: str, hour: int, minute: int, job: DailyJob) -> None:
         """A maintenance job once a day at HH:MM UTC (e.g. the backup)."""

@@ -12,9 +12,9 @@ import sqlite3
 from datetime import datetime
 
 from bot.core.models import Round, RoundStatus
-from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
+from bot.core.records import Answerer, ChangeOutcome, DeliveryKind, MessageOutcome
 from bot.core.rules import is_late
-from bot.store import repairs, standings
+from bot.store import deliveries, repairs, standings
 from bot.store.base import ROUND_COLUMNS_R, StoreBase, round_of, to_ts
 
 
@@ -158,6 +158,20 @@ def delete_message(
     return ChangeOutcome.REMOVED
 
 
+def round_answerers(db: sqlite3.Connection, round_id: int, platform: str) -> list[Answerer]:
+    return [
+        Answerer(r["user_id"], r["name"])
+        for r in db.execute(
+            """
+            SELECT a.user_id, COALESCE(u.name, a.user_id) AS name FROM answers a
+            LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
+            WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id
+            """,
+            (platform, round_id),
+        )
+    ]
+
+
 def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answerer] | None:
     """Close a round and move streaks on; None when it was not open."""
     row = db.execute(
@@ -202,18 +216,9 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
         """,
         (subscription_id, round_id),
     )
-    answerers = [
-        Answerer(r["user_id"], r["name"])
-        for r in db.execute(
-            """
-            SELECT a.user_id, COALESCE(u.name, a.user_id) AS name FROM answers a
-            LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
-            WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id
-            """,
-            (platform, round_id),
-        )
-    ]
+    answerers = round_answerers(db, round_id, platform)
     standings.refresh_space_streaks(db, subscription_id, reset | {a.user_id for a in answerers})
+    deliveries.add(db, DeliveryKind.REVEAL, subscription_id, round_id, now)
     return answerers
 
 
@@ -309,6 +314,17 @@ class Answers(StoreBase):
             "SELECT 1 FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
         )
         return row is not None
+
+    async def round_answerers(self, round_id: int) -> list[Answerer]:
+        def unit(db: sqlite3.Connection) -> list[Answerer]:
+            row = db.execute(
+                "SELECT s.platform FROM rounds r JOIN subscriptions s ON s.id = r.subscription_id "
+                "WHERE r.id = ?",
+                (round_id,),
+            ).fetchone()
+            return [] if row is None else round_answerers(db, round_id, row["platform"])
+
+        return await self._run(unit)
 
     async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
         """Close a round and move streaks on; None when it was not open."""

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from typing import Any, Literal, cast
 
 from bot.core.models import Round, RoundStatus, Subscription
-from bot.core.records import CycleState, DueClaim, DuePlan
+from bot.core.records import CycleState, DeliveryKind, DueClaim, DuePlan
 from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import day_is_free
+from bot.store import deliveries
 from bot.store.base import (
     ROUND_COLUMNS,
     SUBSCRIPTION_COLUMNS,
@@ -51,7 +52,9 @@ def claim(
     kind: Literal["scheduled", "manual"],
     now: datetime,
     reveal_at: datetime,
+    deliver_until: datetime | None = None,
 ) -> Round | None:
+    """Insert a claim and its post delivery (of no use after `deliver_until`, else the reveal)."""
     inserted = db.execute(
         """
         INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
@@ -64,8 +67,13 @@ def claim(
     )  # fmt: skip
     if inserted.rowcount != 1:
         return None
+    round_id = cast(int, inserted.lastrowid)
+    deliveries.add(
+        db, DeliveryKind.POST, subscription_id, round_id, to_ts(now),
+        not_after=to_ts(deliver_until or reveal_at),
+    )  # fmt: skip
     return Round(
-        id=cast(int, inserted.lastrowid), subscription_id=subscription_id, local_date=local_date,
+        id=round_id, subscription_id=subscription_id, local_date=local_date,
         question_id=question_id, cycle=cycle, kind=kind, status=RoundStatus.CLAIMED,
         reveal_at=cast(datetime, from_ts(to_ts(reveal_at))), posted_at=None, revealed_at=None,
         message_id=None, thread_id=None,
@@ -106,7 +114,7 @@ def claim_next(db: sqlite3.Connection, subscription_id: int, due: DueClaim) -> t
     pick = next_pick(due.choice, cycle_state(db, subscription_id))
     claimed = claim(
         db, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
-        due.reveal_at,
+        due.reveal_at, due.deliver_until,
     )  # fmt: skip
     assert claimed is not None  # the date was free inside this same transaction
     return claimed, True
@@ -164,6 +172,12 @@ class Rounds(StoreBase):
                 "UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?, posted_at = ?, "
                 "reveal_at = ? WHERE id = ? AND status = 'claimed'",
                 (message_id, thread_id, to_ts(posted_at), to_ts(reveal_at), round_id),
+            )
+            db.execute(  # its post delivery went out with it
+                "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
+                "delivered_at = ?, lease_until = NULL WHERE round_id = ? AND kind = 'post' "
+                "AND status != 'delivered'",
+                (message_id, thread_id, to_ts(posted_at), round_id),
             )
             row = db.execute(
                 f"SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)

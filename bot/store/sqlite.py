@@ -20,6 +20,7 @@ from bot.store import migrate
 from bot.store.answers import Answers
 from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
+from bot.store.deliveries import Deliveries
 from bot.store.history import History
 from bot.store.home import Home
 from bot.store.learning import Learning
@@ -36,7 +37,7 @@ from bot.store.suggestions import Suggestions
 
 class SqliteStore(
     Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Suggestions,
-    Repairs, Missed, Recaps, Home,
+    Repairs, Missed, Recaps, Home, Deliveries,
 ):  # fmt: skip
     def __init__(
         self,

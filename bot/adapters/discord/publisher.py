@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import aiohttp
 import discord
@@ -23,7 +23,7 @@ from bot.adapters.discord.recap import recap_message
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
 from bot.core.errors import PublishError, PublishFailure
-from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost
+from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost, delivery_nonce
 from bot.present.errors import error_text
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,12 @@ class DiscordPublisher:
                 raise PublishError(PublishFailure.FORBIDDEN, needs_sentence(missing))
         embed = render.round_embed(post, message_content=client.message_content)
         try:
+            # The delivery's nonce: discord.py sends it with enforce_nonce, so Discord returns
+            # the first message instead of creating a second for a repeat within its window.
             message = await channel.send(
-                embed=fit_embed(embed), view=round_view(), allowed_mentions=NO_MENTIONS
-            )
+                embed=fit_embed(embed), view=round_view(), allowed_mentions=NO_MENTIONS,
+                nonce=_nonce(post.delivery_id),
+            )  # fmt: skip
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise _failure(error, channel, ["Send Messages", "Embed Links"]) from error
         try:
@@ -86,13 +89,13 @@ class DiscordPublisher:
             type=discord.ChannelType.public_thread if thread_id else discord.ChannelType.text,
         )
         try:
-            await _send_all(target, messages, rating)
+            await _send_all(target, messages, rating, reveal.delivery_id)
         except discord.NotFound:
             # The thread was deleted: reveal in the channel rather than not at all.
             log.warning("round thread gone, revealing in the channel round=%s", reveal.round.id)
             fallback = client.get_partial_messageable(channel_id, guild_id=guild_id)
             try:
-                await _send_all(fallback, messages, rating)
+                await _send_all(fallback, messages, rating, reveal.delivery_id)
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
                 raise _failure(error, None, ["Send Messages", "Embed Links"]) from error
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
@@ -132,10 +135,21 @@ async def _send_all(
     target: discord.PartialMessageable,
     messages: list[list[discord.Embed]],
     last_view: discord.ui.View | None,
+    delivery_id: int | None = None,
 ) -> None:
     for number, embeds in enumerate(messages, 1):
         view = last_view if number == len(messages) and last_view else discord.utils.MISSING
-        await target.send(embeds=fit_embeds(embeds), view=view, allowed_mentions=NO_MENTIONS)
+        await target.send(
+            embeds=fit_embeds(embeds), view=view, allowed_mentions=NO_MENTIONS,
+            nonce=_nonce(delivery_id, number),
+        )  # fmt: skip
+
+
+def _nonce(delivery_id: int | None, part: int = 1) -> Any:
+    """A delivery's nonce (one per message of a reveal that takes several); none without."""
+    if delivery_id is None:
+        return discord.utils.MISSING
+    return delivery_nonce(delivery_id) + (f"-{part}" if part > 1 else "")
 
 
 async def _send_feedback(client: PracticeClient, reveal: RevealPost) -> None:

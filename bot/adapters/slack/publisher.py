@@ -8,6 +8,7 @@ the bot is not in the channel, the admin who subscribed it is told directly.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -19,7 +20,7 @@ from bot.adapters.slack.errors import reason
 from bot.adapters.slack.refs import message_key, message_ts
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Subscription
-from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost
+from bot.core.ports import DELIVERY_EVENT, PostedRef, RecapPost, RevealPost, RoundPost
 from bot.present import admin
 from bot.present import recap as recap_words
 from bot.present.parts import Native
@@ -78,7 +79,10 @@ class SlackPublisher:
     async def post_round(self, post: RoundPost) -> PostedRef:
         channel = post.subscription.channel.channel_id
         message = render.round_post(post)
-        response = await self._post(post.subscription, text=message.text, blocks=message.blocks)
+        response = await self._post(
+            post.subscription, text=message.text, blocks=message.blocks,
+            **_metadata(post.delivery_id),
+        )  # fmt: skip
         key = message_key(channel, str(response["ts"]))
         return PostedRef(message_id=key, thread_id=key)
 
@@ -88,8 +92,9 @@ class SlackPublisher:
         message = render.reveal(reveal)
         thread_ts = message_ts(reveal.round.thread_id)
         await self._post(
-            reveal.subscription, text=message.text, blocks=message.blocks, thread_ts=thread_ts
-        )
+            reveal.subscription, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
+            **_metadata(reveal.delivery_id),
+        )  # fmt: skip
         await self._send_feedback(reveal, thread_ts)
 
     async def post_recap(self, recap: RecapPost) -> None:
@@ -110,6 +115,46 @@ class SlackPublisher:
                 }],
             })  # fmt: skip
         await self._post(recap.subscription, text=f"{title}\n{body}", blocks=blocks)
+    async def find_delivery(
+        self,
+        subscription: Subscription,
+        delivery_id: int,
+        thread_id: str | None,
+        since: datetime,
+    ) -> PostedRef | None:
+        """The bot's message carrying `delivery_id` in its metadata, posted since `since`: one
+        conversations.history call (conversations.replies for a reply in a thread), from the
+        claim time on. Both are Tier 3 for internal apps; apps distributed outside the
+        Marketplace get 1 call a minute and 15 messages: `limit=15` fits both."""
+        channel = subscription.channel.channel_id
+        oldest = f"{since.timestamp() - 1:.6f}"
+        try:
+            if thread_id is None:
+                response = await self._client.conversations_history(
+                    channel=channel, oldest=oldest, include_all_metadata=True, limit=15
+                )
+            else:
+                response = await self._client.conversations_replies(
+                    channel=channel, ts=message_ts(thread_id), oldest=oldest,
+                    include_all_metadata=True, limit=15,
+                )  # fmt: skip
+        except SlackApiError as error:
+            raise publish_error(reason(error)) from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise PublishError(
+                PublishFailure.TRANSIENT, f"Slack could not be reached ({type(error).__name__})."
+            ) from error
+        data = response.data if isinstance(response.data, dict) else {}
+        for found in data.get("messages", []):
+            metadata = found.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (
+                metadata.get("event_type") == DELIVERY_EVENT
+                and str(payload.get("delivery_id")) == str(delivery_id)
+            ):
+                key = message_key(channel, str(found["ts"]))
+                return PostedRef(message_id=key, thread_id=thread_id or key)
+        return None
 
     async def _send_feedback(self, reveal: RevealPost, thread_ts: str) -> None:
         """Each opted-in answerer's feedback, visible to them alone, in the round's thread.
@@ -143,6 +188,11 @@ class SlackPublisher:
             )
         except SlackApiError as error:
             failure = publish_error(reason(error))
+            if error.response.status_code == 429:
+                failure = PublishError(
+                    PublishFailure.TRANSIENT, "Slack is rate limiting the bot (429).",
+                    retry_after=_retry_after(error),
+                )  # fmt: skip
             await self._tell_subscriber(subscription, failure)
             raise failure from error
         except (TimeoutError, aiohttp.ClientError) as error:
@@ -172,4 +222,23 @@ class SlackPublisher:
                 subscription.channel.key,
                 reason(error),
             )
+
+
+def _metadata(delivery_id: int | None) -> dict[str, Any]:
+    """Slack message metadata naming the delivery: how a delivery in doubt is found again."""
+    if delivery_id is None:
+        return {}
+    return {
+        "metadata": {"event_type": DELIVERY_EVENT, "event_payload": {"delivery_id": delivery_id}}
+    }
+
+
+def _retry_after(error: SlackApiError) -> float | None:
+    value = (error.response.headers or {}).get("Retry-After") or (
+        error.response.headers or {}
+    ).get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.models import Round, RoundStatus
-from bot.core.records import Answerer, ChangeOutcome, MessageOutcome
+from bot.core.records import Answerer, ChangeOutcome, DeliveryKind, MessageOutcome
 from bot.core.rules import is_late
 from bot.store.base import ROUND_COLUMNS_R, round_of, to_ts
-from bot.store.postgres import repairs, standings
+from bot.store.postgres import deliveries, repairs, standings
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
@@ -165,8 +165,22 @@ async def delete_message(
     return ChangeOutcome.REMOVED
 
 
+async def round_answerers(tx: Tx, round_id: int, platform: str) -> list[Answerer]:
+    return [
+        Answerer(r["user_id"], r["name"])
+        for r in await tx.all(
+            """
+            SELECT a.user_id, COALESCE(u.name, a.user_id) AS name FROM answers a
+            LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
+            WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id COLLATE "C"
+            """,
+            (platform, round_id),
+        )
+    ]
+
+
 async def reveal_round(tx: Tx, round_id: int, now: int) -> list[Answerer] | None:
-    """Close a round and move streaks on; None when it was not open."""
+    """Close a round, move streaks on and write its reveal delivery; None when it was not open."""
     row = await tx.one(
         "SELECT r.status, r.subscription_id, s.platform FROM rounds r "
         "JOIN subscriptions s ON s.id = r.subscription_id WHERE r.id = ? FOR UPDATE OF r",
@@ -209,18 +223,9 @@ async def reveal_round(tx: Tx, round_id: int, now: int) -> list[Answerer] | None
         """,
         (subscription_id, round_id),
     )
-    answerers = [
-        Answerer(r["user_id"], r["name"])
-        for r in await tx.all(
-            """
-            SELECT a.user_id, COALESCE(u.name, a.user_id) AS name FROM answers a
-            LEFT JOIN users u ON u.platform = ? AND u.user_id = a.user_id
-            WHERE a.round_id = ? ORDER BY a.answered_at, a.user_id COLLATE "C"
-            """,
-            (platform, round_id),
-        )
-    ]
+    answerers = await round_answerers(tx, round_id, platform)
     await standings.refresh_space_streaks(tx, subscription_id, reset | {a.user_id for a in answerers})
+    await deliveries.add(tx, DeliveryKind.REVEAL, subscription_id, round_id, now)
     return answerers
 
 
@@ -316,6 +321,17 @@ class PgAnswers(PgBase):
             "SELECT 1 FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
         )
         return row is not None
+
+    async def round_answerers(self, round_id: int) -> list[Answerer]:
+        async def unit(tx: Tx) -> list[Answerer]:
+            platform = await tx.value(
+                "SELECT s.platform FROM rounds r JOIN subscriptions s ON s.id = r.subscription_id "
+                "WHERE r.id = ?",
+                (round_id,),
+            )
+            return [] if platform is None else await round_answerers(tx, round_id, platform)
+
+        return await self._run(unit)
 
     async def reveal_round(self, round_id: int, now: datetime) -> list[Answerer] | None:
         """Close a round and move streaks on; None when it was not open."""

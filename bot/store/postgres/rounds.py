@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, Literal, cast
 
 from bot.core.models import Round, RoundStatus, Subscription
-from bot.core.records import CycleState, DueClaim, DuePlan
+from bot.core.records import CycleState, DeliveryKind, DueClaim, DuePlan
 from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import day_is_free
 from bot.store.base import (
@@ -21,6 +21,7 @@ from bot.store.base import (
     subscription_of,
     to_ts,
 )
+from bot.store.postgres import deliveries
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
@@ -51,7 +52,9 @@ async def claim(
     kind: Literal["scheduled", "manual"],
     now: datetime,
     reveal_at: datetime,
+    deliver_until: datetime | None = None,
 ) -> Round | None:
+    """Insert a claim and its post delivery (of no use after `deliver_until`, else the reveal)."""
     new_id = await tx.value(
         """
         INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
@@ -64,8 +67,13 @@ async def claim(
     )  # fmt: skip
     if new_id is None:
         return None
+    round_id = int(new_id)
+    await deliveries.add(
+        tx, DeliveryKind.POST, subscription_id, round_id, to_ts(now),
+        not_after=to_ts(deliver_until or reveal_at),
+    )  # fmt: skip
     return Round(
-        id=int(new_id), subscription_id=subscription_id, local_date=local_date,
+        id=round_id, subscription_id=subscription_id, local_date=local_date,
         question_id=question_id, cycle=cycle, kind=kind, status=RoundStatus.CLAIMED,
         reveal_at=cast(datetime, from_ts(to_ts(reveal_at))), posted_at=None, revealed_at=None,
         message_id=None, thread_id=None,
@@ -104,7 +112,7 @@ async def claim_next(tx: Tx, subscription_id: int, due: DueClaim) -> tuple[Round
     pick = next_pick(due.choice, await cycle_state(tx, subscription_id))
     claimed = await claim(
         tx, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
-        due.reveal_at,
+        due.reveal_at, due.deliver_until,
     )  # fmt: skip
     assert claimed is not None  # the date was free, and the channel is locked
     return claimed, True
@@ -161,6 +169,12 @@ class PgRounds(PgBase):
                 "UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?, posted_at = ?, "
                 "reveal_at = ? WHERE id = ? AND status = 'claimed'",
                 (message_id, thread_id, to_ts(posted_at), to_ts(reveal_at), round_id),
+            )
+            await tx.execute(  # its post delivery went out with it
+                "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
+                "delivered_at = ?, lease_until = NULL WHERE round_id = ? AND kind = 'post' "
+                "AND status != 'delivered'",
+                (message_id, thread_id, to_ts(posted_at), round_id),
             )
             row = await tx.one(f"SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,))
             assert row is not None

@@ -17,6 +17,7 @@ from bot.errors import DatabaseError
 from bot.store.migrate import find_migrations
 from bot.store.postgres.answers import PgAnswers
 from bot.store.postgres.boards import PgBoards
+from bot.store.postgres.deliveries import PgDeliveries
 from bot.store.postgres.home import PgHome
 from bot.store.postgres.learning import PgLearning
 from bot.store.postgres.migrate import migrate, postgres_migrations_dir, schema_version
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 class PostgresStore(
     PgSubscriptions, PgRounds, PgAnswers, PgBoards, PgLearning, PgState, PgSpaces, PgHistory,
     PgSuggestions,
-    PgRepairs, PgMissed, PgRecaps, PgHome,
+    PgRepairs, PgMissed, PgRecaps, PgHome, PgDeliveries,
 ):  # fmt: skip
     def __init__(self, pool: asyncpg.Pool, tuning: StandingsTuning | None = None) -> None:
         self._pool = pool

@@ -1,0 +1,191 @@
+"""The outbox (`DeliveryStore`): deliveries, claimed under a lease, delivered or parked.
+
+The claims (`rounds.claim`) and the reveal (`answers.reveal_round`) write their deliveries with
+`add` inside their own units, so a state change and the message it causes commit together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
+from bot.store.base import Row, StoreBase, at, from_ts, to_ts
+
+DELIVERY_COLUMNS = (
+    "id, kind, subscription_id, round_id, body, status, due_at, not_after, attempts, "
+    "first_claimed_at, message_id, thread_id, error"
+)
+
+
+def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
+    """A delivery from a row of `DELIVERY_COLUMNS` (a sqlite3.Row, or an asyncpg.Record)."""
+    return Delivery(
+        id=row["id"],
+        kind=DeliveryKind(row["kind"]),
+        subscription_id=row["subscription_id"],
+        round_id=row["round_id"],
+        body=row["body"],
+        status=DeliveryStatus(row["status"]),
+        due_at=at(row["due_at"]),
+        not_after=from_ts(row["not_after"]),
+        attempts=row["attempts"],
+        first_claimed_at=from_ts(row["first_claimed_at"]),
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        error=row["error"],
+        in_doubt=in_doubt,
+    )
+
+
+def add(
+    db: sqlite3.Connection,
+    kind: DeliveryKind,
+    subscription_id: int,
+    round_id: int | None,
+    now: int,
+    *,
+    body: str = "",
+    not_after: int | None = None,
+) -> int | None:
+    """Write a delivery, due now; None when the round has one of that kind already."""
+    inserted = db.execute(
+        """
+        INSERT INTO deliveries (kind, subscription_id, round_id, body, due_at, not_after,
+            created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO NOTHING
+        """,
+        (kind.value, subscription_id, round_id, body, now, not_after, now),
+    )
+    return cast(int, inserted.lastrowid) if inserted.rowcount == 1 else None
+
+
+def one(db: sqlite3.Connection, delivery_id: int) -> Delivery | None:
+    row = db.execute(
+        f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?", (delivery_id,)
+    ).fetchone()
+    return delivery_of(row) if row else None
+
+
+class Deliveries(StoreBase):
+    async def add_notice(self, subscription_id: int, text: str, now: datetime) -> Delivery:
+        def unit(db: sqlite3.Connection) -> Delivery:
+            added = add(db, DeliveryKind.NOTICE, subscription_id, None, to_ts(now), body=text)
+            assert added is not None  # a notice has no round: never a conflict
+            found = one(db, added)
+            assert found is not None
+            return found
+
+        return await self._run(unit)
+
+    async def claim_deliveries(
+        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+    ) -> list[Delivery]:
+        moment = to_ts(now)
+        channel = "" if subscription_id is None else "AND subscription_id = ?"
+        params: list[Any] = [moment, moment]
+        if subscription_id is not None:
+            params.append(subscription_id)
+
+        def unit(db: sqlite3.Connection) -> list[Delivery]:
+            rows = db.execute(
+                f"""
+                SELECT {DELIVERY_COLUMNS} FROM deliveries
+                WHERE ((status = 'pending' AND due_at <= ?)
+                   OR (status = 'claimed' AND lease_until < ?)) {channel}
+                ORDER BY due_at, id LIMIT ?
+                """,
+                (*params, limit),
+            ).fetchall()
+            claimed = []
+            for row in rows:
+                db.execute(
+                    """
+                    UPDATE deliveries SET status = 'claimed', lease_until = ?,
+                        attempts = attempts + 1, first_claimed_at = COALESCE(first_claimed_at, ?)
+                    WHERE id = ?
+                    """,
+                    (to_ts(now + lease), moment, row["id"]),
+                )
+                fresh = one(db, row["id"])
+                assert fresh is not None
+                claimed.append(
+                    Delivery(**{**fresh.__dict__, "in_doubt": row["status"] == "claimed"})
+                )
+            return claimed
+
+        return await self._run(unit)
+
+    async def mark_delivered(
+        self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
+    ) -> Delivery | None:
+        moment = to_ts(now)
+
+        def unit(db: sqlite3.Connection) -> Delivery | None:
+            found = one(db, delivery_id)
+            if found is None or found.status is DeliveryStatus.DELIVERED:
+                return found
+            db.execute(
+                "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
+                "delivered_at = ?, lease_until = NULL, error = NULL WHERE id = ?",
+                (message_id, thread_id, moment, delivery_id),
+            )
+            if found.kind is DeliveryKind.POST and found.round_id is not None:
+                db.execute(
+                    """
+                    UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?,
+                        posted_at = ?, reveal_at = reveal_at + MAX(0, ? - claimed_at)
+                    WHERE id = ? AND status = 'claimed'
+                    """,
+                    (message_id, thread_id or message_id, moment, moment, found.round_id),
+                )
+            return one(db, delivery_id)
+
+        return await self._run(unit)
+
+    async def retry_delivery(
+        self, delivery_id: int, due_at: datetime, error: str, now: datetime
+    ) -> None:
+        await self._write(
+            "UPDATE deliveries SET status = 'pending', due_at = ?, error = ?, lease_until = NULL "
+            "WHERE id = ? AND status = 'claimed'",
+            (to_ts(due_at), error, delivery_id),
+        )
+
+    async def park_delivery(self, delivery_id: int, error: str, now: datetime) -> bool:
+        changed = await self._write(
+            "UPDATE deliveries SET status = 'parked', error = ?, lease_until = NULL "
+            "WHERE id = ? AND status IN ('pending', 'claimed')",
+            (error, delivery_id),
+        )
+        return changed == 1
+
+    async def resume_deliveries(self, subscription_id: int, now: datetime) -> int:
+        return await self._write(
+            "UPDATE deliveries SET status = 'pending', due_at = ? "
+            "WHERE subscription_id = ? AND status = 'parked'",
+            (to_ts(now), subscription_id),
+        )
+
+    async def deliveries(
+        self, subscription_id: int, statuses: Sequence[DeliveryStatus] | None = None
+    ) -> list[Delivery]:
+        sql = f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE subscription_id = ?"
+        params: list[Any] = [subscription_id]
+        if statuses is not None:
+            sql += f" AND status IN ({', '.join('?' for _ in statuses)})"
+            params += [s.value for s in statuses]
+        return [delivery_of(r) for r in await self._all(sql + " ORDER BY id", params)]
+
+    async def delivery(self, delivery_id: int) -> Delivery | None:
+        return await self._run(lambda db: one(db, delivery_id))
+
+    async def round_delivery(self, round_id: int, kind: DeliveryKind) -> Delivery | None:
+        row = await self._one(
+            f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE round_id = ? AND kind = ?",
+            (round_id, kind.value),
+        )
+        return delivery_of(row) if row else None

@@ -1,0 +1,174 @@
+"""The outbox on PostgreSQL (`DeliveryStore`), as `bot.store.deliveries`.
+
+The claims (`rounds.claim`) and the reveal (`answers.reveal_round`) write their deliveries with
+`add` inside their own units, so a state change and the message it causes commit together.
+Several processes may share the table: `claim_deliveries` takes its rows with
+`FOR UPDATE SKIP LOCKED` (a row another worker is claiming right now is left to it), and
+`mark_delivered` locks a post's round before its delivery, in the order `release_claim` (a
+round's delete cascading to its deliveries) and `mark_posted` take them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
+from bot.store.base import to_ts
+from bot.store.deliveries import DELIVERY_COLUMNS, delivery_of
+from bot.store.postgres.base import PgBase
+from bot.store.postgres.tx import Tx
+
+_COLUMNS_D = ", ".join(f"d.{c.strip()}" for c in DELIVERY_COLUMNS.split(","))
+
+
+async def add(
+    tx: Tx,
+    kind: DeliveryKind,
+    subscription_id: int,
+    round_id: int | None,
+    now: int,
+    *,
+    body: str = "",
+    not_after: int | None = None,
+) -> int | None:
+    """Write a delivery, due now; None when the round has one of that kind already."""
+    new_id = await tx.value(
+        """
+        INSERT INTO deliveries (kind, subscription_id, round_id, body, due_at, not_after,
+            created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO NOTHING RETURNING id
+        """,
+        (kind.value, subscription_id, round_id, body, now, not_after, now),
+    )
+    return None if new_id is None else int(new_id)
+
+
+async def one(tx: Tx, delivery_id: int, *, lock: bool = False) -> Delivery | None:
+    row = await tx.one(
+        f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?"
+        + (" FOR UPDATE" if lock else ""),
+        (delivery_id,),
+    )
+    return delivery_of(row) if row else None
+
+
+class PgDeliveries(PgBase):
+    async def add_notice(self, subscription_id: int, text: str, now: datetime) -> Delivery:
+        async def unit(tx: Tx) -> Delivery:
+            added = await add(
+                tx, DeliveryKind.NOTICE, subscription_id, None, to_ts(now), body=text
+            )
+            assert added is not None  # a notice has no round: never a conflict
+            found = await one(tx, added)
+            assert found is not None
+            return found
+
+        return await self._run(unit)
+
+    async def claim_deliveries(
+        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+    ) -> list[Delivery]:
+        moment = to_ts(now)
+        channel = "" if subscription_id is None else "AND subscription_id = ?"
+        params: list[Any] = [moment, moment]
+        if subscription_id is not None:
+            params.append(subscription_id)
+        params += [limit, to_ts(now + lease), moment]
+        # One statement: the due rows no other transaction holds, locked, then claimed; each
+        # row comes back with the status it had (a claimed one past its lease is in doubt).
+        sql = f"""
+            WITH picked AS (
+                SELECT id, status AS was FROM deliveries
+                WHERE ((status = 'pending' AND due_at <= ?)
+                   OR (status = 'claimed' AND lease_until < ?)) {channel}
+                ORDER BY due_at, id LIMIT ?
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE deliveries d SET status = 'claimed', lease_until = ?,
+                attempts = d.attempts + 1, first_claimed_at = COALESCE(d.first_claimed_at, ?)
+            FROM picked WHERE d.id = picked.id
+            RETURNING {_COLUMNS_D}, picked.was
+        """
+        rows = await self._all(sql, params)
+        claimed = [delivery_of(r, in_doubt=r["was"] == "claimed") for r in rows]
+        return sorted(claimed, key=lambda d: (d.due_at, d.id))  # RETURNING keeps no order
+
+    async def mark_delivered(
+        self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
+    ) -> Delivery | None:
+        moment = to_ts(now)
+
+        async def unit(tx: Tx) -> Delivery | None:
+            seen = await one(tx, delivery_id)  # its kind and round never change
+            if seen is None or seen.status is DeliveryStatus.DELIVERED:
+                return seen
+            post_of = seen.round_id if seen.kind is DeliveryKind.POST else None
+            if post_of is not None:  # the round first, as release_claim and mark_posted
+                await tx.execute("SELECT 1 FROM rounds WHERE id = ? FOR UPDATE", (post_of,))
+            found = await one(tx, delivery_id, lock=True)
+            if found is None or found.status is DeliveryStatus.DELIVERED:
+                return found
+            await tx.execute(
+                "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
+                "delivered_at = ?, lease_until = NULL, error = NULL WHERE id = ?",
+                (message_id, thread_id, moment, delivery_id),
+            )
+            if post_of is not None:
+                await tx.execute(
+                    """
+                    UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?,
+                        posted_at = ?, reveal_at = reveal_at + GREATEST(0, ?::bigint - claimed_at)
+                    WHERE id = ? AND status = 'claimed'
+                    """,
+                    (message_id, thread_id or message_id, moment, moment, post_of),
+                )
+            return await one(tx, delivery_id)
+
+        return await self._run(unit)
+
+    async def retry_delivery(
+        self, delivery_id: int, due_at: datetime, error: str, now: datetime
+    ) -> None:
+        await self._write(
+            "UPDATE deliveries SET status = 'pending', due_at = ?, error = ?, lease_until = NULL "
+            "WHERE id = ? AND status = 'claimed'",
+            (to_ts(due_at), error, delivery_id),
+        )
+
+    async def park_delivery(self, delivery_id: int, error: str, now: datetime) -> bool:
+        changed = await self._write(
+            "UPDATE deliveries SET status = 'parked', error = ?, lease_until = NULL "
+            "WHERE id = ? AND status IN ('pending', 'claimed')",
+            (error, delivery_id),
+        )
+        return changed == 1
+
+    async def resume_deliveries(self, subscription_id: int, now: datetime) -> int:
+        return await self._write(
+            "UPDATE deliveries SET status = 'pending', due_at = ? "
+            "WHERE subscription_id = ? AND status = 'parked'",
+            (to_ts(now), subscription_id),
+        )
+
+    async def deliveries(
+        self, subscription_id: int, statuses: Sequence[DeliveryStatus] | None = None
+    ) -> list[Delivery]:
+        sql = f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE subscription_id = ?"
+        params: list[Any] = [subscription_id]
+        if statuses is not None:
+            sql += " AND status = ANY(?::text[])"
+            params.append([s.value for s in statuses])
+        return [delivery_of(r) for r in await self._all(sql + " ORDER BY id", params)]
+
+    async def delivery(self, delivery_id: int) -> Delivery | None:
+        return await self._run(lambda tx: one(tx, delivery_id))
+
+    async def round_delivery(self, round_id: int, kind: DeliveryKind) -> Delivery | None:
+        row = await self._one(
+            f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE round_id = ? AND kind = ?",
+            (round_id, kind.value),
+        )
+        return delivery_of(row) if row else None
