@@ -29,7 +29,7 @@ from bench.common import Figures, Scale, median, now_s, percentile, real_bank
 from bot.clock import ManualClock
 from bot.core.engine import WINDOW_SPANS, Engine
 from bot.core.models import ChannelRef, Window
-from bot.core.ports import Store
+from bot.core.storage import Store
 from bot.store import SqliteStore
 
 PLATFORM = "bench"

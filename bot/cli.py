@@ -29,9 +29,9 @@ from bot.bank.models import Bank
 from bot.clock import SystemClock
 from bot.core.engine import Engine
 from bot.core.models import WINDOWS, ChannelRef
-from bot.core.ports import Store, StoreOpener
-from bot.core.ports import SubscriptionStore as ChannelsStore
 from bot.core.schedule import format_duration, parse_timezone
+from bot.core.storage import Store, StoreOpener
+from bot.core.storage import SubscriptionStore as ChannelsStore
 from bot.errors import ConfigurationError, InputError, NotFoundError, OperatorError, PracticeError
 from bot.grading.llm import LlmSettings
 from bot.ops import health, logs

@@ -27,7 +27,7 @@ from bot.bank.loader import load_bank
 from bot.bank.models import Bank
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.core.engine import Engine, EngineSettings
-from bot.core.ports import Store
+from bot.core.storage import Store
 from bot.grading import LlmSettings, make_grader
 from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats

@@ -25,21 +25,17 @@ from bot.bank.models import Bank, Pack, Question
 from bot.clock import Clock
 from bot.core.answers import Answers
 from bot.core.boards import WINDOW_SPANS, Boards
+from bot.core.facade_looks import LooksFacade
+from bot.core.facade_team import TeamFacade
 from bot.core.history import RoundAttendance, WeekCounts
-from bot.core.home import Homes, HomeView
+from bot.core.home import Homes
 from bot.core.learning import Learning
-from bot.core.missed import MissedItem, MissedQuestions
+from bot.core.missed import MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
-from bot.core.ports import Publisher, ScheduleListener, Store
+from bot.core.ports import Publisher, ScheduleListener
 from bot.core.quiz import Quizzes
 from bot.core.recap import Recaps
-from bot.core.records import (
-    QuizRecord,
-    StreakRepair,
-    SuggestionFields,
-    SuggestionRecord,
-    SuggestionStatus,
-)
+from bot.core.records import QuizRecord
 from bot.core.repair import Repairs
 from bot.core.results import (
     AnswerResult,
@@ -52,9 +48,10 @@ from bot.core.results import (
 )
 from bot.core.reviews import Rated, Reviews, ReviewStats
 from bot.core.rounds import Rounds
-from bot.core.spaces import REVIEW_CHANNEL, SettingView, Spaces, SpaceSetting
+from bot.core.spaces import SettingView, Spaces, SpaceSetting
+from bot.core.storage import Store
 from bot.core.subscriptions import Subscriptions
-from bot.core.suggestions import AuthorNotifier, Decision, Space, Suggestions
+from bot.core.suggestions import Suggestions
 from bot.core.wiring import EngineSettings, Wiring
 from bot.grading.base import Grader
 
@@ -62,7 +59,10 @@ __all__ = ["WINDOW_SPANS", "Engine", "EngineSettings"]
 T = TypeVar("T")
 
 
-class Engine:
+class Engine(TeamFacade, LooksFacade):
+    """The facade; the suggestion queries come from `TeamFacade`, repairs, missed questions and
+    home views from `LooksFacade`."""
+
     def __init__(
         self,
         store: Store,
@@ -356,92 +356,3 @@ class Engine:
     ) -> SettingView:
         """Set one setting (`default` resets it); InputError and nothing stored when bad."""
         return await self.spaces.set(channel, key, value, by)
-
-    # -- questions from the team --------------------------------------------------------------
-
-    def add_author_notifier(self, platform: str, notifier: AuthorNotifier) -> None:
-        """How authors on `platform` are told, privately, what became of their suggestions."""
-        self.community.notifiers[platform] = notifier
-
-    async def suggest(
-        self, channel: ChannelRef, author_id: str, author_name: str, fields: SuggestionFields
-    ) -> SuggestionRecord:
-        """A member's suggestion, pending; InputError/NotAllowedError and nothing stored when
-        it is bad, a near-duplicate or over the limit."""
-        return await self.community.suggest(channel, author_id, author_name, fields)
-
-    async def suggestion(self, space: Space, suggestion_id: int) -> SuggestionRecord:
-        return await self.community.get(space, suggestion_id)
-
-    async def suggestions(
-        self, space: Space | None = None, status: SuggestionStatus | None = None
-    ) -> list[SuggestionRecord]:
-        return await self.community.listing(space, status)
-
-    async def approve_suggestion(
-        self, space: Space, suggestion_id: int, by: str, by_name: str
-    ) -> Decision:
-        return await self.community.approve(space, suggestion_id, by, by_name)
-
-    async def reject_suggestion(
-        self, space: Space, suggestion_id: int, by: str, by_name: str, reason: str | None = None
-    ) -> Decision:
-        return await self.community.reject(space, suggestion_id, by, by_name, reason)
-
-    async def edit_suggestion(
-        self, space: Space, suggestion_id: int, fields: SuggestionFields
-    ) -> Decision:
-        return await self.community.edit(space, suggestion_id, fields)
-
-    async def set_suggestion_review_ref(self, suggestion_id: int, ref: str) -> None:
-        await self.community.set_review_ref(suggestion_id, ref)
-
-    async def community_pack(self, space: Space) -> Pack:
-        return await self.community.community_pack(space)
-
-    async def import_community(
-        self, space: Space, pack: Pack, by: str
-    ) -> list[SuggestionRecord]:
-        return await self.community.import_pack(space, pack, by)
-
-    async def review_channel(self, channel: ChannelRef) -> str | None:
-        """Where the space reviews suggestions (`/practice config review-channel`)."""
-        return await self.spaces.value(channel, REVIEW_CHANNEL)
-    # -- streak repair ------------------------------------------------------------------------
-
-    async def repair_streaks(
-        self, channel: ChannelRef, day: str, by: str | None = None
-    ) -> tuple[StreakRepair, bool]:
-        """Repair the channel's round of `day` (YYYY-MM-DD): it breaks nobody's streak.
-
-        (the repair, whether it is new); InputError or NotFoundError when there is no such round.
-        """
-        return await self.repairs.repair(channel, day, by)
-
-    # -- missed questions ---------------------------------------------------------------------
-
-    async def quiz_missed(
-        self, platform: str, user_id: str, *, channel: ChannelRef | None = None
-    ) -> QuizCard:
-        """A daily question they did not answer, or one they rated Again, before new ones."""
-        return await self.missed.quiz(platform, user_id, channel)
-
-    async def missed_questions(self, platform: str, user_id: str) -> list[MissedItem]:
-        """Their missed questions with the bank's text, latest first (`/review export`)."""
-        return await self.missed.items(platform, user_id)
-
-    async def quiz_question(self, platform: str, user_id: str, question_id: str) -> QuizCard:
-        """One given question as a private quiz (the weekly recap's "Quiz me" button)."""
-        return await self.missed.quiz_question(platform, user_id, question_id)
-
-    # -- a person's home view -----------------------------------------------------------------
-
-    async def home(self, platform: str, space_id: str, user_id: str) -> HomeView:
-        """Their streak per channel they answer in, reviews due, their last rating."""
-        latest = await self._w.store.latest_rating(platform, user_id)
-        return HomeView(
-            tuple(await self.homes.streaks(platform, space_id, user_id)),
-            await self.learning.review_stats(platform, user_id),
-            latest,
-            self._w.bank.get(latest.question_id) if latest else None,
-        )

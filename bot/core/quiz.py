@@ -13,10 +13,10 @@ from dataclasses import replace
 from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
-from bot.core.ports import Store
 from bot.core.records import COMMUNITY_PACK, QuizRecord
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
+from bot.core.storage import Store
 from bot.grading import grade_within
 from bot.grading.base import Feedback, Grader
 

@@ -1,6 +1,6 @@
 """The records the core and a store exchange: plain data, owned by the core.
 
-Every store (SQLite today, PostgreSQL next) takes and returns these; see `bot.core.ports` for
+Every store (SQLite today, PostgreSQL next) takes and returns these; see `bot.core.storage` for
 the store's interface and `bot.core.rules` for the rules a store applies or mirrors.
 """
 
@@ -232,7 +232,7 @@ class DeliveryStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Delivery:
-    """One outbound message in the outbox (`ports.DeliveryStore`)."""
+    """One outbound message in the outbox (`storage.DeliveryStore`)."""
 
     id: int
     kind: DeliveryKind

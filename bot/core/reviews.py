@@ -15,7 +15,7 @@ from fsrs import Card, Rating, Scheduler
 
 from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
-from bot.core.ports import Store
+from bot.core.storage import Store
 
 RatingName = Literal["again", "hard", "good", "easy"]
 RATINGS: dict[str, Rating] = {

@@ -10,8 +10,9 @@ from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.community import question_of
 from bot.core.models import Round, Subscription
-from bot.core.ports import Publisher, ScheduleListener, Store
+from bot.core.ports import Publisher, ScheduleListener
 from bot.core.records import SuggestionStatus, community_suggestion_id
+from bot.core.storage import Store
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Persistence: the SQLite store (the embedded default) and the PostgreSQL store
 (`bot.store.postgres`), the only packages that write SQL.
 
-Both implement `bot.core.ports.Store` over the records of `bot.core.records`; `open_store`
+Both implement `bot.core.storage.Store` over the records of `bot.core.records`; `open_store`
 opens the one a location names (a path or `sqlite:///…`, or `postgresql://…`).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.ports import Store
+from bot.core.storage import Store
 from bot.store.migrate import DatabaseTooNewError
 from bot.store.sqlite import SqliteStore
 from bot.store.standings import StandingsTuning

@@ -1,4 +1,4 @@
-"""The SQLite store: `bot.core.ports.Store` over one SQLite file.
+"""The SQLite store: `bot.core.storage.Store` over one SQLite file.
 
 Each area of the interface is a module of its own (subscriptions, rounds, answers, boards,
 learning, state); this class puts them together and owns the database's lifetime. Every call

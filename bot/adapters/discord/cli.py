@@ -16,7 +16,7 @@ from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
 from bot.errors import InputError, TokenRejectedError
 
 if TYPE_CHECKING:
-    from bot.core.ports import StoreOpener
+    from bot.core.storage import StoreOpener
     from bot.ops.settings import Settings
 
 

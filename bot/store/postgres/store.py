@@ -1,4 +1,4 @@
-"""The PostgreSQL store: `bot.core.ports.Store` over an asyncpg pool.
+"""The PostgreSQL store: `bot.core.storage.Store` over an asyncpg pool.
 
 Each area is a module of its own, as in the SQLite store; this class puts them together and
 owns the pool. Opening migrates the schema under an advisory lock (`migrate`), or, read-only,
