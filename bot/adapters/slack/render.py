@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.adapters.slack.mrkdwn import escape, from_markdown, split_sections, truncate
+from bot.adapters.slack.blocks import (
+    BLOCKS_TEXT_LIMIT,
+    MODAL_TEXT_LIMIT,
+    Block,
+    Message,
+    blocks_text_length,
+    capped,
+    context_block,
+    header_block,
+    section_block,
+    section_blocks,
+)
+from bot.adapters.slack.blocks import MAX_BLOCKS as MAX_BLOCKS  # re-exported: tests check it
+from bot.adapters.slack.mrkdwn import escape, from_markdown, truncate
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView
 from bot.core.ports import RevealPost, RoundPost
@@ -23,7 +34,6 @@ from bot.present.parts import Text, When, Who
 from bot.present.parts import show as present_show
 from bot.present.vocabulary import AnswerRoute, Vocabulary
 
-Block = dict[str, Any]
 SHOW_ANSWER = "practicebot_show_answer"  # the quiz card's button
 WRITE_ANSWER = "practicebot_write_answer"  # the quiz card's button that opens ANSWER_MODAL
 ANSWER_MODAL = "practicebot_quiz_answer"  # callback_id of the modal that takes a written answer
@@ -33,77 +43,9 @@ RATE_QUIZ = "practicebot_rate_quiz_"
 RATE_ROUND = "practicebot_rate_round_"
 RATE_QUIZ_ACTIONS = re.compile(f"^{RATE_QUIZ}({'|'.join(RATINGS)})$")
 RATE_ROUND_ACTIONS = re.compile(f"^{RATE_ROUND}({'|'.join(RATINGS)})$")
-MAX_BLOCKS = 50  # Slack refuses a message with more
-# Slack refuses a message whose blocks hold more text than about 12,000 characters in all
-# (msg_blocks_too_long; observed, not documented: slackapi/bolt-js#2509): keep a margin.
-BLOCKS_TEXT_LIMIT = 11_000
-MODAL_TEXT_LIMIT = 3000  # Slack's most for a plain-text input
 WRITTEN_SHOWN = 1500  # characters of a written answer quoted back beside the reference
-HEADER_LIMIT = 150
 FEW_NAMES = 20  # answerers a reveal names even when its reference answer must be shortened
 FALLBACK_LIMIT = 300  # of the notification text; the blocks carry the whole message
-
-
-@dataclass(frozen=True)
-class Message:
-    text: str  # notification and screen-reader fallback
-    blocks: list[Block]
-
-
-def _section(text: str, *, verbatim: bool = False) -> Block:
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-    if verbatim:  # no automatic parsing of names or links in text people wrote
-        block["text"]["verbatim"] = True
-    return block
-
-
-def _sections(text: str, *, verbatim: bool = False) -> list[Block]:
-    return [_section(piece, verbatim=verbatim) for piece in split_sections(text)]
-
-
-def _header(text: str) -> Block:
-    return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": truncate(text, HEADER_LIMIT), "emoji": True},
-    }
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)}]}
-
-
-def _capped(blocks: list[Block], *, keep: list[Block] | None = None) -> list[Block]:
-    """At most MAX_BLOCKS blocks and BLOCKS_TEXT_LIMIT characters of text; `keep` (buttons,
-    say) always stays whole, at the end, and `blocks` lose their last ones to make room."""
-    kept = keep or []
-    shortened = _context(from_markdown(daily.SHORTENED))
-    room = MAX_BLOCKS - len(kept)
-    text_room = BLOCKS_TEXT_LIMIT - blocks_text_length(kept)
-    if len(blocks) <= room and blocks_text_length(blocks) <= text_room:
-        return [*blocks, *kept]
-    text_room -= blocks_text_length([shortened])
-    taken: list[Block] = []
-    for block in blocks[: room - 1]:
-        if blocks_text_length([*taken, block]) > text_room:
-            break
-        taken.append(block)
-    return [*taken, shortened, *kept]
-
-
-def blocks_text_length(blocks: list[Block]) -> int:
-    """The text Slack counts against its cumulative limit: every string under a `text` key."""
-
-    def length(value: Any) -> int:
-        if isinstance(value, list):
-            return sum(length(v) for v in value)
-        if isinstance(value, dict):
-            return sum(
-                len(v) if k == "text" and isinstance(v, str) else length(v)
-                for k, v in value.items()
-            )
-        return 0
-
-    return length(blocks)
 
 
 class SlackStyle:
@@ -171,14 +113,14 @@ def _body(sections: tuple[Section, ...], *, verbatim: bool = False) -> list[Bloc
             quoted = "\n".join(f"&gt; {line}" for line in written.splitlines())
             blocks += [
                 {"type": "divider"},
-                *_sections(f"*{section.heading}*\n{quoted}", verbatim=True),
+                *section_blocks(f"*{section.heading}*\n{quoted}", verbatim=True),
             ]
             continue
         if section.markdown:
-            blocks += _sections(from_markdown(section.markdown), verbatim=verbatim)
+            blocks += section_blocks(from_markdown(section.markdown), verbatim=verbatim)
         if section.heading == daily.FURTHER_READING:
             links = " · ".join(f"<{show(link)}>" for link in section.bullets)
-            blocks.append(_context(f"{section.heading}: {links}"))
+            blocks.append(context_block(f"{section.heading}: {links}"))
             continue
         lines = [f"• {show(b)}" for b in section.bullets] + [
             _emoji(show(ln)) for ln in section.lines
@@ -186,7 +128,7 @@ def _body(sections: tuple[Section, ...], *, verbatim: bool = False) -> list[Bloc
         if section.heading is not None:
             lines.insert(0, f"*{from_markdown(section.heading)}*")
         if lines:
-            blocks += _sections("\n".join(lines))
+            blocks += section_blocks("\n".join(lines))
     return blocks
 
 
@@ -201,23 +143,23 @@ def round_post(post: RoundPost) -> Message:
     card = daily.round_card(post, AnswerRoute.THREAD)
     how, *rest = card.footer
     blocks = [
-        _header(card.title),
-        _context(show(card.context)),
+        header_block(card.title),
+        context_block(show(card.context)),
         *_body(card.body),
-        _context(f":thread: *{show(str(how))}* {show(tuple(rest)).strip()}"),
+        context_block(f":thread: *{show(str(how))}* {show(tuple(rest)).strip()}"),
     ]
     label = f"{card.title} ({escape(post.pack_title)})"
-    return Message(_fallback(label, post.question), _capped(blocks))
+    return Message(_fallback(label, post.question), capped(blocks))
 
 
 def reveal(post: RevealPost) -> Message:
     """The reference answer and who answered, within Slack's limits: when the names do not all
     fit, the first ones are named and the rest counted ("…and 212 more")."""
     card = daily.reveal_card(post, WORDS)
-    top = [_header(card.title), _context(show(card.context)), *_body(card.body)]
+    top = [header_block(card.title), context_block(show(card.context)), *_body(card.body)]
     # Those who answered rate themselves here, so the question joins their /quiz reviews.
     rating = (
-        [_context(show(card.prompt)), _rating_buttons(RATE_ROUND, post.round.id, card.buttons)]
+        [context_block(show(card.prompt)), _rating_buttons(RATE_ROUND, post.round.id, card.buttons)]
         if card.buttons
         else []
     )
@@ -226,7 +168,7 @@ def reveal(post: RevealPost) -> Message:
         who = show(daily.answered_by(post.answerers, shown))
         if post.answerers:
             who += ". " + show(daily.streaks_updated(WORDS))
-        return [{"type": "divider"}, *_sections(who, verbatim=True)]
+        return [{"type": "divider"}, *section_blocks(who, verbatim=True)]
 
     def fits(shown: int | None) -> bool:
         blocks = [*top, *answered(shown), *rating]
@@ -235,21 +177,25 @@ def reveal(post: RevealPost) -> Message:
     shown: int | None = None
     if not fits(None):
         # The most names that fit beside the whole answer; at least a few, the answer giving
-        # way (see _capped) if it alone is that long.
+        # way (see capped) if it alone is that long.
         low, high = 0, len(post.answerers)
         while low < high:
             middle = (low + high + 1) // 2
             low, high = (middle, high) if fits(middle) else (low, middle - 1)
         shown = max(low, min(len(post.answerers), FEW_NAMES))
-    blocks = _capped(top, keep=[*answered(shown), *rating])
+    blocks = capped(top, keep=[*answered(shown), *rating])
     return Message(_fallback(card.title, post.question), blocks)
 
 
 def daily_feedback(post: RevealPost, feedback: Feedback) -> Message:
     """What one opted-in person is told, privately, about their answer to a revealed round."""
     card = daily.daily_feedback_card(post, feedback, WORDS)
-    blocks = [_context(show(card.context)), *_body(card.body), _context(show(card.footer))]
-    return Message(daily.feedback_summary(feedback), _capped(blocks))
+    blocks = [
+        context_block(show(card.context)),
+        *_body(card.body),
+        context_block(show(card.footer)),
+    ]
+    return Message(daily.feedback_summary(feedback), capped(blocks))
 
 
 # -- ratings and feedback -----------------------------------------------------------------
@@ -305,8 +251,8 @@ def quiz_card(card: QuizCard, *, saved: bool = False) -> Message:
     """The question, with "Write an answer" and "Show answer"; `saved` once an answer is kept."""
     view = quiz.quiz_card(card, WORDS, saved=saved)
     blocks = [
-        _context(f"*{view.title}* · {show(view.context)}"),
-        *([_context(escape(card.intro))] if card.intro and not saved else []),
+        context_block(f"*{view.title}* · {show(view.context)}"),
+        *([context_block(escape(card.intro))] if card.intro and not saved else []),
         *_body(view.body),
     ]
     values = {
@@ -329,7 +275,7 @@ def quiz_card(card: QuizCard, *, saved: bool = False) -> Message:
     buttons = {"type": "actions", "elements": elements}
     return Message(
         _fallback(view.title, card.question),
-        _capped(blocks, keep=[buttons, _context(show(view.footer))]),
+        capped(blocks, keep=[buttons, context_block(show(view.footer))]),
     )
 
 
@@ -339,7 +285,7 @@ def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) 
     Its metadata carries the quiz and the card's response_url, so that the submission can
     update the card the person is looking at.
     """
-    asked = _sections(from_markdown(question.text))[:20] if question is not None else []
+    asked = section_blocks(from_markdown(question.text))[:20] if question is not None else []
     return {
         "type": "modal",
         "callback_id": ANSWER_MODAL,
@@ -364,7 +310,7 @@ def answer_modal(quiz_id: int, question: Question | None, card_url: str | None) 
                     },
                 },
             },
-            _context(show(quiz.after_you_save(WORDS))),
+            context_block(show(quiz.after_you_save(WORDS))),
         ],
     }
 
@@ -375,7 +321,7 @@ def quiz_answer(card: QuizCard, rated: str | None = None) -> Message:
     view = quiz.quiz_answer_card(card, WORDS, (rated,) if rated is not None else ())
     written = [s for s in view.body if s.quoted is not None or s.lines]
     blocks = [
-        _context(f"*{view.title}* · {show(view.context)}"),
+        context_block(f"*{view.title}* · {show(view.context)}"),
         *_body(view.body[:1]),
         {"type": "divider"},
         *_body(tuple(s for s in view.body[1:] if s not in written)),
@@ -383,14 +329,14 @@ def quiz_answer(card: QuizCard, rated: str | None = None) -> Message:
     # What they wrote, the feedback and the buttons stay whole if a long answer is shortened.
     kept: list[Block] = _body(tuple(written))
     if rated is not None:
-        kept += [_section(f"*{rated}*"), _context(show(view.after))]
-        return Message(rated, _capped(blocks, keep=kept))
+        kept += [section_block(f"*{rated}*"), context_block(show(view.after))]
+        return Message(rated, capped(blocks, keep=kept))
     kept += [
-        _context(show(view.prompt)),
+        context_block(show(view.prompt)),
         _rating_buttons(RATE_QUIZ, card.quiz_id, view.buttons),
-        _context(show(view.after)),
+        context_block(show(view.after)),
     ]
-    return Message(_fallback("Quiz answer", card.question), _capped(blocks, keep=kept))
+    return Message(_fallback("Quiz answer", card.question), capped(blocks, keep=kept))
 
 
 # -- replies to one person ------------------------------------------------------------------
@@ -408,13 +354,15 @@ def leaderboard(board: Leaderboard) -> Message:
     title = show(view.title)
     if not view.rows:
         text = f"{title}: {view.empty}"
-        return Message(text, [_section(text)])
+        return Message(text, [section_block(text)])
     lines = [_entry(row, view.ranked_by) for row in view.rows]
     if view.caller is not None:
         lines += ["…", _entry(view.caller, view.ranked_by)]
     body = "\n".join(lines)
-    hint = _context(show(boards.other_boards(board.window, WORDS)))
-    return Message("Leaderboard", [_section(title), *_sections(body, verbatim=True), hint])
+    hint = context_block(show(boards.other_boards(board.window, WORDS)))
+    return Message(
+        "Leaderboard", [section_block(title), *section_blocks(body, verbatim=True), hint]
+    )
 
 
 def streak(view: StreakView) -> str:

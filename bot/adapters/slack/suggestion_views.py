@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.adapters.slack.mrkdwn import truncate
-from bot.adapters.slack.render import (
+from bot.adapters.slack.blocks import (
     MODAL_TEXT_LIMIT,
     Block,
     Message,
-    _body,
-    _context,
-    _header,
-    _sections,
-    show,
+    context_block,
+    header_block,
+    section_blocks,
 )
+from bot.adapters.slack.mrkdwn import truncate
+from bot.adapters.slack.render import _body, show
 from bot.core.records import SuggestionFields, SuggestionRecord
 from bot.core.suggestions import MAX_REASON_CHARS
 from bot.present import suggestions as words
@@ -90,11 +89,11 @@ def typed(view: dict[str, Any], block_id: str) -> str:
 def queue_message(record: SuggestionRecord) -> Message:
     card = words.queue_card(record)
     blocks = [
-        _header(card.title),
-        _context(show(card.context)),
+        header_block(card.title),
+        context_block(show(card.context)),
         *_body(card.body, verbatim=True),
-        _context(" · ".join(f"*{f.name}:* {show(f.value)}" for f in card.fields)),
-        *_sections(show(card.footer)),
+        context_block(" · ".join(f"*{f.name}:* {show(f.value)}" for f in card.fields)),
+        *section_blocks(show(card.footer)),
     ]
     if card.buttons:
         elements = []
