@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import json
 import logging
 import os
 import sys
@@ -21,21 +20,17 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import __version__, community_cli
+from bot import __version__
 from bot.adapters.discord import cli as discord_cli
 from bot.adapters.registry import configured_platforms, configured_platforms_names
-from bot.bank.loader import load_bank
-from bot.bank.models import Bank
 from bot.clock import SystemClock
-from bot.core.engine import Engine
-from bot.core.models import WINDOWS, ChannelRef
-from bot.core.schedule import format_duration, parse_timezone
-from bot.core.storage import Store, StoreOpener
-from bot.core.storage import SubscriptionStore as ChannelsStore
-from bot.errors import ConfigurationError, InputError, NotFoundError, OperatorError, PracticeError
+from bot.commands import bank, database, reading
+from bot.core.models import WINDOWS
+from bot.core.ports import Store, StoreOpener
+from bot.core.schedule import parse_timezone
+from bot.errors import ConfigurationError, InputError, OperatorError, PracticeError
 from bot.grading.llm import LlmSettings
 from bot.ops import health, logs
-from bot.ops.backup import backup_database, restore_database
 from bot.ops.settings import (
     LOG_LEVELS,
     Environment,
@@ -47,8 +42,7 @@ from bot.ops.settings import (
     validate,
 )
 from bot.runtime import Options, run_console, run_platforms
-from bot.store import is_postgres, mask_url, open_store
-from bot.store.migrate import find_migrations
+from bot.store import is_postgres, open_store
 
 log = logging.getLogger(__name__)
 EXIT_USAGE = 2  # bad settings or arguments, as argparse does
@@ -119,8 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     stats = command(question_commands, "stats", "counts per pack, difficulty and tag")
     stats.add_argument("path", nargs="?", type=Path, help="bank folder (default: the bot's bank)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
-    community_cli.add_question_commands(question_commands, command)
-    community_cli.add_commands(commands, command)
+    bank.add_question_commands(question_commands, command)
+    bank.add_commands(commands, command)
 
     channels = command(commands, "channels", "subscribed channels")
     channels.add_argument("--json", action="store_true", help="machine-readable output")
@@ -226,20 +220,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
         print("\n".join(lines))
         return 0 if healthy else 1
-    if args.command == "questions" and args.questions_command in ("export", "import"):
-        return community_cli.run_questions(args, settings)
     if args.command == "questions":
-        return _questions(args, settings)
+        return bank.run_questions(args, settings)
     if args.command == "suggestions":
-        return community_cli.run_suggestions(args, settings)
+        return bank.run_suggestions(args, settings)
     if args.command == "channels":
-        return asyncio.run(_channels(_location(settings), as_json=args.json))
+        return asyncio.run(reading.run_channels(_location(settings), as_json=args.json))
     if args.command == "leaderboard":
-        return asyncio.run(_leaderboard(args, _location(settings)))
+        return asyncio.run(reading.run_leaderboard(args, _location(settings)))
     if args.command == "streak":
-        return asyncio.run(_streak(args, _location(settings)))
+        return asyncio.run(reading.run_streak(args, _location(settings)))
     if args.command == "db":
-        return _db(args, settings)
+        return database.run_db(args, settings)
     if args.command == "discord":
         return discord_cli.run(args, settings, _opener(settings))
     raise AssertionError(f"unhandled command {args.command}")
@@ -325,137 +317,6 @@ def _login_name() -> str:
         return "you"
 
 
-def _questions(args: argparse.Namespace, settings: Settings) -> int:
-    if args.questions_command == "validate":
-        bank = load_bank(args.path or settings.questions_dir)
-        counts = ", ".join(f"{p.name} {len(p.questions)}" for p in bank.packs)
-        print(f"OK: {len(bank)} questions in {len(bank.packs)} packs ({counts})")
-        return 0
-    if args.questions_command == "stats":
-        from bot.bank import stats
-
-        summary = stats.bank_stats(load_bank(args.path or settings.questions_dir))
-        print(json.dumps(stats.as_json(summary), indent=2) if args.json else stats.render(summary))
-        return 0
-    bank = load_bank(settings.questions_dir)
-    if args.pack and bank.pack(args.pack) is None:
-        raise InputError(f"Unknown pack '{args.pack}'. Packs: {', '.join(bank.pack_names)}.")
-    for question in bank.questions([args.pack] if args.pack else None):
-        first_line = question.text.splitlines()[0]
-        print(f"{question.id:<40} {question.difficulty:<7} {first_line}")
-    return 0
-
-
-async def _channels(db_path: str | Path, *, as_json: bool) -> int:
-    async with await open_store(db_path, read_only=True) as store:
-        subscriptions = await store.subscriptions(active_only=False)
-    rows = [
-        {
-            "channel": s.channel.key,
-            "post_time": f"{s.schedule.post_time:%H:%M}",
-            "timezone": s.schedule.timezone,
-            "days": sorted(s.schedule.days),
-            "reveal_after": format_duration(s.schedule.reveal_after),
-            "packs": list(s.packs) if s.packs else None,
-            "active": s.active,
-            "problem": s.problem,
-        }
-        for s in subscriptions
-    ]
-    if as_json:
-        print(json.dumps(rows, indent=2))
-    elif not rows:
-        print("No channels are subscribed yet.")
-    else:
-        for s in subscriptions:
-            state = "active" if s.active else "paused"
-            problem = f"  problem: {s.problem}" if s.problem else ""
-            print(f"{s.channel.key:<40} {s.schedule.describe()} [{state}]{problem}")
-    return 0
-
-
-async def _known_channel(
-    store: ChannelsStore, channel: ChannelRef, db_path: str | Path
-) -> None:
-    known = {s.channel for s in await store.subscriptions(active_only=False)}
-    if channel not in known:
-        keys = ", ".join(sorted(c.key for c in known)) or "none yet"
-        raise NotFoundError(
-            f"No channel {channel.key} in {mask_url(db_path)}. Subscribed channels: {keys} "
-            "(`practicebot channels` lists them)."
-        )
-
-
-def _image_target(path: Path) -> Path:
-    """Where `--image` writes: checked before anything is read, so a typo fails at once."""
-    if path.is_dir():
-        raise InputError(
-            f"--image {path} is a folder: give a file name, e.g. {path / 'board.png'}."
-        )
-    if not path.parent.is_dir():
-        raise InputError(f"--image {path}: the folder {path.parent} does not exist.")
-    return path
-
-
-async def _leaderboard(args: argparse.Namespace, db_path: str | Path) -> int:
-    channel = ChannelRef.parse(args.channel)
-    target = _image_target(args.image) if args.image else None
-    async with await open_store(db_path, read_only=True) as store:
-        await _known_channel(store, channel, db_path)
-        engine = Engine(store, Bank(()), SystemClock())
-        if target is None:
-            board = await engine.leaderboard(
-                channel, window=args.window, whole_space=args.space, caller_id=args.user
-            )
-        else:
-            from bot.images import card, gather
-
-            data = await gather.card_data(
-                engine, channel, window=args.window, whole_space=args.space, caller_id=args.user
-            )
-            board = data.board
-            picture = await asyncio.to_thread(card.render, data)
-            target.write_bytes(picture.png)
-    if args.json:
-        entries = [
-            {"user": e.user_id, "name": e.name, "current_streak": e.current_streak,
-             "best_streak": e.best_streak, "answers": e.answers, "rank": e.rank}
-            for e in board.entries
-        ]  # fmt: skip
-        print(json.dumps({"channel": board.scope, "window": board.window,
-                          "ranked_by": board.ranked_by, "entries": entries}, indent=2))  # fmt: skip
-        return 0
-    from bot.adapters.console.render import leaderboard
-
-    print(leaderboard(board))
-    if target is not None:
-        print(f"Image: {target} ({picture.width}×{picture.height})")
-    return 0
-
-
-async def _streak(args: argparse.Namespace, db_path: str | Path) -> int:
-    channel = ChannelRef.parse(args.channel)
-    target = _image_target(args.image) if args.image else None
-    async with await open_store(db_path, read_only=True) as store:
-        await _known_channel(store, channel, db_path)
-        engine = Engine(store, Bank(()), SystemClock())
-        view = await engine.streak(channel, args.user)
-        name = await store.user_name(channel.platform, args.user) or args.user
-        if target is not None:
-            from bot.images import calendar, gather
-
-            data = await gather.calendar_data(engine, channel, args.user, name)
-            picture = await asyncio.to_thread(calendar.render, data)
-            target.write_bytes(picture.png)
-    from bot.adapters.console.render import streak
-    from bot.present.parts import Who
-
-    print(streak(view, Who(args.user, name)))
-    if target is not None:
-        print(f"Image: {target} ({picture.width}×{picture.height})")
-    return 0
-
-
 def _config(env: Environment) -> int:
     """Exactly what `run` would use, and every problem with it (exit 2 when there is one)."""
     rows = effective(env)
@@ -466,51 +327,3 @@ def _config(env: Environment) -> int:
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     return EXIT_USAGE if problems else 0
-
-
-def _db(args: argparse.Namespace, settings: Settings) -> int:
-    if args.db_command == "copy":
-        from bot.ops.copy import copy_command
-
-        return copy_command(args.source, args.target, force=args.force)
-    if is_postgres(settings.db):
-        return _db_postgres(args, settings.db)
-    db_path = settings.db_path
-    if args.db_command == "backup":
-        folder = args.path.endswith(("/", os.sep))
-        target, version = backup_database(
-            db_path, Path(args.path), replace=args.force, into_folder=folder
-        )
-        print(f"Backed up {db_path} to {target} (schema version {version}).")
-        return 0
-    if args.db_command == "restore":
-        kept = restore_database(args.path, db_path)
-        if kept is not None:
-            print(f"Kept the database it replaced as {kept}.")
-        print(f"Restored {db_path} from {args.path}. Start the bot to apply any newer migrations.")
-        return 0
-    return asyncio.run(_migrate(db_path))
-
-
-async def _migrate(db_path: str | Path) -> int:
-    async with await open_store(db_path):
-        pass
-    print(f"{mask_url(db_path)}: schema is up to date (version {len(find_migrations())}).")
-    return 0
-
-
-def _db_postgres(args: argparse.Namespace, url: str) -> int:
-    """Backups of a PostgreSQL database are PostgreSQL's own tools' job: say how."""
-    shown = mask_url(url)
-    if args.db_command == "backup":
-        raise OperatorError(
-            f"practicebot does not back up PostgreSQL itself. Use pg_dump, e.g.\n"
-            f"  pg_dump --format=custom --file={args.path or 'practicebot.dump'} '{shown}'\n"
-            "(with the real password, or PGPASSWORD / ~/.pgpass), or your server's own backups."
-        )
-    if args.db_command == "restore":
-        raise OperatorError(
-            "practicebot does not restore PostgreSQL itself. With the bot stopped, use "
-            f"pg_restore, e.g.\n  pg_restore --clean --if-exists --dbname='{shown}' {args.path}"
-        )
-    return asyncio.run(_migrate(url))

@@ -1,5 +1,5 @@
-"""The command line of questions from the team: `questions export|import --space KEY DIR`
-and `suggestions list [--space KEY] [--json]` (top-level wiring: it opens the store)."""
+"""The question bank's commands: `questions validate|list|stats`, the team's questions
+(`questions export|import --space KEY DIR`) and `suggestions list [--space KEY] [--json]`."""
 
 from __future__ import annotations
 
@@ -53,6 +53,30 @@ def parse_space(text: str) -> tuple[str, str]:
 
 
 def run_questions(args: argparse.Namespace, settings: Settings) -> int:
+    if args.questions_command in ("export", "import"):
+        return _exchange(args, settings)
+    if args.questions_command == "validate":
+        bank = load_bank(args.path or settings.questions_dir)
+        counts = ", ".join(f"{p.name} {len(p.questions)}" for p in bank.packs)
+        print(f"OK: {len(bank)} questions in {len(bank.packs)} packs ({counts})")
+        return 0
+    if args.questions_command == "stats":
+        from bot.bank import stats
+
+        summary = stats.bank_stats(load_bank(args.path or settings.questions_dir))
+        print(json.dumps(stats.as_json(summary), indent=2) if args.json else stats.render(summary))
+        return 0
+    bank = load_bank(settings.questions_dir)
+    if args.pack and bank.pack(args.pack) is None:
+        raise InputError(f"Unknown pack '{args.pack}'. Packs: {', '.join(bank.pack_names)}.")
+    for question in bank.questions([args.pack] if args.pack else None):
+        first_line = question.text.splitlines()[0]
+        print(f"{question.id:<40} {question.difficulty:<7} {first_line}")
+    return 0
+
+
+def _exchange(args: argparse.Namespace, settings: Settings) -> int:
+    """`questions export|import`: a space's community pack, to or from a Markdown pack."""
     space, folder = parse_space(args.space), args.dir
     if args.questions_command == "export":
         if folder.exists() and not folder.is_dir():
