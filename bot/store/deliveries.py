@@ -94,7 +94,8 @@ class Deliveries(StoreBase):
             rows = db.execute(
                 f"""
                 SELECT {DELIVERY_COLUMNS} FROM deliveries
-                WHERE ((status = 'pending' AND due_at <= ?)
+                WHERE status IN ('pending', 'claimed')  -- lets the partial index serve: no scan
+                  AND ((status = 'pending' AND due_at <= ?)
                    OR (status = 'claimed' AND lease_until < ?)) {channel}
                 ORDER BY due_at, id LIMIT ?
                 """,
