@@ -9,17 +9,40 @@ from typing import Any, Literal
 
 from bot.core.models import ChannelRef, Leaderboard, LeaderboardEntry, StreakView, Window
 from bot.store import board_read, standings
-from bot.store.base import StoreBase, to_ts
+from bot.store.base import Row, StoreBase, to_ts
 
 
-def _entry(row: sqlite3.Row) -> LeaderboardEntry:
+def entry_of(row: Row) -> LeaderboardEntry:
+    """A board row, from either store (PostgreSQL's counts arrive as other integer types)."""
     return LeaderboardEntry(
-        rank=row["rank"],
+        rank=int(row["rank"]),
         user_id=row["user_id"],
         name=row["name"],
         current_streak=row["current_streak"],
         best_streak=row["best_streak"],
-        answers=row["answers"],
+        answers=int(row["answers"]),
+    )
+
+
+# A person's streak in a channel: the same statement on both stores (`?` placeholders; the
+# PostgreSQL store numbers them).
+STREAK_SQL = """
+    SELECT m.current_streak, m.best_streak, m.answers,
+           EXISTS (SELECT 1 FROM answers a JOIN rounds r ON r.id = a.round_id
+                   WHERE r.subscription_id = m.subscription_id AND r.status = 'posted'
+                     AND a.user_id = m.user_id) AS answered_open_round
+    FROM members m WHERE m.subscription_id = ? AND m.user_id = ?
+"""
+
+
+def streak_of(row: Row | None) -> StreakView:
+    if row is None:
+        return StreakView(0, 0, 0, False)
+    return StreakView(
+        current=row["current_streak"],
+        best=row["best_streak"],
+        answers=int(row["answers"]),
+        answered_open_round=bool(row["answered_open_round"]),
     )
 
 
@@ -108,8 +131,8 @@ class Boards(StoreBase):
         rows = await self._all(
             sql, [*scope_params, *count_params, channel.platform, size, caller_id]
         )
-        entries = [_entry(r) for r in rows if r["position"] <= size]
-        outside = [_entry(r) for r in rows if r["position"] > size]
+        entries = [entry_of(r) for r in rows if r["position"] <= size]
+        outside = [entry_of(r) for r in rows if r["position"] > size]
         scope_key = f"{channel.platform}:{channel.space_id}" if whole_space else channel.key
         return Leaderboard(
             scope_key, window, ranked_by, tuple(entries), outside[0] if outside else None
@@ -134,21 +157,4 @@ class Boards(StoreBase):
         await self._run(lambda db: standings.rebuild(db, window_starts))
 
     async def streak(self, subscription_id: int, user_id: str) -> StreakView:
-        row = await self._one(
-            """
-            SELECT m.current_streak, m.best_streak, m.answers,
-                   EXISTS (SELECT 1 FROM answers a JOIN rounds r ON r.id = a.round_id
-                           WHERE r.subscription_id = m.subscription_id AND r.status = 'posted'
-                             AND a.user_id = m.user_id) AS answered_open_round
-            FROM members m WHERE m.subscription_id = ? AND m.user_id = ?
-            """,
-            (subscription_id, user_id),
-        )
-        if row is None:
-            return StreakView(0, 0, 0, False)
-        return StreakView(
-            current=row["current_streak"],
-            best=row["best_streak"],
-            answers=row["answers"],
-            answered_open_round=bool(row["answered_open_round"]),
-        )
+        return streak_of(await self._one(STREAK_SQL, (subscription_id, user_id)))

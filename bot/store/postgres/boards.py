@@ -6,24 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-import asyncpg
-
-from bot.core.models import ChannelRef, Leaderboard, LeaderboardEntry, StreakView, Window
+from bot.core.models import ChannelRef, Leaderboard, StreakView, Window
 from bot.store.base import to_ts
+from bot.store.boards import STREAK_SQL, entry_of, streak_of
 from bot.store.postgres import board_read, standings
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx, run_unit
-
-
-def _entry(row: asyncpg.Record) -> LeaderboardEntry:
-    return LeaderboardEntry(
-        rank=int(row["rank"]),
-        user_id=row["user_id"],
-        name=row["name"],
-        current_streak=row["current_streak"],
-        best_streak=row["best_streak"],
-        answers=int(row["answers"]),
-    )
 
 
 class PgBoards(PgBase):
@@ -111,8 +99,8 @@ class PgBoards(PgBase):
         rows = await self._all(
             sql, [*scope_params, *count_params, channel.platform, size, caller_id]
         )
-        entries = [_entry(r) for r in rows if r["position"] <= size]
-        outside = [_entry(r) for r in rows if r["position"] > size]
+        entries = [entry_of(r) for r in rows if r["position"] <= size]
+        outside = [entry_of(r) for r in rows if r["position"] > size]
         scope_key = f"{channel.platform}:{channel.space_id}" if whole_space else channel.key
         return Leaderboard(
             scope_key, window, ranked_by, tuple(entries), outside[0] if outside else None
@@ -137,21 +125,4 @@ class PgBoards(PgBase):
         await self._run(lambda tx: standings.rebuild(tx, window_starts))
 
     async def streak(self, subscription_id: int, user_id: str) -> StreakView:
-        row = await self._one(
-            """
-            SELECT m.current_streak, m.best_streak, m.answers,
-                   EXISTS (SELECT 1 FROM answers a JOIN rounds r ON r.id = a.round_id
-                           WHERE r.subscription_id = m.subscription_id AND r.status = 'posted'
-                             AND a.user_id = m.user_id) AS answered_open_round
-            FROM members m WHERE m.subscription_id = ? AND m.user_id = ?
-            """,
-            (subscription_id, user_id),
-        )
-        if row is None:
-            return StreakView(0, 0, 0, False)
-        return StreakView(
-            current=row["current_streak"],
-            best=row["best_streak"],
-            answers=int(row["answers"]),
-            answered_open_round=bool(row["answered_open_round"]),
-        )
+        return streak_of(await self._one(STREAK_SQL, (subscription_id, user_id)))
