@@ -7,7 +7,7 @@ the store's interface and `bot.core.rules` for the rules a store applies or mirr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -78,6 +78,9 @@ class DueClaim:
     # The claim's post delivery is of no use after this (a scheduled post: its catch-up
     # grace); None: until the reveal time.
     deliver_until: datetime | None = None
+    # The claimer sends the post itself: its delivery is written claimed, leased for this
+    # long (no second unit of work to take the lease). None: written pending, for the worker.
+    lease: timedelta | None = None
 
 
 COMMUNITY_PACK = "community"  # a space's approved suggestions, as a pack of its own
@@ -134,6 +137,17 @@ class DuePlan:
     now: datetime
     catch_up_grace: timedelta
     pool: QuestionPool
+    lease: timedelta | None = None  # as `DueClaim.lease`
+    # The store reads the channel's space's community pack itself, in the claim's transaction
+    # (`pool.community` is then not used): a read fewer per post at a busy minute.
+    community_in_claim: bool = False
+
+    def with_community(self, space: tuple[str, str], suggestion_ids: Sequence[int]) -> DuePlan:
+        """This plan with `space`'s community pack as the store has read it."""
+        ids = tuple(community_question_id(i) for i in suggestion_ids)
+        return replace(
+            self, pool=QuestionPool(self.pool.packs, ((space, ids),)), community_in_claim=False
+        )
 
 
 class SuggestionStatus(StrEnum):

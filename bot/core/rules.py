@@ -43,4 +43,5 @@ def due_claim(subscription: Subscription, plan: DuePlan) -> DueClaim | None:
         ),
         subscription.schedule.timezone,
         schedule.post_moment(subscription.schedule, day) + plan.catch_up_grace,
+        plan.lease,
     )  # fmt: skip
