@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from itertools import chain
 from typing import Literal
 
 
@@ -126,7 +127,7 @@ class QuestionPool:
             chosen = tuple(q for name, ids in self.packs if name in names for q in ids)
             if chosen or community:
                 return chosen + community
-        return tuple(q for _, ids in self.packs for q in ids) + community
+        return tuple(chain.from_iterable(ids for _, ids in self.packs)) + community
 
 
 @dataclass(frozen=True)
