@@ -47,9 +47,10 @@ def next_question(
     """The next question for a channel in `cycle`, starting a new cycle when it is used up."""
     if not eligible:
         raise ValueError("no eligible questions")
-    remaining = [q for q in cycle_order(eligible, channel_key, cycle) if q not in used_in_cycle]
-    if remaining:
-        return Pick(remaining[0], cycle)
+    unused = next((q for q in cycle_order(eligible, channel_key, cycle) if q not in used_in_cycle),
+                  None)  # fmt: skip
+    if unused is not None:
+        return Pick(unused, cycle)
     fresh = cycle_order(eligible, channel_key, cycle + 1)
     # A new cycle never opens with the question the channel has just had.
     if len(fresh) > 1 and fresh[0] == last_question:
