@@ -108,13 +108,14 @@ class PgDeliveries(PgBase):
         moment = to_ts(now)
 
         async def unit(tx: Tx) -> tuple[Delivery, Round | None] | None:
-            seen = await one(tx, delivery_id)  # its kind and round never change
-            if seen is None or seen.status is DeliveryStatus.DELIVERED:
-                return None if seen is None else (seen, await post_round(tx, seen))
-            post_of = seen.round_id if seen.kind is DeliveryKind.POST else None
-            if post_of is not None:  # the round first, as release_claim and mark_posted
-                await tx.execute("SELECT 1 FROM rounds WHERE id = ? FOR UPDATE", (post_of,))
-            # (The update waits for the row and checks its status again once it has it.)
+            # A post's round is locked first, as release_claim and mark_posted lock them (a
+            # delivery's kind and round never change); the update then waits for the
+            # delivery's row and checks its status again once it has it.
+            post_of = await tx.value(
+                "SELECT r.id FROM rounds r JOIN deliveries d ON d.round_id = r.id "
+                "WHERE d.id = ? AND d.kind = 'post' FOR UPDATE OF r",
+                (delivery_id,),
+            )
             row = await tx.one(
                 "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
                 "delivered_at = ?, lease_until = NULL, error = NULL "

@@ -101,10 +101,14 @@ async def round_marks(tx: Tx, subscription_id: int) -> tuple[date | None, dateti
 
 
 async def claim_next(
-    tx: Tx, subscription_id: int, due: DueClaim
+    tx: Tx, subscription_id: int, due: DueClaim, *, locked: bool = False
 ) -> tuple[Round, Delivery | None]:
-    """As `bot.store.rounds.claim_next`, with the channel's row locked for the transaction."""
-    await tx.execute("SELECT 1 FROM subscriptions WHERE id = ? FOR UPDATE", (subscription_id,))
+    """As `bot.store.rounds.claim_next`, with the channel's row locked for the transaction
+    (`locked`: the caller has locked it already)."""
+    if not locked:
+        await tx.execute(
+            "SELECT 1 FROM subscriptions WHERE id = ? FOR UPDATE", (subscription_id,)
+        )
     taken = await tx.one(
         f"SELECT {ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
         (subscription_id, due.local_date.isoformat()),
@@ -172,7 +176,7 @@ class PgRounds(PgBase):
             due = due_claim(subscription, asked)
             if due is None:
                 return subscription, None, None
-            return subscription, *await claim_next(tx, subscription_id, due)
+            return subscription, *await claim_next(tx, subscription_id, due, locked=True)
 
         return await self._run(unit)
 
