@@ -35,6 +35,7 @@ from bot.core.records import (
     MessageOutcome,
 )
 from bot.core.schedule import Schedule
+from bot.core.storage_installs import InstallationStore
 from bot.core.storage_people import (
     HistoryStore,
     HomeStore,
@@ -315,7 +316,7 @@ class DeliveryStore(Protocol):
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
     SpaceStore, HistoryStore, SuggestionStore,
-    RepairStore, MissedStore, RecapStore, HomeStore, DeliveryStore, Protocol,
+    RepairStore, MissedStore, RecapStore, HomeStore, DeliveryStore, InstallationStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 
@@ -344,6 +345,7 @@ __all__ = [
     "DeliveryStore",
     "HistoryStore",
     "HomeStore",
+    "InstallationStore",
     "LearningStore",
     "MissedStore",
     "RecapStore",

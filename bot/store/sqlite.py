@@ -23,6 +23,7 @@ from bot.store.boards import Boards
 from bot.store.deliveries import Deliveries
 from bot.store.history import History
 from bot.store.home import Home
+from bot.store.installs import Installs
 from bot.store.learning import Learning
 from bot.store.missed import Missed
 from bot.store.recaps import Recaps
@@ -37,7 +38,7 @@ from bot.store.suggestions import Suggestions
 
 class SqliteStore(
     Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Suggestions,
-    Repairs, Missed, Recaps, Home, Deliveries,
+    Repairs, Missed, Recaps, Home, Deliveries, Installs,
 ):  # fmt: skip
     def __init__(
         self,

@@ -19,6 +19,7 @@ from bot.store.postgres.answers import PgAnswers
 from bot.store.postgres.boards import PgBoards
 from bot.store.postgres.deliveries import PgDeliveries
 from bot.store.postgres.home import PgHome
+from bot.store.postgres.installs import PgInstalls
 from bot.store.postgres.learning import PgLearning
 from bot.store.postgres.migrate import migrate, postgres_migrations_dir, schema_version
 from bot.store.postgres.misc import PgHistory, PgSpaces, PgState
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 class PostgresStore(
     PgSubscriptions, PgRounds, PgAnswers, PgBoards, PgLearning, PgState, PgSpaces, PgHistory,
     PgSuggestions,
-    PgRepairs, PgMissed, PgRecaps, PgHome, PgDeliveries,
+    PgRepairs, PgMissed, PgRecaps, PgHome, PgDeliveries, PgInstalls,
 ):  # fmt: skip
     def __init__(self, pool: asyncpg.Pool, tuning: StandingsTuning | None = None) -> None:
         self._pool = pool
