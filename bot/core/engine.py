@@ -25,10 +25,12 @@ from bot.bank.models import Bank, Pack, Question
 from bot.clock import Clock
 from bot.core.answers import Answers
 from bot.core.boards import WINDOW_SPANS, Boards
+from bot.core.facade_installs import InstallsFacade
 from bot.core.facade_looks import LooksFacade
 from bot.core.facade_team import TeamFacade
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.home import Homes
+from bot.core.installs import Installs
 from bot.core.learning import Learning
 from bot.core.missed import MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
@@ -59,9 +61,9 @@ __all__ = ["WINDOW_SPANS", "Engine", "EngineSettings"]
 T = TypeVar("T")
 
 
-class Engine(TeamFacade, LooksFacade):
+class Engine(TeamFacade, LooksFacade, InstallsFacade):
     """The facade; the suggestion queries come from `TeamFacade`, repairs, missed questions and
-    home views from `LooksFacade`."""
+    home views from `LooksFacade`, installations on many workspaces from `InstallsFacade`."""
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class Engine(TeamFacade, LooksFacade):
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
         self.recaps = Recaps(self._w, self.spaces)
         self.homes = Homes(self._w)
+        self.installs = Installs(self._w, self.rounds.outbox)
         self.rounds.before_post.append(self.recaps.before_post)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:

@@ -119,3 +119,11 @@ def feedback_on(words: Vocabulary) -> str:
 
 
 FEEDBACK_OFF = "Feedback is off: no more private notes after reveals."
+
+
+# -- a workspace that uninstalled the app (many workspaces) -----------------------------------
+
+APP_UNINSTALLED = (
+    "The app was uninstalled from this workspace, or its token was revoked: this channel is "
+    "paused until someone installs the app again, which resumes it."
+)

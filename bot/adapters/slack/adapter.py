@@ -12,7 +12,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.app import build_app
-from bot.adapters.slack.config import EVENTS_PATH, SLACK_API_URL, SlackConfig
+from bot.adapters.slack.config import (
+    EVENTS_PATH,
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    SLACK_API_URL,
+    SlackConfig,
+)
 from bot.adapters.slack.errors import reason
 from bot.adapters.slack.listeners.suggestions import SlackNotes
 from bot.adapters.slack.publisher import SlackPublisher
@@ -62,11 +68,10 @@ class SlackAdapter:
         self, engine: Engine, config: SlackConfig, *, process_before_response: bool = False
     ) -> None:
         self.config = config
-        self.app, self.users = build_app(
-            engine, config, process_before_response=process_before_response
-        )
-        self._publisher = SlackPublisher(self.app.client)
-        engine.add_author_notifier(PLATFORM, SlackNotes(self.app.client))
+        built = build_app(engine, config, process_before_response=process_before_response)
+        self.app, self.users, self.clients = built.app, built.users, built.clients
+        self._publisher = SlackPublisher(self.clients)
+        engine.add_author_notifier(PLATFORM, SlackNotes(self.clients))
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._workspace = ""
@@ -82,10 +87,14 @@ class SlackAdapter:
         if self.config.mode == "socket":
             return f"Slack (Socket Mode{where}{api})"
         port = self.port if self.port is not None else self.config.port
+        if self.config.oauth is not None:
+            paths = f"{EVENTS_PATH}, {INSTALL_PATH} and {REDIRECT_PATH}"
+            return f"Slack (HTTP mode, many workspaces: {paths} on port {port}{api})"
         return f"Slack (HTTP mode{where}: {EVENTS_PATH} on port {port}{api})"
 
     async def start(self) -> None:
-        await self._check_token()
+        if self.config.oauth is None:  # many workspaces: each token is checked on its requests
+            await self._check_token()
         if self.config.mode == "socket":
             socket = AsyncSocketModeHandler(self.app, self.config.app_token)
             try:

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.clients import NotInstalledError, TeamClients
 from bot.adapters.slack.errors import reason
 from bot.adapters.slack.refs import message_key, message_ts
 from bot.core.errors import PublishError, PublishFailure
@@ -23,6 +24,7 @@ from bot.core.models import Subscription
 from bot.core.ports import DELIVERY_EVENT, PostedRef, RecapPost, RevealPost, RoundPost
 from bot.present import admin
 from bot.present import recap as recap_words
+from bot.present.admin import APP_UNINSTALLED
 from bot.present.parts import Native
 
 __all__ = ["INVITE_HINT", "SlackPublisher", "publish_error", "reason"]
@@ -73,8 +75,17 @@ def publish_error(code: str) -> PublishError:
 
 
 class SlackPublisher:
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, clients: TeamClients | AsyncWebClient) -> None:
+        self._clients = clients if isinstance(clients, TeamClients) else TeamClients(clients)
+
+    async def _client(self, subscription: Subscription) -> AsyncWebClient:
+        """The client of the channel's workspace (its space id is the Slack team id). With
+        the app uninstalled there, a permanent refusal: the outbox parks the delivery until
+        a reinstall resumes the channel, instead of retrying it."""
+        try:
+            return await self._clients.for_team(subscription.channel.space_id)
+        except NotInstalledError as error:
+            raise PublishError(PublishFailure.FORBIDDEN, APP_UNINSTALLED) from error
 
     async def post_round(self, post: RoundPost) -> PostedRef:
         channel = post.subscription.channel.channel_id
@@ -128,13 +139,14 @@ class SlackPublisher:
         Marketplace get 1 call a minute and 15 messages: `limit=15` fits both."""
         channel = subscription.channel.channel_id
         oldest = f"{since.timestamp() - 1:.6f}"
+        client = await self._client(subscription)
         try:
             if thread_id is None:
-                response = await self._client.conversations_history(
+                response = await client.conversations_history(
                     channel=channel, oldest=oldest, include_all_metadata=True, limit=15
                 )
             else:
-                response = await self._client.conversations_replies(
+                response = await client.conversations_replies(
                     channel=channel, ts=message_ts(thread_id), oldest=oldest,
                     include_all_metadata=True, limit=15,
                 )  # fmt: skip
@@ -165,7 +177,8 @@ class SlackPublisher:
         for user, feedback in reveal.feedback.items():
             note = render.daily_feedback(reveal, feedback)
             try:
-                await self._client.chat_postEphemeral(
+                client = await self._client(reveal.subscription)
+                await client.chat_postEphemeral(
                     channel=channel,
                     user=user,
                     thread_ts=thread_ts,
@@ -182,8 +195,9 @@ class SlackPublisher:
 
     async def _post(self, subscription: Subscription, **message: Any) -> dict[str, Any]:
         channel = subscription.channel.channel_id
+        client = await self._client(subscription)
         try:
-            response = await self._client.chat_postMessage(
+            response = await client.chat_postMessage(
                 channel=channel, unfurl_links=False, unfurl_media=False, **message
             )
         except SlackApiError as error:
@@ -210,7 +224,8 @@ class SlackPublisher:
             return
         channel = subscription.channel.channel_id
         try:
-            await self._client.chat_postMessage(
+            client = await self._client(subscription)
+            await client.chat_postMessage(
                 channel=user,
                 text=render.show(
                     admin.post_failed_notice((Native(f"<#{channel}>"),), failure.detail)
