@@ -34,6 +34,7 @@ from tests.faults import (
     refused,
     retry_after_seconds,
 )
+from tests.slack.fake_oauth import FakeInstalls, FakeWorkspace
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -99,6 +100,10 @@ class FakeSlack:
     base: str = ""
     files: dict[str, FakeFile] = field(default_factory=dict)  # by file id
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published Home view
+    installs: FakeInstalls = field(default_factory=FakeInstalls)  # workspaces and their tokens
+
+    def __post_init__(self) -> None:
+        self.installs.add(FakeWorkspace(TEAM, "Acme", BOT_TOKEN, BOT_USER, BOT_ID))
 
     async def start(self) -> None:
         app = web.Application()
@@ -258,6 +263,9 @@ class FakeSlack:
                 return self._too_many(call, str(math.ceil(wait)))
         if bad_json:
             return self._reply(call, {"ok": False, "error": "invalid_json"})
+        if method == "oauth.v2.access":
+            authorization = request.headers.get("Authorization", "")
+            return self._reply(call, self.installs.access(params, authorization))
         return self._reply(call, self._answer(method, params, token))
 
     def _record(self, call: Call) -> None:
@@ -276,20 +284,15 @@ class FakeSlack:
         return web.json_response(call.answer, status=429, headers={"Retry-After": retry_after})
 
     def _answer(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any]:
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
+        if token in self.installs.revoked:
+            return {"ok": False, "error": "token_revoked"}
+        if method == "apps.connections.open" and token != APP_TOKEN:
+            return {"ok": False, "error": "invalid_auth"}
+        if method != "apps.connections.open" and token not in self.installs.tokens:
             return {"ok": False, "error": "invalid_auth"}
         channel = params.get("channel")
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "url": "https://acme.slack.com/",
-                "team": "Acme",
-                "team_id": TEAM,
-                "user": "practicebot",
-                "user_id": BOT_USER,
-                "bot_id": BOT_ID,
-            }
+        if method == "auth.test":  # each bot token is its own workspace's
+            return self.installs.auth_test(token)
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             refusal = check_message(params)
             if refusal is not None:

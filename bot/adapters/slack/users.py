@@ -69,12 +69,12 @@ class SlackUsers:
         )
 
     async def per_request(self, context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
-        """A Bolt middleware (after authorize): users.info with the request's workspace token."""
-        reset = self._request_client.set(context.client)
-        try:
-            return await next()
-        finally:
-            self._request_client.reset(reset)
+        """A Bolt middleware (after authorize): users.info with the request's workspace token.
+
+        Bolt calls its middlewares one after the other, not nested, so the value is not reset
+        here: each HTTP request runs in a task of its own (aiohttp), with a context of its own."""
+        self._request_client.set(context.client)
+        return await next()
 
     async def lookup(self, user_id: str) -> SlackUser | None:
         """The user as Slack knows them now; None when Slack cannot say."""
