@@ -5,6 +5,7 @@ pauses that workspace's channels only, and installing again resumes them."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -17,8 +18,9 @@ from bot.adapters.slack.refs import PLATFORM, channel_ref, message_ts
 from bot.core.models import Round, Subscription
 from bot.core.records import DeliveryKind, DeliveryStatus
 from bot.present.admin import APP_UNINSTALLED
+from tests.slack.conftest import Raw
 from tests.slack.fake_oauth import CLIENT_ID, CLIENT_SECRET
-from tests.slack.harness import ADMIN, ALICE, SlackHarness
+from tests.slack.harness import ADMIN, ALICE, SECRET, SlackHarness
 from tests.slack.oauth_harness import AUTHORIZE, come_back, install, open_many, start_install
 
 CHANNELS = {"T2": "C2", "T3": "C3"}
@@ -184,3 +186,17 @@ async def test_the_client_secret_never_shows(many: SlackHarness) -> None:
     config = many.adapter.config
     assert config.oauth is not None and config.bot_token is None
     assert CLIENT_SECRET not in repr(config)
+
+
+async def test_no_token_or_client_secret_reaches_the_logs(
+    many: SlackHarness, captured: tuple[io.StringIO, Raw]
+) -> None:
+    formatted, raw = captured
+    tokens = await two_workspaces_posted(many)
+    many.fake.installs.revoke("T2")
+    await many.event({"type": "app_uninstalled"}, team="T2")
+    tokens["again"] = await install(many, "T2")
+    everything = formatted.getvalue() + "\n".join(raw.lines)
+    assert "installed in workspace T2" in everything and "uninstalled from workspace T2" in everything
+    for secret in (*tokens.values(), CLIENT_SECRET, SECRET):
+        assert secret not in everything
