@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 
 from bot.adapters.slack.oauth import BOT_SCOPES
 from bot.adapters.slack.refs import PLATFORM, channel_ref, message_ts
@@ -127,6 +128,21 @@ async def test_each_workspace_uses_its_own_token(many: SlackHarness) -> None:
     await many.world.scheduler.advance(timedelta(hours=9))  # the reveals
     for team, channel in CHANNELS.items():
         assert tokens_used(many, "chat.postMessage", channel) == [tokens[team]] * 2
+    # A delivery in doubt is looked up with the workspace's token too, through a client that
+    # keeps slack_sdk's retry handlers (429s are retried) and the API URL.
+    since = datetime(2025, 11, 30, tzinfo=UTC)  # FakeSlack's own ts start on 2025-12-01
+    third = await subscription(many, "T3")
+    latest = await many.world.store.latest_round(third.id)
+    assert latest is not None
+    post = await many.world.store.round_delivery(latest.id, DeliveryKind.POST)
+    assert post is not None
+    found = await many.adapter.publisher.find_delivery(  # type: ignore[attr-defined]
+        third, post.id, None, since
+    )
+    assert found is not None and tokens_used(many, "conversations.history", "C3") == [tokens["T3"]]
+    client = await many.adapter.clients.for_team("T2")
+    assert client.token == tokens["T2"] and client.base_url == many.fake.api_url
+    assert any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in client.retry_handlers)
 
 
 @pytest.mark.parametrize(
