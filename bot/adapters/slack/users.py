@@ -71,8 +71,10 @@ class SlackUsers:
     async def per_request(self, context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
         """A Bolt middleware (after authorize): users.info with the request's workspace token.
 
-        Bolt calls its middlewares one after the other, not nested, so the value is not reset
-        here: each HTTP request runs in a task of its own (aiohttp), with a context of its own."""
+        Bolt calls its middlewares one after the other, not nested, so the value cannot be
+        reset after the listener: it stays in the request's task until the next request handled
+        there (aiohttp may reuse a task for a kept-alive connection) sets its own, as every
+        authorized request does before its listeners run."""
         self._request_client.set(context.client)
         return await next()
 
