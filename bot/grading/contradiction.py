@@ -50,6 +50,17 @@ AXES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bias": (("biased",), ("unbiased",)),
     "convexity": (("convex",), ("non convex", "nonconvex")),
     "parametric": (("parametric",), ("non parametric", "nonparametric")),
+    "policy": (("on policy",), ("off policy",)),
+    "calibration": (
+        ("well calibrated", "calibrated"),
+        ("poorly calibrated", "miscalibrated", "badly calibrated", "uncalibrated"),
+    ),
+    "precision": (
+        ("coarser precision", "coarse precision", "less precise", "lower precision"),
+        ("finer precision", "more precise", "higher precision"),
+    ),
+    "presence": (("add", "adds", "added"), ("remove", "removes", "removed", "eliminates")),
+    "arithmetic": (("multiply", "multiplies", "multiplied"), ("divide", "divides", "divided")),
 }
 
 _NEGATIONS = frozenset(
@@ -72,7 +83,7 @@ _NEGATIONS = frozenset(
         "hasn",
     ]
 )
-_NEGATION_PAIRS = (("rather", "than"), ("instead", "of"), ("far", "from"))
+_NEGATION_PAIRS = (("rather", "than"), ("instead", "of"), ("far", "from"), ("can", "t"))
 NEGATION_REACH = 5  # words between a negation and the pole it flips
 # Clauses of an answer: a contrast or a list item usually changes the subject.
 _ANSWER_CLAUSE = re.compile(r",\s+|;\s*|:\s+|\s+\(|\)\s*|\s+(?:while|whereas|but|though)\s+")
@@ -125,6 +136,9 @@ def _poles_in(clause: str, sentence: str) -> list[Pole]:
     if not found:
         return []
     context = frozenset(t for t in terms(clause) if t not in pole_stems)
+    if not context:
+        # "It's an approximation: ...": the clause's subject is in the rest of its sentence.
+        context = frozenset(t for t in terms(sentence) if t not in pole_stems)
     return [Pole(axis, side, context, sentence) for axis, side in found]
 
 
