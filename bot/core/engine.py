@@ -220,6 +220,24 @@ class Engine(TeamFacade, LooksFacade):
     async def handle_message(self, message: IncomingMessage) -> AnswerResult:
         return await self.answers.handle_message(message)
 
+    async def handle_missed(self, messages: Sequence[IncomingMessage]) -> list[AnswerResult]:
+        """Messages read back from threads' history after a restart or a reconnect (each with
+        `written_at`): stored as live ones are, counted once, in time by when they were written."""
+        return await self.answers.handle_missed(messages)
+
+    async def rounds_to_read(self, platform: str, revealed_since: datetime) -> list[Round]:
+        """The platform's rounds whose threads may hold answers the bot has not seen: the open
+        ones, and those revealed at or after `revealed_since`; oldest post first."""
+        rounds = await self._w.store.rounds_with_status(RoundStatus.POSTED)
+        rounds += await self._w.store.rounds_revealed_since(revealed_since)
+        channels = {s.id: s.channel for s in await self._w.store.subscriptions(active_only=False)}
+        chosen = [
+            r for r in rounds
+            if r.thread_id is not None and r.subscription_id in channels
+            and channels[r.subscription_id].platform == platform
+        ]  # fmt: skip
+        return sorted(chosen, key=lambda r: (r.posted_at or r.reveal_at, r.id))
+
     async def handle_edit(
         self, platform: str, message_id: str, text: str, event_id: str | None = None
     ) -> ChangeResult:

@@ -25,6 +25,7 @@ class SlackConfig:
     port: int = DEFAULT_PORT
     host: str = "0.0.0.0"  # HTTP mode listens on every interface; tests use loopback
     admins: frozenset[str] = frozenset()
+    history_per_minute: int = 1  # catch-up reads: Slack's strictest tier for history methods
 
     @property
     def mode(self) -> Mode:
@@ -61,6 +62,7 @@ class SlackConfig:
             port=_port(env.get("PRACTICEBOT_SLACK_PORT", "")),
             admins=frozenset(re.split(r"[\s,]+", env.get("PRACTICEBOT_SLACK_ADMINS", "").strip()))
             - {""},
+            history_per_minute=_per_minute(env.get("PRACTICEBOT_SLACK_HISTORY_PER_MINUTE", "")),
         )
 
 
@@ -81,3 +83,13 @@ def _port(value: str) -> int:
     if not 0 <= port <= 65535:
         raise PracticeError(f"PRACTICEBOT_SLACK_PORT must be a port number (got '{value}').")
     return port
+
+
+def _per_minute(value: str) -> int:
+    if not value.strip():
+        return 1
+    if not value.strip().isdigit() or not 1 <= int(value) <= 50:
+        raise PracticeError(
+            f"PRACTICEBOT_SLACK_HISTORY_PER_MINUTE must be a whole number from 1 to 50 (got '{value}')."
+        )
+    return int(value)

@@ -23,6 +23,10 @@ VARIABLES: tuple[Variable, ...] = (
              check=whole_number(1, 65535)),
     Variable("PRACTICEBOT_SLACK_ADMINS", "Slack user ids allowed to run /practice besides workspace admins",
              check=_user_ids),
+    Variable("PRACTICEBOT_SLACK_HISTORY_PER_MINUTE",
+             "conversations.replies calls a minute when reading threads back after a restart "
+             "(1 fits apps distributed outside the Marketplace; internal ones: up to 50)", "1",
+             check=whole_number(1, 50)),
 )  # fmt: skip
 
 
