@@ -50,6 +50,7 @@ class Call:
     answer: dict[str, Any] = field(default_factory=dict)  # what the fake replied
     status: int = 200  # the HTTP status (0: the connection was reset)
     fault: Fault | None = None  # the injected fault this call met
+    at: float = 0.0  # when it came, on the fake's `clock` (rate limits are on that clock)
 
 
 @dataclass
@@ -237,7 +238,7 @@ class FakeSlack:
                     params.update(body if isinstance(body, dict) else {})
             else:
                 params.update(dict(await request.post()))
-        call = Call(method, params, token)
+        call = Call(method, params, token, at=self.clock())
         channel = params.get("channel")
         fault = self.faults.take(request.method, method, None if channel is None else str(channel))
         call.fault = fault
