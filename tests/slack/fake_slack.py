@@ -94,6 +94,7 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _hellos: int = 0
     _ack_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _response_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _call_arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -555,6 +556,7 @@ class FakeSlack:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self._socket = socket
+        self._hellos += 1
         await socket.send_json({"type": "hello", "num_connections": 1})
         self._socket_ready.set()
         async for frame in socket:
@@ -562,6 +564,18 @@ class FakeSlack:
                 self.acks.append(json.loads(frame.data))
                 self._ack_arrived.set()
         return socket
+
+    async def drop_socket(self) -> None:
+        """Close the app's socket from Slack's side (the app reconnects, and gets `hello`)."""
+        socket, self._socket = self._socket, None
+        self._socket_ready.clear()
+        if socket is not None:
+            await socket.close()
+
+    @property
+    def hellos(self) -> int:
+        """Sockets opened so far (each greeted with `hello`)."""
+        return self._hellos
 
     async def push(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Send a Socket Mode envelope and wait (five seconds at most) for the app's ack of it."""

@@ -25,7 +25,7 @@ from bot.core.catchup import REFUSED_TRIES, Sleep
 from bot.core.models import Round
 from bot.core.results import PostStatus
 from tests.faults import rate_limited
-from tests.slack.fake_slack import BOT_ID, BOT_USER, Call
+from tests.slack.fake_slack import APP_TOKEN, BOT_ID, BOT_USER, Call
 from tests.slack.harness import ALICE, BOB, SlackHarness
 
 CAROL = "UCAROL"
@@ -244,3 +244,26 @@ async def test_the_strict_tier_is_kept_with_many_open_rounds(slack: SlackHarness
     assert len(set(minutes)) == len(calls)  # at most one call in any minute of the clock
     gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
     assert min(gaps) >= 60
+
+
+async def test_after_a_socket_mode_reconnect_the_threads_are_read_again(tmp_path: Path) -> None:
+    slack = await SlackHarness.open(tmp_path, mode_env={"SLACK_APP_TOKEN": APP_TOKEN})
+    try:
+        slack.fake.clock = lambda: slack.world.clock.now().timestamp()
+        round = await posted(slack)
+        await down(slack)
+        bob_ts = write(slack, round, BOB, "Written while the bot was down.")
+        adapter = await back(slack)  # Socket Mode, reading back on the manual clock
+        await adapter.catch_up.settle()
+        assert len(replies_calls(slack)) == 1
+        # The socket drops for a while; Slack sends no events for what is written meanwhile.
+        await slack.fake.drop_socket()
+        write(slack, round, ALICE, "Written while the socket was down.")
+        await slack.fake.wait_calls("conversations.replies", 2)  # after the new `hello`
+        await adapter.catch_up.settle()
+        assert await slack.world.store.answered(round.id, ALICE)
+        assert slack.fake.hellos == 3  # the harness's, the restarted adapter's, the reconnect's
+        [_, again] = replies_calls(slack)
+        assert again.params["oldest"] == bob_ts  # from where the first read ended
+    finally:
+        await slack.close()
