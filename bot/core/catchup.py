@@ -164,7 +164,8 @@ class ThreadCatchUp:
             await self._wait_until(read.ready_at)
             retry = await self._read(read)
             if retry is not None:
-                retry.order = next(order)
+                if retry.tries:  # after a failure: behind the others; a next page: keeps its place
+                    retry.order = next(order)
                 heapq.heappush(queue, retry)
 
     async def _read(self, read: _Read) -> _Read | None:
@@ -193,7 +194,7 @@ class ThreadCatchUp:
         if page.resume is not None:
             self._read_to[round.id] = page.resume
         if page.next_page is not None:
-            return _Read(self._engine.now(), 0, round, page.next_page)
+            return _Read(self._engine.now(), read.order, round, page.next_page)
         if round.status is RoundStatus.REVEALED:
             self._settled.add(round.id)  # read whole after its reveal: nothing more to find
         return None

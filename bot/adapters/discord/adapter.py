@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 
 CONTENT_MODE = "message content mode: answers are read from the rounds' threads"
 BUTTON_MODE = "button/modal-only mode: answers come through each post's Answer button"
-# Thread history reads a minute when catching up: one every 2 s, far inside Discord's per-route
-# buckets, leaving room for the posts (discord.py waits out any 429 itself).
-HISTORY_PER_MINUTE = 30
+# Thread history reads a minute when catching up: 5 a second, each thread a rate-limit bucket of
+# its own, a tenth of the 50 requests a second Discord allows a bot in all, so posts keep room
+# (discord.py waits out any 429 itself).
+HISTORY_PER_MINUTE = 300
 
 
 class DiscordAdapter:

@@ -88,8 +88,9 @@ def _port(value: str) -> int:
 def _per_minute(value: str) -> int:
     if not value.strip():
         return 1
-    if not value.strip().isdigit() or not 1 <= int(value) <= 50:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 600:
         raise PracticeError(
-            f"PRACTICEBOT_SLACK_HISTORY_PER_MINUTE must be a whole number from 1 to 50 (got '{value}')."
+            "PRACTICEBOT_SLACK_HISTORY_PER_MINUTE must be a whole number from 1 to 600 "
+            f"(got '{value}')."
         )
     return int(value)

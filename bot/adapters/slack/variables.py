@@ -25,8 +25,8 @@ VARIABLES: tuple[Variable, ...] = (
              check=_user_ids),
     Variable("PRACTICEBOT_SLACK_HISTORY_PER_MINUTE",
              "conversations.replies calls a minute when reading threads back after a restart "
-             "(1 fits apps distributed outside the Marketplace; internal ones: up to 50)", "1",
-             check=whole_number(1, 50)),
+             "(1 fits apps distributed outside the Marketplace; internal and Marketplace apps "
+             "have Tier 3, 50 and more)", "1", check=whole_number(1, 600)),
 )  # fmt: skip
 
 
