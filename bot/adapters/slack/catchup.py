@@ -21,20 +21,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.errors import error_code, reason
 from bot.adapters.slack.listeners.events import NEW_MESSAGE_SUBTYPES, from_a_bot, is_reply
+from bot.adapters.slack.publisher import publish_error
 from bot.adapters.slack.refs import PLATFORM, message_key
 from bot.adapters.slack.users import SlackUsers
 from bot.core.catchup import ReadRefused, ReadThrottled, ThreadPage
 from bot.core.engine import Engine
+from bot.core.errors import PublishFailure
 from bot.core.models import Round
 from bot.core.results import AnswerResult, IncomingMessage
 
 STRICT_LIMIT = 15  # messages a page outside the Marketplace (also its default)
 TIER_3_LIMIT = 200  # a page for internal and Marketplace apps (Slack allows up to 1,000)
-# Errors that no retry within seconds fixes: the bot is not in the channel, cannot see it...
-REFUSALS = {
-    "not_in_channel", "channel_not_found", "thread_not_found", "missing_scope", "access_denied",
-    "is_archived", "team_access_not_granted", "not_authed", "invalid_auth", "account_inactive",
-}  # fmt: skip
 
 
 def written_at(ts: str) -> datetime:
@@ -122,6 +119,9 @@ class SlackThreadReader:
                 return ReadThrottled(max(float(value), 1.0))
             except ValueError:
                 return ReadThrottled(60.0)
-        if error_code(error) in REFUSALS or status in (403, 404):
+        code = error_code(error)
+        # What would stop a post stops a read too (not in the channel, no access, gone).
+        refused = publish_error(code).failure is not PublishFailure.TRANSIENT
+        if refused or code == "thread_not_found" or status in (403, 404):
             return ReadRefused(reason(error))
         return RuntimeError(f"conversations.replies failed: {reason(error)}")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.adapters.slack.variables import HISTORY_PER_MINUTE
 from bot.core.errors import PracticeError
 
 DEFAULT_PORT = 3000
@@ -62,7 +63,7 @@ class SlackConfig:
             port=_port(env.get("PRACTICEBOT_SLACK_PORT", "")),
             admins=frozenset(re.split(r"[\s,]+", env.get("PRACTICEBOT_SLACK_ADMINS", "").strip()))
             - {""},
-            history_per_minute=_per_minute(env.get("PRACTICEBOT_SLACK_HISTORY_PER_MINUTE", "")),
+            history_per_minute=_per_minute(env.get(HISTORY_PER_MINUTE, "")),
         )
 
 
@@ -90,7 +91,6 @@ def _per_minute(value: str) -> int:
         return 1
     if not value.strip().isdigit() or not 1 <= int(value) <= 600:
         raise PracticeError(
-            "PRACTICEBOT_SLACK_HISTORY_PER_MINUTE must be a whole number from 1 to 600 "
-            f"(got '{value}')."
+            f"{HISTORY_PER_MINUTE} must be a whole number from 1 to 600 (got '{value}')."
         )
     return int(value)
