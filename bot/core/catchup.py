@@ -88,6 +88,7 @@ class _Read:
     round: Round = field(compare=False)
     page: str | None = field(default=None, compare=False)
     tries: int = field(default=0, compare=False)
+    start: str | None = field(default=None, compare=False)  # a cursor's pages share their start
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -171,12 +172,14 @@ class ThreadCatchUp:
     async def _read(self, read: _Read) -> _Read | None:
         """One page of one thread; what to read next for it (None: done, or given up)."""
         round, channel = read.round, self._reader.channel(read.round)
+        if read.page is None:
+            read.start = self._read_to.get(round.id)
         throttled = 0
         while True:
             await self._pace()
             self.calls += 1
             try:
-                page = await self._reader.read(round, self._read_to.get(round.id), read.page)
+                page = await self._reader.read(round, read.start, read.page)
                 break
             except ReadThrottled as error:
                 self._next_call = self._engine.now() + timedelta(seconds=error.retry_after)
@@ -194,7 +197,7 @@ class ThreadCatchUp:
         if page.resume is not None:
             self._read_to[round.id] = page.resume
         if page.next_page is not None:
-            return _Read(self._engine.now(), read.order, round, page.next_page)
+            return _Read(self._engine.now(), read.order, round, page.next_page, 0, read.start)
         if round.status is RoundStatus.REVEALED:
             self._settled.add(round.id)  # read whole after its reveal: nothing more to find
         return None
@@ -211,7 +214,7 @@ class ThreadCatchUp:
             return None  # the next pass (a restart, a reconnect) tries again
         backoff = min(FIRST_BACKOFF_S * 2 ** (tries - 1), MOST_BACKOFF_S)
         ready = self._engine.now() + timedelta(seconds=backoff)
-        return _Read(ready, 0, read.round, read.page, tries)
+        return _Read(ready, 0, read.round, read.page, tries, read.start)
 
     async def _pace(self) -> None:
         """One call at a time, `spacing` apart on the engine's clock: no burst."""

@@ -240,6 +240,8 @@ async def test_the_strict_tier_is_kept_with_many_open_rounds(slack: SlackHarness
     assert len(calls) == len(rounds) + 1  # one page each, two for the busy thread
     assert all(c.status == 200 for c in calls)  # never over the tier: no 429 at all
     assert all(int(c.params["limit"]) <= 15 for c in calls)
+    first, second = replies_calls(slack, "C1")  # the busy thread: its cursor, the same oldest
+    assert second.params["cursor"] and second.params["oldest"] == first.params["oldest"]
     minutes = [int((c.at - calls[0].at) // 60) for c in calls]
     assert len(set(minutes)) == len(calls)  # at most one call in any minute of the clock
     gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
