@@ -21,10 +21,10 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.refs import PLATFORM, message_key
 from bot.clock import ManualClock
-from bot.core.catchup import REFUSED_TRIES, Sleep
+from bot.core.catchup import FIRST_BACKOFF_S, REFUSED_TRIES, Sleep
 from bot.core.models import Round
 from bot.core.results import PostStatus
-from tests.faults import rate_limited
+from tests.faults import rate_limited, server_error
 from tests.slack.fake_slack import APP_TOKEN, BOT_ID, BOT_USER, Call
 from tests.slack.harness import ALICE, BOB, SlackHarness
 
@@ -188,6 +188,19 @@ async def test_a_429_on_conversations_replies_is_waited_out(slack: SlackHarness)
     throttled, read = replies_calls(slack)
     assert (throttled.status, read.status) == (429, 200)
     assert read.at - throttled.at >= 42  # Retry-After, on the bot's clock
+
+
+async def test_a_5xx_html_page_is_retried_after_a_backoff(slack: SlackHarness) -> None:
+    round = await posted(slack)
+    await down(slack)
+    write(slack, round, ALICE, "Counted at the second try.")
+    slack.fake.inject(r"conversations\.replies", server_error(502))
+    adapter = await back(slack)
+    await adapter.catch_up.settle()
+    assert await slack.world.store.answered(round.id, ALICE)
+    failed, read = replies_calls(slack)
+    assert (failed.status, read.status) == (502, 200)
+    assert read.at - failed.at >= FIRST_BACKOFF_S
 
 
 async def test_a_channel_the_bot_cannot_read_does_not_stop_the_others(
