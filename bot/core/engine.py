@@ -223,6 +223,29 @@ class Engine(TeamFacade, LooksFacade, InstallsFacade):
     async def handle_message(self, message: IncomingMessage) -> AnswerResult:
         return await self.answers.handle_message(message)
 
+    async def handle_missed(self, messages: Sequence[IncomingMessage]) -> list[AnswerResult]:
+        """Messages read back from threads' history after a restart or a reconnect (each with
+        `written_at`): stored as live ones are, counted once, in time by when they were written."""
+        return await self.answers.handle_missed(messages)
+
+    async def rounds_to_read(self, platform: str, revealed_since: datetime) -> list[Round]:
+        """The platform's rounds whose threads may hold answers the bot has not seen: the open
+        ones, and those revealed at or after `revealed_since`; oldest post first."""
+        rounds = await self._w.store.rounds_with_status(RoundStatus.POSTED)
+        rounds += await self._w.store.rounds_revealed_since(revealed_since)
+        channels = {s.id: s.channel for s in await self._w.store.subscriptions(active_only=False)}
+        chosen = [
+            r for r in rounds
+            if r.thread_id is not None and r.subscription_id in channels
+            and channels[r.subscription_id].platform == platform
+        ]  # fmt: skip
+        return sorted(chosen, key=lambda r: (r.posted_at or r.reveal_at, r.id))
+
+    async def space_of_round(self, round: Round) -> str:
+        """The space (Slack workspace, Discord server) of a round's channel ("" if gone)."""
+        subscription = await self._w.store.subscription_by_id(round.subscription_id)
+        return subscription.channel.space_id if subscription is not None else ""
+
     async def handle_edit(
         self, platform: str, message_id: str, text: str, event_id: str | None = None
     ) -> ChangeResult:

@@ -144,6 +144,11 @@ class RoundStore(Protocol):
         """The round of the channel's latest local date."""
         ...
 
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        """Revealed rounds whose reveal happened at or after `since`, in (revealed_at, id)
+        order (catch-up reads their threads for answers written before the reveal)."""
+        ...
+
 
 class AnswerStore(Protocol):
     """Messages in a round's thread, the answers they make, and the reveal that settles them.
@@ -165,11 +170,18 @@ class AnswerStore(Protocol):
         text: str,
         truncated: bool,
         now: datetime,
+        written_at: datetime | None = None,
     ) -> tuple[Round | None, MessageOutcome | None]:
         """A message in some thread: find the round it answers and record it, in one unit.
 
         (None, None) when the thread is no round's; (round, None) when the round is only
         claimed (not posted yet); else the round and the outcome. Returns only once durable.
+
+        `written_at` (a message read back from the thread's history; at most `now`): the
+        message counts from then, and is late only when written at or after the reveal time
+        or the reveal (`rules.is_late` with `revealed_at`). An in-time answer to a revealed
+        round counts for its streak (the channel's streaks are derived again, as a repair
+        does); a message stored late whose written time says it was in time becomes an answer.
         """
         ...
 

@@ -209,6 +209,14 @@ class Rounds(StoreBase):
         rows = await self._all(sql + " ORDER BY local_date, id", params)
         return [round_of(r) for r in rows]
 
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        rows = await self._all(
+            f"SELECT {ROUND_COLUMNS} FROM rounds WHERE status = 'revealed' AND revealed_at >= ? "
+            "ORDER BY revealed_at, id",
+            (to_ts(since),),
+        )
+        return [round_of(r) for r in rows]
+
     async def latest_round(self, subscription_id: int) -> Round | None:
         row = await self._one(
             f"SELECT {ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? "

@@ -51,6 +51,7 @@ class Call:
     answer: dict[str, Any] = field(default_factory=dict)  # what the fake replied
     status: int = 200  # the HTTP status (0: the connection was reset)
     fault: Fault | None = None  # the injected fault this call met
+    at: float = 0.0  # when it came, on the fake's `clock` (rate limits are on that clock)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _hellos: int = 0
     _ack_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _response_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _call_arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -242,7 +244,7 @@ class FakeSlack:
                     params.update(body if isinstance(body, dict) else {})
             else:
                 params.update(dict(await request.post()))
-        call = Call(method, params, token)
+        call = Call(method, params, token, at=self.clock())
         channel = params.get("channel")
         fault = self.faults.take(request.method, method, None if channel is None else str(channel))
         call.fault = fault
@@ -557,6 +559,7 @@ class FakeSlack:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self._socket = socket
+        self._hellos += 1
         await socket.send_json({"type": "hello", "num_connections": 1})
         self._socket_ready.set()
         async for frame in socket:
@@ -564,6 +567,18 @@ class FakeSlack:
                 self.acks.append(json.loads(frame.data))
                 self._ack_arrived.set()
         return socket
+
+    async def drop_socket(self) -> None:
+        """Close the app's socket from Slack's side (the app reconnects, and gets `hello`)."""
+        socket, self._socket = self._socket, None
+        self._socket_ready.clear()
+        if socket is not None:
+            await socket.close()
+
+    @property
+    def hellos(self) -> int:
+        """Sockets opened so far (each greeted with `hello`)."""
+        return self._hellos
 
     async def push(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Send a Socket Mode envelope and wait (five seconds at most) for the app's ack of it."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.adapters.slack.variables import mode_problems, oauth_on
+from bot.adapters.slack.variables import HISTORY_PER_MINUTE, mode_problems, oauth_on
 from bot.core.errors import PracticeError
 
 DEFAULT_PORT = 3000
@@ -38,6 +38,7 @@ class SlackConfig:
     host: str = "0.0.0.0"  # HTTP mode listens on every interface; tests use loopback
     admins: frozenset[str] = frozenset()
     oauth: OAuthCredentials | None = None
+    history_per_minute: int = 1  # catch-up reads: Slack's strictest tier for history methods
 
     @property
     def mode(self) -> Mode:
@@ -93,6 +94,7 @@ def _common(env: Mapping[str, str]) -> dict[str, Any]:
         "api_url": _api_url(env.get("SLACK_API_URL", "")),
         "port": _port(env.get("PRACTICEBOT_SLACK_PORT", "")),
         "admins": frozenset(admins) - {""},
+        "history_per_minute": _per_minute(env.get(HISTORY_PER_MINUTE, "")),
     }
 
 
@@ -113,3 +115,13 @@ def _port(value: str) -> int:
     if not 0 <= port <= 65535:
         raise PracticeError(f"PRACTICEBOT_SLACK_PORT must be a port number (got '{value}').")
     return port
+
+
+def _per_minute(value: str) -> int:
+    if not value.strip():
+        return 1
+    if not value.strip().isdigit() or not 1 <= int(value) <= 600:
+        raise PracticeError(
+            f"{HISTORY_PER_MINUTE} must be a whole number from 1 to 600 (got '{value}')."
+        )
+    return int(value)

@@ -42,6 +42,9 @@ def _https_url(value: str) -> None:
         raise InputError(f"must be a URL like https://bot.example.com/slack/oauth_redirect (got '{value}')")
 
 
+HISTORY_PER_MINUTE = "PRACTICEBOT_SLACK_HISTORY_PER_MINUTE"
+
+
 VARIABLES: tuple[Variable, ...] = (
     Variable("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…): turns the Slack adapter on", secret=True),
     Variable("SLACK_APP_TOKEN", "Slack app-level token (xapp-…) for Socket Mode", secret=True),
@@ -58,6 +61,10 @@ VARIABLES: tuple[Variable, ...] = (
              check=whole_number(1, 65535)),
     Variable("PRACTICEBOT_SLACK_ADMINS", "Slack user ids allowed to run /practice besides workspace admins",
              check=_user_ids),
+    Variable(HISTORY_PER_MINUTE,
+             "conversations.replies calls a minute when reading threads back after a restart "
+             "(1 fits apps distributed outside the Marketplace; internal and Marketplace apps "
+             "have Tier 3, 50 and more)", "1", check=whole_number(1, 600)),
 )  # fmt: skip
 
 
