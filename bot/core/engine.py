@@ -86,9 +86,8 @@ class Engine(TeamFacade, LooksFacade):
         self.community = Suggestions(self._w, self.spaces)
         self.repairs = Repairs(self._w)
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
-        self.recaps = Recaps(self._w, self.spaces)
+        self.recaps = Recaps(self._w)
         self.homes = Homes(self._w)
-        self.rounds.before_post.append(self.recaps.before_post)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher

@@ -270,6 +270,18 @@ class DeliveryStore(Protocol):
         """A sentence for the channel's admin, due at once."""
         ...
 
+    async def report_problem(
+        self, subscription_id: int, problem: str, *, pause: bool, now: datetime
+    ) -> Delivery | None:
+        """Record the channel's problem (and pause it, if asked) and, when the problem is new,
+        write a notice for its admin (body: the problem), in one transaction: the notice, or
+        None when the channel already had this problem."""
+        ...
+
+    async def drop_delivery(self, delivery_id: int, reason: str, now: datetime) -> bool:
+        """Give up a pending or claimed delivery of no use any more; True when it was."""
+        ...
+
     async def claim_deliveries(
         self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
     ) -> list[Delivery]:

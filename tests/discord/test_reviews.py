@@ -317,9 +317,10 @@ async def test_feedback_by_dm_after_the_reveal_to_those_who_opted_in(
     assert note.buttons[2]["custom_id"] == f"practicebot:rate-round:{round.id}:good"
     assert fake.dms_to(BOB) == []  # Bob did not opt in
     assert [c.status for c in fake.dms_to(CAROL)] == [403, 403]  # the check, then the note
+    # Refused for good: Carol's note waits alone (parked); the channel is not flagged.
     assert (
-        f"could not send feedback by DM round={round.id} user={CAROL.id}: 403 Forbidden "
-        "(error code: 50007): Cannot send messages to this user" in caplog.text
+        "(feedback) parked channel=discord:910000000000000001:1000000000000000003 "
+        "failure=forbidden: Discord refused the direct message (error code 50007)" in caplog.text
     )
 
     # Off again: the next reveal sends nothing.
