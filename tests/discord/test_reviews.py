@@ -217,6 +217,16 @@ async def test_review_shows_due_now_this_week_done_and_retention(graded: Discord
     assert embed["footer"]["text"] == "/quiz serves what is due first."
     assert (await review(BOB)).text == NO_REVIEWS
 
+    # After a graded answer, its feedback comes too, as it was given.
+    engine, user = bot.world.engine, str(BOB.id)
+    card = await engine.quiz("discord", user, pack="alpha")
+    await engine.answer_quiz("discord", user, "the second one", quiz_id=card.quiz_id)
+    await engine.reveal_quiz("discord", user, card.quiz_id)
+    [last] = (await review(BOB)).embeds
+    assert last["description"].startswith("**Your last feedback:** ")
+    assert "Your answer covered 1 of 3 key points." in last["description"]
+    assert f"✅ {card.question.key_points[1]}" in last["description"]
+
 
 async def _answer_and_reveal(bot: DiscordBot, answers: dict[FakeUser, str]) -> tuple[Round, Call]:
     """Subscribe, post, answer in the thread, reveal; the round and the reveal's last message."""
