@@ -34,7 +34,6 @@ from bot.core.missed import MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
 from bot.core.ports import Publisher, ScheduleListener
 from bot.core.quiz import Quizzes
-from bot.core.recap import Recaps
 from bot.core.records import QuizRecord
 from bot.core.repair import Repairs
 from bot.core.results import (
@@ -86,7 +85,6 @@ class Engine(TeamFacade, LooksFacade):
         self.community = Suggestions(self._w, self.spaces)
         self.repairs = Repairs(self._w)
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
-        self.recaps = Recaps(self._w)
         self.homes = Homes(self._w)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:

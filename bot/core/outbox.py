@@ -13,8 +13,8 @@ the delivery's key (Slack message metadata, a Discord nonce), and records the re
   channel's problem recorded (a channel gone is paused) once with a notice for its admin,
   shown in `/practice status`; `resume` (on subscribe or post-now) makes it pending again.
 
-A channel's deliveries claimed together go one after the other, recap before post, reveal
-before feedback (`SEND_ORDER`); channels go side by side. The recap, notice and feedback kinds
+A channel's deliveries claimed together go kind after kind, recap before post, reveal before
+feedback (`SEND_ORDER`); channels, and the deliveries of one kind, go side by side. The recap, notice and feedback kinds
 are in `outbox_kinds`.
 """
 
@@ -101,8 +101,13 @@ class Outbox:
             channels.setdefault(delivery.subscription_id, []).append(delivery)
 
         async def in_order(deliveries: list[Delivery]) -> list[Sent]:
-            ordered = sorted(deliveries, key=lambda d: SEND_ORDER.index(d.kind))
-            return [await self.deliver(d, known) for d in ordered]
+            # Kind after kind; the deliveries of one kind (a reveal's feedback notes, each
+            # graded within its deadline) side by side.
+            sent: list[Sent] = []
+            for kind in SEND_ORDER:
+                same = [d for d in deliveries if d.kind is kind]
+                sent += await asyncio.gather(*(self.deliver(d, known) for d in same))
+            return sent
 
         done = await asyncio.gather(*(in_order(c) for c in channels.values()))
         return [sent for channel in done for sent in channel]

@@ -31,13 +31,14 @@ def first_scheduled_day(days: frozenset[int], day: date) -> bool:
     return bool(days) and day.weekday() == min(days)
 
 
-def recap_week(subscription: Subscription, round: Round, switched_on: bool) -> date | None:
-    """The week a freshly claimed round's recap sums up (the Monday before the round's week),
-    or None when it brings none: not a scheduled round, not the first scheduled day of its
-    week, or the channel did not opt in."""
-    if not switched_on or round.kind != "scheduled":
-        return None
-    if not first_scheduled_day(subscription.schedule.days, round.local_date):
+def recap_week(subscription: Subscription, round: Round) -> date | None:
+    """The week a freshly claimed round's recap would sum up (the Monday before the round's
+    week), or None when it brings none: not a scheduled round, or not the first scheduled day
+    of its week. The store then asks whether the channel opted in, and whether that week had
+    rounds (the cheap test first: a busy minute claims thousands of rounds)."""
+    if round.kind != "scheduled" or not first_scheduled_day(
+        subscription.schedule.days, round.local_date
+    ):
         return None
     return monday(round.local_date) - timedelta(weeks=1)
 

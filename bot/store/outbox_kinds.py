@@ -35,15 +35,16 @@ def add_recap(
     db: sqlite3.Connection, subscription: Subscription, round: Round, now: int,
     not_after: int | None,
 ) -> int | None:  # fmt: skip
-    """A fresh claim's recap, when `recap.recap_week` says one is due and that week had rounds
-    (at most one per channel and week: a unique key)."""
+    """A fresh claim's recap, when `recap.recap_week` says one is due, the channel opted in,
+    and that week had rounds (at most one per channel and week: a unique key)."""
+    week = recap_week(subscription, round)
+    if week is None:
+        return None
     channel = subscription.channel
     row = db.execute(
         RECAP_SETTING, (channel.platform, channel.space_id, channel.channel_id, WEEKLY_RECAP.key)
     ).fetchone()
-    switched_on = stored_value(WEEKLY_RECAP, row["value"] if row else None)
-    week = recap_week(subscription, round, switched_on)
-    if week is None:
+    if not stored_value(WEEKLY_RECAP, row["value"] if row else None):
         return None
     end = week + timedelta(weeks=1)
     if db.execute(HAD_ROUNDS, (subscription.id, week.isoformat(), end.isoformat())).fetchone() is None:

@@ -18,12 +18,14 @@ from bot.store.postgres.tx import Tx
 async def add_recap(
     tx: Tx, subscription: Subscription, round: Round, now: int, not_after: int | None
 ) -> int | None:
+    week = recap_week(subscription, round)
+    if week is None:
+        return None
     channel = subscription.channel
     value = await tx.value(
         RECAP_SETTING, (channel.platform, channel.space_id, channel.channel_id, WEEKLY_RECAP.key)
     )
-    week = recap_week(subscription, round, stored_value(WEEKLY_RECAP, value))
-    if week is None:
+    if not stored_value(WEEKLY_RECAP, value):
         return None
     end = week + timedelta(weeks=1)
     if await tx.one(HAD_ROUNDS, (subscription.id, week.isoformat(), end.isoformat())) is None:
