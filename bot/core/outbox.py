@@ -14,8 +14,8 @@ the delivery's key (Slack message metadata, a Discord nonce), and records the re
   shown in `/practice status`; `resume` (on subscribe or post-now) makes it pending again.
 
 A channel's deliveries claimed together go kind after kind, recap before post, reveal before
-feedback (`SEND_ORDER`); channels, and the deliveries of one kind, go side by side. The recap, notice and feedback kinds
-are in `outbox_kinds`.
+feedback (`SEND_ORDER`); channels, and the deliveries of one kind, go side by side. The recap,
+notice and feedback kinds are in `outbox_kinds`.
 """
 
 from __future__ import annotations

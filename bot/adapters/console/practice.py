@@ -87,7 +87,8 @@ async def review(session: ConsoleSession, rest: str) -> bool:
     session.write(render.review_stats(stats))
     last = await session.engine.last_feedback(PLATFORM, session.user_id)
     if last is not None:
-        lines = home.feedback_lines(last, session.engine.question(last.question_id), await timezone(session))
+        question = session.engine.question(last.question_id)
+        lines = home.feedback_lines(last, question, await timezone(session))
         session.write("\n".join(render.fill(render.show(line)) for line in lines))
     return True
 

@@ -122,7 +122,9 @@ def review_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
         user = str(interaction.user.id)
         stats, last = await in_time(
             interaction,
-            asyncio.gather(engine.review_stats(PLATFORM, user), engine.last_feedback(PLATFORM, user)),
+            asyncio.gather(
+                engine.review_stats(PLATFORM, user), engine.last_feedback(PLATFORM, user)
+            ),
         )
         embeds = [e for e in (render.review_embed(stats),) if e is not None]
         if last is not None:
