@@ -36,7 +36,6 @@ from bot.core.missed import MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
 from bot.core.ports import Publisher, ScheduleListener
 from bot.core.quiz import Quizzes
-from bot.core.recap import Recaps
 from bot.core.records import QuizRecord
 from bot.core.repair import Repairs
 from bot.core.results import (
@@ -88,10 +87,8 @@ class Engine(TeamFacade, LooksFacade, InstallsFacade):
         self.community = Suggestions(self._w, self.spaces)
         self.repairs = Repairs(self._w)
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
-        self.recaps = Recaps(self._w, self.spaces)
         self.homes = Homes(self._w)
         self.installs = Installs(self._w, self.rounds.outbox)
-        self.rounds.before_post.append(self.recaps.before_post)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher

@@ -275,12 +275,29 @@ class DeliveryStore(Protocol):
     reveal time); `reveal_round` writes the round's reveal delivery, due at once and kept until
     delivered; `release_claim` removes a claim's deliveries with it. At most one post and one
     reveal per round. The worker claims what is due, sends it, and records the result.
+
+    Beyond those (migration 0010): `claim_due_round` writes a week's recap, `reveal_round` each
+    opted-in answerer's feedback, `report_problem` the admin's notice (`records.DeliveryKind`).
     """
 
     async def add_notice(
         self, subscription_id: int, text: str, now: datetime
     ) -> Delivery:
-        """A sentence for the channel's admin, due at once."""
+        """A notice for the channel's admin, due at once (body: the problem it tells; the
+        worker drops it once the channel no longer has that problem). `report_problem` writes
+        one with the problem itself."""
+        ...
+
+    async def report_problem(
+        self, subscription_id: int, problem: str, *, pause: bool, now: datetime
+    ) -> Delivery | None:
+        """Record the channel's problem (and pause it, if asked) and, when the problem is new,
+        write a notice for its admin (body: the problem), in one transaction: the notice, or
+        None when the channel already had this problem."""
+        ...
+
+    async def drop_delivery(self, delivery_id: int, reason: str, now: datetime) -> bool:
+        """Give up a pending or claimed delivery of no use any more; True when it was."""
         ...
 
     async def claim_deliveries(

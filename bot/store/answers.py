@@ -16,6 +16,7 @@ from bot.core.records import Answerer, ChangeOutcome, DeliveryKind, MessageOutco
 from bot.core.rules import is_late
 from bot.store import deliveries, repairs, standings
 from bot.store.base import ROUND_COLUMNS_R, StoreBase, round_of, to_ts
+from bot.store.outbox_kinds import add_feedback
 
 
 def first_time(db: sqlite3.Connection, platform: str, event_id: str | None, now: int) -> bool:
@@ -238,6 +239,7 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
     answerers = round_answerers(db, round_id, platform)
     standings.refresh_space_streaks(db, subscription_id, reset | {a.user_id for a in answerers})
     deliveries.add(db, DeliveryKind.REVEAL, subscription_id, round_id, now)
+    add_feedback(db, subscription_id, round_id, platform, now)  # after the reveal, in id order
     return answerers
 
 

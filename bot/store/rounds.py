@@ -24,6 +24,7 @@ from bot.store.base import (
     subscription_of,
     to_ts,
 )
+from bot.store.outbox_kinds import add_recap
 
 
 def cycle_state(db: sqlite3.Connection, subscription_id: int) -> CycleState:
@@ -155,7 +156,13 @@ class Rounds(StoreBase):
             due = due_claim(subscription, plan)
             if due is None:
                 return subscription, None, False
-            return subscription, *claim_next(db, subscription_id, due)
+            claimed, fresh = claim_next(db, subscription_id, due)
+            if fresh:  # the week's first scheduled round brings its recap (when opted in)
+                add_recap(
+                    db, subscription, claimed, to_ts(due.now),
+                    to_ts(due.deliver_until or due.reveal_at),
+                )  # fmt: skip
+            return subscription, claimed, fresh
 
         return await self._run(unit)
 

@@ -18,6 +18,7 @@ from bot.core.rules import is_late
 from bot.store.base import ROUND_COLUMNS_R, round_of, to_ts
 from bot.store.postgres import deliveries, repairs, standings
 from bot.store.postgres.base import PgBase
+from bot.store.postgres.outbox_kinds import add_feedback
 from bot.store.postgres.tx import Tx
 
 
@@ -248,6 +249,7 @@ async def reveal_round(tx: Tx, round_id: int, now: int) -> list[Answerer] | None
     answerers = await round_answerers(tx, round_id, platform)
     await standings.refresh_space_streaks(tx, subscription_id, reset | {a.user_id for a in answerers})
     await deliveries.add(tx, DeliveryKind.REVEAL, subscription_id, round_id, now)
+    await add_feedback(tx, subscription_id, round_id, platform, now)  # after the reveal
     return answerers
 
 

@@ -23,6 +23,7 @@ from bot.store.base import (
 )
 from bot.store.postgres import deliveries
 from bot.store.postgres.base import PgBase
+from bot.store.postgres.outbox_kinds import add_recap
 from bot.store.postgres.tx import Tx
 
 
@@ -152,7 +153,13 @@ class PgRounds(PgBase):
             due = due_claim(subscription, plan)
             if due is None:
                 return subscription, None, False
-            return subscription, *await claim_next(tx, subscription_id, due)
+            claimed, fresh = await claim_next(tx, subscription_id, due)
+            if fresh:  # the week's first scheduled round brings its recap (when opted in)
+                await add_recap(
+                    tx, subscription, claimed, to_ts(due.now),
+                    to_ts(due.deliver_until or due.reveal_at),
+                )  # fmt: skip
+            return subscription, claimed, fresh
 
         return await self._run(unit)
 
