@@ -87,7 +87,9 @@ class Outbox:
         """Claim what is due (of one channel, or all) and send it, all at once. `known`: a
         channel and round the caller has just read (saves reading them again)."""
         now = self._w.clock.now()
-        claimed = await self._w.store.claim_deliveries(now, LEASE, limit, subscription_id)
+        claimed = await self._w.store.claim_deliveries(
+            now, LEASE, limit, subscription_id, self._w.owned
+        )
         if not claimed:
             return []
         return list(await asyncio.gather(*(self.deliver(d, known) for d in claimed)))
