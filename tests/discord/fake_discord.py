@@ -16,8 +16,10 @@ One aiohttp server on 127.0.0.1 (port 0) serves both halves:
   (`(guild_id >> 22) % count`), and an event about a guild goes to the connection of its
   shard, as on Discord (`add_guild` makes a guild on a chosen shard).
 
-Payloads carry the fields discord.py 2.x reads. Snowflakes come from a counter; a thread
-started from a message takes the message's id, as on Discord.
+Payloads carry the fields discord.py 2.x reads. Snowflakes come from a counter, or for
+messages, when `message_time` is set, from that clock as Discord makes them (the time in the
+high bits, so history's `after` a moment works); a thread started from a message takes the
+message's id, and the message gets the HAS_THREAD flag and the `thread`, as on Discord.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ Json = dict[str, Any]
 API_PREFIX = "/api/v10"
 MESSAGE_CONTENT_INTENT = 1 << 15
 EPHEMERAL = 1 << 6
+HAS_THREAD = 1 << 5
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 
 def now_iso() -> str:
@@ -164,6 +168,8 @@ class FakeDiscord:
     _shards: dict[web.WebSocketResponse, tuple[int, int]] = field(default_factory=dict)
     guilds: list[int] = field(default_factory=list)  # the bot's servers; guild_id first
     recommended_shards: int = 1  # what GET /gateway/bot recommends
+    message_time: Callable[[], datetime] | None = None  # set: time-based message ids
+    _last_message: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -178,6 +184,13 @@ class FakeDiscord:
 
     def next_id(self) -> int:
         return next(self._ids)
+
+    def next_message_id(self) -> int:
+        if self.message_time is None:
+            return self.next_id()
+        moment = int(self.message_time().timestamp() * 1000) - DISCORD_EPOCH_MS
+        self._last_message = max(self._last_message + 1, moment << 22)
+        return self._last_message
 
     def add_guild(self, shard: int = 0, count: int = 1) -> int:
         """Another server with the bot in it, on shard `shard` of `count`."""
@@ -337,7 +350,7 @@ class FakeDiscord:
         flags: int = 0,
     ) -> Json:
         return {
-            "id": str(message_id or self.next_id()),
+            "id": str(message_id or self.next_message_id()),
             "channel_id": str(channel_id),
             "guild_id": str(self.guild_of(channel_id)),
             "author": author.payload(),
@@ -658,6 +671,10 @@ class FakeDiscord:
         thread = self._thread_payload(int(message))
         thread["name"] = call.body["name"]
         thread["thread_metadata"]["auto_archive_duration"] = call.body["auto_archive_duration"]
+        starter = self.messages.get(int(message))
+        if starter is not None:
+            starter["flags"] = int(starter.get("flags") or 0) | HAS_THREAD
+            starter["thread"] = thread
         if self._socket_for(thread) is not None:
             task = asyncio.get_running_loop().create_task(
                 self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
