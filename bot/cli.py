@@ -96,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
             "--speed", type=str, help="fast clock: simulated seconds per second, e.g. 600"
         )
         sub.add_argument(
+            "--origin", type=str,
+            help="fast clock: the Unix time at which it reads --start (default: when it "
+            "starts); processes given the same --start and --origin share one time",
+        )  # fmt: skip
+        sub.add_argument(
             "--timezone", help="the console channel's timezone (default: this machine's)"
         )
         sub.add_argument("--user", help="your name in the console (default: your login name)")
@@ -269,6 +274,9 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     speed = _parse_speed(args.speed) if args.clock == "fast" else None
     if args.speed is not None and speed is None:
         raise InputError("--speed needs --clock fast.")
+    origin = _parse_origin(args.origin) if args.clock == "fast" else None
+    if args.origin is not None and origin is None:
+        raise InputError("--origin needs --clock fast.")
     options = Options(
         db_path=settings.db_path,
         db=settings.db,
@@ -277,6 +285,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         catch_up_grace=settings.catch_up_grace,
         manual_start=start,
         clock_speed=speed,
+        clock_origin=origin,
         backup_dir=settings.backup_dir,
         backup_keep_days=settings.backup_keep_days,
         backup_time=settings.backup_time,
@@ -341,6 +350,17 @@ def _parse_speed(text: str | None) -> float:
             f"second, e.g. 600: a day in 2.4 minutes); got '{text}'."
         )
     return speed
+
+
+def _parse_origin(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(
+            f"--origin must be a Unix time in seconds, like 1796112000 (got '{text}')."
+        ) from None
 
 
 def _login_name() -> str:

@@ -48,6 +48,7 @@ class Options:
     catch_up_grace: timedelta
     manual_start: datetime | None = None  # set: a manual clock starting then
     clock_speed: float | None = None  # with manual_start: a fast clock, this many times the wall's
+    clock_origin: float | None = None  # a fast clock reads manual_start then (Unix time)
     backup_dir: Path | None = None  # default: backups/ beside the database
     backup_keep_days: int = 7  # 0: no automatic backups
     backup_time: time = time(3, 30)  # UTC
@@ -98,7 +99,9 @@ async def open_app(options: Options) -> AsyncIterator[App]:
                 lease = fast_lease(options.clock_speed, settings.delivery_lease)
                 settings = replace(settings, delivery_lease=lease)
                 engine = Engine(store, bank, clock, settings, grader=grader)
-                scheduler = FastScheduler(engine, clock, speed=options.clock_speed)
+                scheduler = FastScheduler(
+                    engine, clock, speed=options.clock_speed, origin=options.clock_origin
+                )
             elif options.manual_start is not None:
                 clock = ManualClock(options.manual_start)
                 engine = Engine(store, bank, clock, settings, grader=grader)

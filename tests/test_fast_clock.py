@@ -45,7 +45,7 @@ async def test_simulated_days_pass_with_the_wall_clock_times_the_speed(tmp_path:
                 channel, post_time="08:30", timezone="Europe/Berlin", reveal_after="1h"
             )
         wall = Wall()
-        scheduler = FastScheduler(world.engine, clock, speed=600, wall=wall)
+        scheduler = FastScheduler(world.engine, clock, speed=600, origin=0.0, wall=wall)
         await scheduler.start()
         wall.seconds = 2.0  # 20 simulated minutes: not yet
         await asyncio.sleep(0.2)
@@ -74,7 +74,7 @@ async def test_after_a_stop_nothing_fires(tmp_path: Path) -> None:
     try:
         await world.engine.subscribe(CHANNEL, post_time="08:30", timezone="Europe/Berlin")
         wall = Wall()
-        scheduler = FastScheduler(world.engine, clock, speed=600, wall=wall)
+        scheduler = FastScheduler(world.engine, clock, speed=600, origin=0.0, wall=wall)
         await scheduler.start()
         assert await scheduler.stop(2)
         wall.seconds = 10_000.0
@@ -102,6 +102,8 @@ def test_a_speed_must_be_positive(tmp_path: Path) -> None:
         (["console", "--clock", "fast", "--speed", "fast"], "--speed must be a number"),
         (["console", "--clock", "fast", "--speed", "0"], "--speed must be a number"),
         (["console", "--start", "2026-12-01T08:00"], "--start needs --clock manual or"),
+        (["console", "--clock", "fast", "--origin", "soon"], "--origin must be a Unix time"),
+        (["console", "--origin", "1796112000"], "--origin needs --clock fast."),
     ],
 )
 def test_bad_fast_clock_flags_get_one_line(

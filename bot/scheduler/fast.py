@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,8 +54,12 @@ class FastScheduler:
         *,
         speed: float,
         posts_at_once: int = POSTS_AT_ONCE,
-        wall: Callable[[], float] | None = None,
+        origin: float | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
+        """`origin`: the wall time (`wall()`, Unix seconds) at which the clock reads its
+        start; None: when the scheduler starts. Processes given the same start and origin
+        share one simulated time."""
         if speed <= 0:
             raise ValueError("a fast clock's speed must be positive")
         self.engine = engine
@@ -63,6 +68,7 @@ class FastScheduler:
         self._jobs = Jobs(engine, posts_at_once)
         self._triggers = PostTriggers()
         self._wall = wall
+        self._origin = origin
         # (when, order, job id, generation): reveals (0) before posts (1) at the same instant.
         self._heap: list[tuple[datetime, int, str, int]] = []
         self._armed: dict[str, tuple[int, Any, int]] = {}  # job id -> (generation, trigger, id)
@@ -82,7 +88,7 @@ class FastScheduler:
         await rebuild_jobs(self.engine, self)
         self._catch_up = asyncio.create_task(self._jobs.catch_up())
         self._tasks = [
-            asyncio.create_task(self._tick(self._now_wall(), self.clock.now())),
+            asyncio.create_task(self._tick(self._origin, self.clock.now())),
             asyncio.create_task(self._every(DELIVERY_STEP_S, self._jobs.deliver, wait=True)),
             asyncio.create_task(self._every(LEADERBOARD_UPKEEP_S, self._upkeep)),
         ]
@@ -90,13 +96,11 @@ class FastScheduler:
             "fast clock: %s, %g times the wall clock", self.clock.now().isoformat(), self.speed
         )
 
-    def _now_wall(self) -> float:
-        return self._wall() if self._wall is not None else asyncio.get_running_loop().time()
-
-    async def _tick(self, origin: float, begun: datetime) -> None:
+    async def _tick(self, origin: float | None, begun: datetime) -> None:
+        origin = self._wall() if origin is None else origin
         while not self._jobs.stopping:
             await asyncio.sleep(TICK_S)  # a job fired after a stop begins nothing (Jobs)
-            simulated = begun + timedelta(seconds=(self._now_wall() - origin) * self.speed)
+            simulated = begun + timedelta(seconds=(self._wall() - origin) * self.speed)
             self.clock.set(max(simulated, self.clock.now()))
             self._fire_due()
 
