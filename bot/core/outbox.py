@@ -31,14 +31,14 @@ from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Round, RoundStatus, Subscription
 from bot.core.ports import DeliveryFinder, PostedRef, Publisher, RevealPost, RoundPost
 from bot.core.records import COMMUNITY_PACK, Answerer, Delivery, DeliveryKind, DeliveryStatus
-from bot.core.wiring import Wiring
+from bot.core.wiring import DELIVERY_LEASE, Wiring
 from bot.grading.base import Feedback
 
 log = logging.getLogger(__name__)
 # Private feedback for a reveal's answerers who asked for it (the rounds part grades it).
 FeedbackSource = Callable[[str, Round, list[Answerer]], Awaitable[dict[str, Feedback]]]
 
-LEASE = timedelta(seconds=60)  # longer than any one send (slack_sdk and discord.py time out)
+LEASE = DELIVERY_LEASE  # the default lease (EngineSettings.delivery_lease)
 BACKOFF_FIRST_S = 2.0
 BACKOFF_MOST_S = 600.0
 NO_ADAPTER_RETRY_S = 30.0
@@ -88,7 +88,7 @@ class Outbox:
         channel and round the caller has just read (saves reading them again)."""
         now = self._w.clock.now()
         claimed = await self._w.store.claim_deliveries(
-            now, LEASE, limit, subscription_id, self._w.owned
+            now, self._w.settings.delivery_lease, limit, subscription_id, self._w.owned
         )
         if not claimed:
             return []

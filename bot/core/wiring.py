@@ -15,6 +15,8 @@ from bot.core.ports import Publisher, ScheduleListener
 from bot.core.records import SuggestionStatus, community_suggestion_id
 from bot.core.storage import Store
 
+DELIVERY_LEASE = timedelta(seconds=60)
+
 
 @dataclass(frozen=True)
 class EngineSettings:
@@ -22,6 +24,9 @@ class EngineSettings:
     default_timezone: str = "UTC"
     answer_limit: int = 4000  # characters kept of one message
     review_fuzz: bool = True  # FSRS interval fuzzing (off in tests, for exact due dates)
+    # How long a claimed delivery is held before it counts as in doubt: longer than any one
+    # send (slack_sdk and discord.py time out); a fast clock stretches it (simulated time).
+    delivery_lease: timedelta = DELIVERY_LEASE
 
 
 class NoSchedule:
