@@ -5,8 +5,9 @@ The process runs a fast clock (`--clock fast --speed 60 --origin …`: a simulat
 wall second, the same time across its restarts) on SQLite; every channel is due at the
 clock's start, its reveal five simulated minutes later. The fake's nonce window is closed, so
 a repeat after a crash can be kept out only by the history lookup, and its message ids follow
-the simulated clock, as Discord's follow its own. After the restarts: each channel has exactly
-one post, each round exactly one reveal.
+the simulated clock, as Discord's follow its own. One seed goes on into the next day's busy
+minute (a clock started again at its post time). After the restarts: each channel has exactly
+one post a day, each round exactly one reveal.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import random
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -45,9 +47,13 @@ class Bot:
 
     def __init__(self, fake: FakeDiscord, db: Path, folder: Path) -> None:
         self.fake, self.db, self.folder = fake, db, folder
-        self.origin = time.time()
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
+        self.day(START)
+
+    def day(self, start: datetime) -> None:
+        """The clock of the next starts: from `start`, as of now (a later day)."""
+        self.clock_start, self.origin = start, time.time()
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
@@ -63,14 +69,14 @@ class Bot:
         log = (self.folder / f"run{self.starts}.log").open("w")
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "--db", str(self.db), "run", "--no-console",
-            "--clock", "fast", "--start", START.strftime("%Y-%m-%dT%H:%M"),
+            "--clock", "fast", "--start", self.clock_start.strftime("%Y-%m-%dT%H:%M"),
             "--speed", str(SPEED), "--origin", f"{self.origin:.3f}",
             env=env, cwd=self.folder, stdout=log, stderr=log,
         )  # fmt: skip
 
     def now(self) -> datetime:
         """The simulated time the process reads."""
-        return START + timedelta(seconds=(time.time() - self.origin) * SPEED)
+        return self.clock_start + timedelta(seconds=(time.time() - self.origin) * SPEED)
 
     async def kill(self) -> None:
         assert self.process is not None
@@ -115,9 +121,36 @@ def bot_messages(fake: FakeDiscord, channel: int) -> list[Json]:
     return [m for m in fake.channel_messages(channel) if int(m["author"]["id"]) == fake.app_id]
 
 
-@pytest.mark.parametrize("seed", [3, 11])
+def revealed(fake: FakeDiscord, channels: set[int], days: int) -> bool:
+    """Every channel has `days` posts whose threads have a reveal (any more are counted after)."""
+    return all(
+        sum(any(marked(m) for m in bot_messages(fake, int(p["id"]))) for p in posts) >= days
+        for posts in (bot_messages(fake, c) for c in channels)
+    )
+
+
+async def killed_in(bot: Bot, count: Callable[[], int], rng: random.Random) -> None:
+    """SIGKILL once `count()` reaches a random point of a burst of CHANNELS, then start again."""
+    kill_at = rng.randint(1, CHANNELS - 1)
+    await bot.fake.wait_until(lambda: count() >= kill_at, WITHIN_S)
+    await bot.kill()
+    await bot.start()
+
+
+async def settled(bot: Bot, channels: set[int], days: int) -> None:
+    """The last start connected (its stop signal heard from then on), every round of `days`
+    revealed, and all of it recorded (a message sent just before a kill is found again once
+    its lease is over); then a graceful stop."""
+    fake = bot.fake
+    await fake.wait_until(lambda: len(fake.identifies) == bot.starts, WITHIN_S)
+    await fake.wait_until(lambda: revealed(fake, channels, days), WITHIN_S)
+    await eventually(lambda: undelivered(bot.db) == 0, WITHIN_S, interval=0.1)
+    assert await bot.stop() == 0, bot.logs()
+
+
+@pytest.mark.parametrize(("seed", "days"), [(3, 1), (11, 2)])
 async def test_sigkill_in_a_busy_minute_and_a_reveal_burst(
-    fake: FakeDiscord, tmp_path: Path, seed: int
+    fake: FakeDiscord, tmp_path: Path, seed: int, days: int
 ) -> None:
     rng = random.Random(seed)
     fake.nonce_window = 0.0
@@ -132,45 +165,35 @@ async def test_sigkill_in_a_busy_minute_and_a_reveal_burst(
     bot = Bot(fake, db, tmp_path)
     fake.message_time = bot.now
     try:
-        await bot.start()  # the busy minute: every channel at once, killed part-way
-        kill_at = rng.randint(1, CHANNELS - 1)
-        await fake.wait_until(lambda: len(accepted(fake, channels, inside=True)) >= kill_at, WITHIN_S)
-        await bot.kill()
-        await bot.start()  # the rest of the posts, then the reveal burst, killed part-way
-        kill_at = rng.randint(1, CHANNELS - 1)
-        await fake.wait_until(lambda: len(accepted(fake, channels, inside=False)) >= kill_at, WITHIN_S)
-        await bot.kill()
-        await bot.start()
-
-        def revealed() -> bool:
-            """Every channel has a post whose thread has a reveal."""
-            return all(
-                any(marked(m) for post in bot_messages(fake, c)
-                    for m in bot_messages(fake, int(post["id"])))
-                for c in channels
-            )  # fmt: skip
-
-        # Connected (its stop signal heard from then on), everything revealed, and recorded
-        # (a reveal sent just before the kill is found again once its lease is over).
-        await fake.wait_until(lambda: len(fake.identifies) == 3 and revealed(), WITHIN_S)
-        await eventually(lambda: undelivered(db) == 0, WITHIN_S, interval=0.1)
-        assert await bot.stop() == 0, bot.logs()
+        await bot.start()  # the busy minute: every channel at once
+        await killed_in(bot, lambda: len(accepted(fake, channels, inside=True)), rng)
+        # the rest of the posts, then the reveal burst
+        await killed_in(bot, lambda: len(accepted(fake, channels, inside=False)), rng)
+        await settled(bot, channels, 1)
+        if days == 2:  # the next day's busy minute, on a clock started again at its post time
+            bot.day(START + timedelta(days=1))
+            await bot.start()
+            posted = len(accepted(fake, channels, inside=True))
+            await killed_in(bot, lambda: len(accepted(fake, channels, inside=True)) - posted, rng)
+            await settled(bot, channels, 2)
     finally:
         if bot.process is not None and bot.process.returncode is None:
             await bot.kill()
 
     for channel in channels:
-        posts = bot_messages(fake, channel)
-        assert len(posts) == 1, (channel, bot.logs())  # one post per channel, whatever was killed
-        assert posts[0].get("thread"), "the post has its thread"
-        reveals = bot_messages(fake, int(posts[0]["id"]))
-        assert len(reveals) == 1 and marked(reveals[0]), (channel, bot.logs())  # one reveal
+        posts = bot_messages(fake, channel)  # one post per channel and day, whatever was killed
+        assert len(posts) == days, (channel, bot.logs())
+        for post in posts:
+            assert post.get("thread"), "the post has its thread"
+            reveals = bot_messages(fake, int(post["id"]))
+            assert len(reveals) == 1 and marked(reveals[0]), (channel, bot.logs())  # one reveal
     store = await SqliteStore.open(db)
     try:
         for subscription in await store.subscriptions():
             last = await store.latest_round(subscription.id)
             assert last is not None and last.status is RoundStatus.REVEALED
+            assert last.local_date == (START + timedelta(days=days - 1)).date()
             deliveries = await store.deliveries(subscription.id)
-            assert [d.status for d in deliveries] == [DeliveryStatus.DELIVERED] * 2
+            assert [d.status for d in deliveries] == [DeliveryStatus.DELIVERED] * 2 * days
     finally:
         await store.close()
