@@ -35,11 +35,11 @@ from bot.core.models import Round, RoundStatus, Subscription
 from bot.core.outbox_kinds import CHANNEL_KINDS, Dropped, FeedbackSource, NotYet, OtherKinds
 from bot.core.ports import DeliveryFinder, PostedRef, Publisher, RevealPost, RoundPost
 from bot.core.records import COMMUNITY_PACK, Delivery, DeliveryKind, DeliveryStatus
-from bot.core.wiring import Wiring
+from bot.core.wiring import DELIVERY_LEASE, Wiring
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)  # longer than any one send (slack_sdk and discord.py time out)
+LEASE = DELIVERY_LEASE  # the default lease (EngineSettings.delivery_lease)
 BACKOFF_FIRST_S = 2.0
 BACKOFF_MOST_S = 600.0
 NO_ADAPTER_RETRY_S = 30.0
@@ -93,7 +93,9 @@ class Outbox:
         """Claim what is due (of one channel, or all) and send it, all at once. `known`: a
         channel and round the caller has just read (saves reading them again)."""
         now = self._w.clock.now()
-        claimed = await self._w.store.claim_deliveries(now, LEASE, limit, subscription_id)
+        claimed = await self._w.store.claim_deliveries(
+            now, self._w.settings.delivery_lease, limit, subscription_id, self._w.owned
+        )
         if not claimed:
             return []
         channels: dict[int, list[Delivery]] = {}

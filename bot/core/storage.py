@@ -24,6 +24,7 @@ from bot.core.models import (
     Subscription,
     Window,
 )
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import (
     Answerer,
     ChangeOutcome,
@@ -301,12 +302,18 @@ class DeliveryStore(Protocol):
         ...
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        subscription_id: int | None = None,
+        owned: Ownership = EVERYTHING,
     ) -> list[Delivery]:
         """Take up to `limit` deliveries to send (of one channel, or all), in (due, id) order:
         pending ones due by `now`, and claimed ones whose lease has expired (returned with
         `in_doubt`). Each is claimed until `now + lease`, its attempts counted, its first
-        claim time kept."""
+        claim time kept. Only deliveries of channels `owned.owns` are taken (a shard's
+        process leaves the other shards' spaces alone)."""
         ...
 
     async def mark_delivered(
