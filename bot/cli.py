@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 EXIT_USAGE = 2  # bad settings or arguments, as argparse does
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `cmd | head`
 EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: an internal error
+DEFAULT_SPEED = 600.0  # a fast clock: ten simulated minutes a second
+MOST_SPEED = 86_400  # a day a second: beyond it a tick would skip whole days
 
 
 def _global_options() -> argparse.ArgumentParser:
@@ -84,9 +86,20 @@ def _parser() -> argparse.ArgumentParser:
         return group.add_parser(name, help=help, parents=[common])
 
     def console_flags(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--clock", choices=["real", "manual"], default="real",
-                         help="manual: time moves only with /advance (demo and tests)")  # fmt: skip
-        sub.add_argument("--start", help="manual clock start, e.g. 2026-12-01T08:00 (local time)")
+        sub.add_argument("--clock", choices=["real", "manual", "fast"], default="real",
+                         help="manual: time moves only with /advance; fast: time runs --speed "
+                         "times as fast from --start (demos and tests)")  # fmt: skip
+        sub.add_argument(
+            "--start", help="manual or fast clock start, e.g. 2026-12-01T08:00 (local time)"
+        )
+        sub.add_argument(
+            "--speed", type=str, help="fast clock: simulated seconds per second, e.g. 600"
+        )
+        sub.add_argument(
+            "--origin", type=str,
+            help="fast clock: the Unix time at which it reads --start (default: when it "
+            "starts); processes given the same --start and --origin share one time",
+        )  # fmt: skip
         sub.add_argument(
             "--timezone", help="the console channel's timezone (default: this machine's)"
         )
@@ -254,10 +267,16 @@ def _opener(settings: Settings) -> StoreOpener:
 def _console(args: argparse.Namespace, settings: Settings) -> int:
     timezone = parse_timezone(args.timezone) if args.timezone else settings.timezone
     start = None
-    if args.clock == "manual":
+    if args.clock in ("manual", "fast"):
         start = _parse_start(args.start, timezone)
     elif args.start:
-        raise InputError("--start needs --clock manual.")
+        raise InputError("--start needs --clock manual or --clock fast.")
+    speed = _parse_speed(args.speed) if args.clock == "fast" else None
+    if args.speed is not None and speed is None:
+        raise InputError("--speed needs --clock fast.")
+    origin = _parse_origin(args.origin) if args.clock == "fast" else None
+    if args.origin is not None and origin is None:
+        raise InputError("--origin needs --clock fast.")
     options = Options(
         db_path=settings.db_path,
         db=settings.db,
@@ -265,6 +284,8 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         timezone=timezone,
         catch_up_grace=settings.catch_up_grace,
         manual_start=start,
+        clock_speed=speed,
+        clock_origin=origin,
         backup_dir=settings.backup_dir,
         backup_keep_days=settings.backup_keep_days,
         backup_time=settings.backup_time,
@@ -273,6 +294,11 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.command == "run":
         platforms = configured_platforms(settings.env.values)
+        if platforms and start is not None and "PRACTICEBOT_DB" not in settings.env.values:
+            raise InputError(
+                f"--clock {args.clock} writes simulated days: give the bot a database of its "
+                "own with --db FILE (or PRACTICEBOT_DB), not the real one."
+            )
         if platforms:
             names = ", ".join(name for name, _ in platforms)
             print(f"Starting practicebot for: {names}.", file=sys.stderr)
@@ -308,6 +334,33 @@ def _parse_start(text: str | None, timezone: str) -> datetime:
             f"--start must be a date and time like 2026-12-01T08:00 (got '{text}')."
         ) from None
     return start if start.tzinfo else start.replace(tzinfo=ZoneInfo(timezone))
+
+
+def _parse_speed(text: str | None) -> float:
+    """A fast clock's speed: simulated seconds per wall-clock second (default 600)."""
+    if text is None:
+        return DEFAULT_SPEED
+    try:
+        speed = float(text)
+    except ValueError:
+        speed = -1.0
+    if not 1 <= speed <= MOST_SPEED:
+        raise InputError(
+            f"--speed must be a number from 1 to {MOST_SPEED:,} (simulated seconds per "
+            f"second, e.g. 600: a day in 2.4 minutes); got '{text}'."
+        )
+    return speed
+
+
+def _parse_origin(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(
+            f"--origin must be a Unix time in seconds, like 1796112000 (got '{text}')."
+        ) from None
 
 
 def _login_name() -> str:

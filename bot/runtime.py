@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -33,6 +33,7 @@ from bot.ops.backup import daily_backup
 from bot.ops.health import Probe, heartbeat_path, write_heartbeats
 from bot.ops.lock import DatabaseLock
 from bot.scheduler import ManualScheduler, RealTimeScheduler, Scheduler
+from bot.scheduler.fast import FastScheduler, fast_lease
 from bot.store import is_postgres, mask_url, open_store
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class Options:
     timezone: str
     catch_up_grace: timedelta
     manual_start: datetime | None = None  # set: a manual clock starting then
+    clock_speed: float | None = None  # with manual_start: a fast clock, this many times the wall's
+    clock_origin: float | None = None  # a fast clock reads manual_start then (Unix time)
     backup_dir: Path | None = None  # default: backups/ beside the database
     backup_keep_days: int = 7  # 0: no automatic backups
     backup_time: time = time(3, 30)  # UTC
@@ -91,7 +94,15 @@ async def open_app(options: Options) -> AsyncIterator[App]:
                 catch_up_grace=options.catch_up_grace, default_timezone=options.timezone
             )
             clock: Clock
-            if options.manual_start is not None:
+            if options.manual_start is not None and options.clock_speed is not None:
+                clock = ManualClock(options.manual_start)
+                lease = fast_lease(options.clock_speed, settings.delivery_lease)
+                settings = replace(settings, delivery_lease=lease)
+                engine = Engine(store, bank, clock, settings, grader=grader)
+                scheduler = FastScheduler(
+                    engine, clock, speed=options.clock_speed, origin=options.clock_origin
+                )
+            elif options.manual_start is not None:
                 clock = ManualClock(options.manual_start)
                 engine = Engine(store, bank, clock, settings, grader=grader)
                 scheduler = ManualScheduler(engine, clock)
@@ -213,6 +224,11 @@ async def run_console(
             session.write(
                 f"Manual clock: it is {render.local_time(app.clock.now(), options.timezone)} "
                 f"({options.timezone}); /advance 1d moves time forward."
+            )
+        elif options.clock_speed is not None:
+            session.write(
+                f"Fast clock: it is {render.local_time(app.clock.now(), options.timezone)} "
+                f"({options.timezone}), and time runs {options.clock_speed:g} times as fast."
             )
         if fresh:
             subscription = await app.engine.subscribe(CHANNEL, post_time="09:00", by="console")

@@ -6,12 +6,16 @@ the store's interface and `bot.core.rules` for the rules a store applies or mirr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import chain
-from typing import Literal
+from typing import Literal, cast
+
+from bot.core.ownership import EVERYTHING, Ownership
+from bot.grading.base import Feedback, KeyPointVerdict, Rating
 
 
 class MessageOutcome(StrEnum):
@@ -138,7 +142,10 @@ class DuePlan:
     now: datetime
     catch_up_grace: timedelta
     pool: QuestionPool
-    lease: timedelta | None = None  # as `DueClaim.lease`
+    lease: timedelta | None = None  # as `DueClaim.lease`, for a channel in `owned` only
+    # The spaces this process serves: another process's channel gets its post written pending,
+    # for the owner's worker to send.
+    owned: Ownership = EVERYTHING
     # The store reads the channel's space's community pack itself, in the claim's transaction
     # (`pool.community` is then not used): a read fewer per post at a busy minute.
     community_in_claim: bool = False
@@ -226,16 +233,38 @@ class RoundTally:
 
 
 @dataclass(frozen=True)
-class LatestRating:
-    """Someone's latest self-rating: which question, how, when (their last feedback)."""
+class FeedbackRecord:
+    """Feedback on one graded answer (a quiz's or a daily round's), as the person got it."""
 
+    platform: str
+    user_id: str
+    source: Literal["quiz", "daily"]
+    ref_id: int  # the quiz's id, or the round's
     question_id: str
-    rating: str
-    at: datetime
+    feedback: Feedback
+    graded_at: datetime
+
+
+def feedback_json(feedback: Feedback) -> str:
+    """The verdicts as a store keeps them (JSON, in the key points' order)."""
+    return json.dumps([asdict(v) for v in feedback.verdicts], ensure_ascii=False)
+
+
+def feedback_from_json(verdicts: str, suggested_rating: str) -> Feedback:
+    rating = cast(Rating, suggested_rating)
+    return Feedback(tuple(KeyPointVerdict(**v) for v in json.loads(verdicts)), rating)
+
+
 class DeliveryKind(StrEnum):
     POST = "post"  # a round's question (written by the claim)
     REVEAL = "reveal"  # a round's reference answer (written by the reveal)
-    NOTICE = "notice"  # a sentence for the channel's admin (body: the text)
+    NOTICE = "notice"  # the channel's problem, for its admin (body: the problem's text)
+    # The weekly recap (written by the claim of a week's first scheduled round; body: the
+    # Monday of the week it sums up; built when sent).
+    RECAP = "recap"
+    # One answerer's private feedback on a daily round (written by the reveal; body: their
+    # user id; graded once when first sent, then kept in `feedback`).
+    FEEDBACK = "feedback"
 
 
 class DeliveryStatus(StrEnum):
@@ -243,6 +272,7 @@ class DeliveryStatus(StrEnum):
     CLAIMED = "claimed"  # being sent until `lease_until`; past it, in doubt
     DELIVERED = "delivered"
     PARKED = "parked"  # refused for good: waits for the admin (`resume_deliveries`)
+    DROPPED = "dropped"  # of no use any more (a recap whose day is over, a fixed problem)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
@@ -13,14 +12,14 @@ from bot.bank.models import Question
 from bot.core import schedule as rules
 from bot.core.errors import NotFoundError, PublishFailure
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
-from bot.core.outbox import LEASE, Outbox, Outcome, Sent
+from bot.core.outbox import Outbox, Outcome, Sent
 from bot.core.records import (
-    Answerer,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     DueClaim,
     DuePlan,
+    FeedbackRecord,
     QuestionChoice,
     QuestionPool,
     community_question_id,
@@ -45,9 +44,6 @@ class Rounds:
         self._w = wiring
         self._subscriptions = subscriptions
         self._grader = grader
-        # Steps run just before a scheduled round is published (the weekly recap); each
-        # handles its own errors.
-        self.before_post: list[Callable[[Subscription, Round], Awaitable[None]]] = []
         self._outbox = Outbox(wiring, rng or random.Random(), self.feedback)
 
     @property
@@ -64,7 +60,10 @@ class Rounds:
         """The scheduled job: post today's round if it is due and not yet posted."""
         now = self._w.clock.now()
         pool = QuestionPool(self._w.bank.ids_by_pack)  # the space's community: read in the claim
-        plan = DuePlan(now, self._w.settings.catch_up_grace, pool, LEASE, community_in_claim=True)
+        plan = DuePlan(
+            now, self._w.settings.catch_up_grace, pool, self._w.settings.delivery_lease,
+            owned=self._w.owned, community_in_claim=True,
+        )  # fmt: skip
 
         # Reading the subscription and its space's community pack, deciding, claiming, and
         # taking the post's lease: one transaction, one trip (at a busy minute thousands of
@@ -78,18 +77,19 @@ class Rounds:
         if post is None:
             question = await self._w.question(claimed.question_id)
             return PostResult(PostStatus.ALREADY, claimed, question)
-        for step in self.before_post:
-            await step(subscription, claimed)
-        return await self._publish(subscription, claimed, post)
+        return await self._publish(subscription, claimed, post)  # its recap first, when it has one
 
     async def _post(
         self, subscription: Subscription, day: date, kind: Literal["scheduled", "manual"]
     ) -> PostResult:
         now = self._w.clock.now()
-        # Whether the date is free, the cycle, and the claim: one transaction, one trip.
+        # Whether the date is free, the cycle, and the claim: one transaction, one trip. The
+        # post is leased to us to send at once, unless another process owns the channel (an
+        # admin's post-now can arrive anywhere): then it is written pending, for the owner.
+        lease = self._w.settings.delivery_lease if self._w.owned.owns(subscription.channel) else None
         due = DueClaim(
             day, kind, now, now + subscription.schedule.reveal_after,
-            await self._choice(subscription), subscription.schedule.timezone, lease=LEASE,
+            await self._choice(subscription), subscription.schedule.timezone, lease=lease,
         )  # fmt: skip
         claimed, post = await self._w.store.claim_next_round(subscription.id, due)
         if post is None and claimed.status is RoundStatus.CLAIMED and kind == "manual":
@@ -130,11 +130,12 @@ class Rounds:
         self, subscription: Subscription, claimed: Round, post: Delivery | None = None
     ) -> PostResult:
         """Send a claim's post delivery now, and say what happened. `post`: the delivery a fresh
-        claim wrote leased to us (sent as it is); else whatever of the channel is due."""
+        claim wrote; leased to us, it is sent as it is. Else (written pending: a recap goes
+        first, or another process owns the channel) whatever of the channel is due, in order."""
         question = await self._question(claimed.question_id)
         sent = (
             await self._outbox.deliver(post, (subscription, claimed))
-            if post is not None
+            if post is not None and post.status is DeliveryStatus.CLAIMED
             else await self._deliver(subscription, claimed, DeliveryKind.POST)
         )
         if sent is None:  # the worker holds it (leased): it goes out from there
@@ -215,42 +216,29 @@ class Rounds:
             queued = sent.detail or sent.outcome.value
         return RevealResult(revealed, question, tuple(answerers), queued)
 
-    async def feedback(
-        self, platform: str, round: Round, answerers: list[Answerer]
-    ) -> dict[str, Feedback]:
-        """The private feedback a reveal carries (the outbox asks when it sends one)."""
+    async def feedback(self, platform: str, round: Round, user_id: str) -> Feedback | None:
+        """One opted-in answerer's private feedback on a revealed round (the outbox asks when
+        it sends it): graded the first time and kept, so a second attempt sends the same."""
+        store = self._w.store
+        kept = await store.feedback_given(platform, user_id, "daily", round.id)
+        if kept is not None:
+            return kept.feedback
         question = await self._w.question(round.question_id)
-        if question is None:
-            return {}
-        return await self._daily_feedback(platform, round.id, question, answerers)
-
-    async def _daily_feedback(
-        self, platform: str, round_id: int, question: Question, answerers: list[Answerer]
-    ) -> dict[str, Feedback]:
-        """Graded answers of those who asked for private feedback on daily rounds."""
-        if self._grader is None or not answerers or not question.key_points:
-            return {}
-        wanted = await self._w.store.daily_feedback_users(platform)
-        texts = {}
-        for answerer in answerers:
-            if answerer.user_id in wanted:
-                text = await self._w.store.answer_text(round_id, answerer.user_id)
-                if text.strip():
-                    texts[answerer.user_id] = text
-        # All at once, each bounded: the reveal waits at most one grading deadline.
-        results = await asyncio.gather(
-            *(
-                grade_within(self._grader, question.key_points, text, question.answer)
-                for text in texts.values()
-            ),
-            return_exceptions=True,
+        if self._grader is None or question is None or not question.key_points:
+            return None
+        text = await store.answer_text(round.id, user_id)
+        if not text.strip():
+            return None
+        try:  # feedback is a bonus: a grader that fails costs the note, never the reveal
+            feedback = await grade_within(self._grader, question.key_points, text, question.answer)
+        except Exception as error:
+            log.error("grading failed round=%s user=%s: %r", round.id, user_id, error)
+            return None
+        await store.save_feedback(
+            FeedbackRecord(
+                platform, user_id, "daily", round.id, question.id, feedback, self._w.clock.now()
+            )
         )
-        feedback = {}
-        for user_id, result in zip(texts, results, strict=True):
-            if isinstance(result, BaseException):  # feedback is a bonus: the reveal goes out
-                log.error("grading failed round=%s user=%s: %r", round_id, user_id, result)
-            else:
-                feedback[user_id] = result
         return feedback
 
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:
@@ -263,13 +251,17 @@ class Rounds:
         while keep_going() and await self._outbox.run_due():
             pass
         now = self._w.clock.now()
+        owned = self._w.owned  # a shard's process catches up its own spaces only
         for subscription in await self._w.store.subscriptions():
+            if not owned.owns(subscription.channel):
+                continue
             if not keep_going():
                 return
             if rules.due_post_date(subscription.schedule, now, self._w.settings.catch_up_grace):
                 await self.post_due(subscription.id)
+        theirs = await self._subscriptions.not_owned()
         for open_round in await self._w.store.rounds_with_status(RoundStatus.POSTED):
             if not keep_going():
                 return
-            if open_round.reveal_at <= now:
+            if open_round.reveal_at <= now and open_round.subscription_id not in theirs:
                 await self.reveal(open_round.id)

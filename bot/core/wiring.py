@@ -10,9 +10,12 @@ from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.community import question_of
 from bot.core.models import Round, Subscription
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.ports import Publisher, ScheduleListener
 from bot.core.records import SuggestionStatus, community_suggestion_id
 from bot.core.storage import Store
+
+DELIVERY_LEASE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,9 @@ class EngineSettings:
     default_timezone: str = "UTC"
     answer_limit: int = 4000  # characters kept of one message
     review_fuzz: bool = True  # FSRS interval fuzzing (off in tests, for exact due dates)
+    # How long a claimed delivery is held before it counts as in doubt: longer than any one
+    # send (slack_sdk and discord.py time out); a fast clock stretches it (simulated time).
+    delivery_lease: timedelta = DELIVERY_LEASE
 
 
 class NoSchedule:
@@ -41,6 +47,7 @@ class Wiring:
     settings: EngineSettings
     publishers: dict[str, Publisher] = field(default_factory=dict)
     listener: ScheduleListener = field(default_factory=NoSchedule)
+    owned: Ownership = EVERYTHING  # the spaces this process schedules and delivers in
 
     def clip(self, text: str) -> tuple[str, bool]:
         """The part of a message that is kept, and whether it was cut."""

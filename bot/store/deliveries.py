@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from bot.core.models import Round
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
 from bot.store.base import ROUND_COLUMNS, Row, StoreBase, at, from_ts, round_of, to_ts
 
@@ -64,6 +66,41 @@ def add_params(
         kind.value, subscription_id, round_id, body, now, not_after, now,
         "claimed" if leased else "pending", lease_until, int(leased), now if leased else None,
     )  # fmt: skip
+
+
+# A post written leased to its claimer that must wait its turn (a recap goes first): pending,
+# as if written so, for the worker to send after the recap.
+UNLEASE_SQL = (
+    "UPDATE deliveries SET status = 'pending', lease_until = NULL, attempts = 0, "
+    "first_claimed_at = NULL WHERE id = ? AND status = 'claimed'"
+)
+
+
+def unleased(post: Delivery) -> Delivery:
+    """`post` as UNLEASE_SQL leaves it."""
+    return replace(post, status=DeliveryStatus.PENDING, attempts=0, first_claimed_at=None)
+
+
+def unlease(db: sqlite3.Connection, post: Delivery) -> Delivery:
+    db.execute(UNLEASE_SQL, (post.id,))
+    return unleased(post)
+
+
+def owned_filter(owned: Ownership) -> tuple[str, list[Any]]:
+    """`AND …` keeping the deliveries whose channel is in an owned space (`Ownership.owns`),
+    for SQLite and PostgreSQL alike; nothing when everything is owned. A sharded platform's
+    space ids are numbers (Discord's guild ids): the CASE keeps the cast to those rows."""
+    if owned.whole:
+        return "", []
+    tests, params = [], []
+    for part in owned.shards:
+        ids = ", ".join(str(int(i)) for i in sorted(part.ids)) or "NULL"
+        tests.append(
+            f"CASE WHEN platform = ? THEN (CAST(space_id AS BIGINT) >> {int(part.shift)}) "
+            f"% {int(part.count)} IN ({ids}) ELSE TRUE END"
+        )
+        params.append(part.platform)
+    return f"AND subscription_id IN (SELECT id FROM subscriptions WHERE {' AND '.join(tests)})", params
 
 
 def add(
@@ -138,13 +175,20 @@ class Deliveries(StoreBase):
         return await self._run(unit)
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        subscription_id: int | None = None,
+        owned: Ownership = EVERYTHING,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
         params: list[Any] = [moment, moment]
         if subscription_id is not None:
             params.append(subscription_id)
+        spaces, owned_params = owned_filter(owned)
+        params += owned_params
 
         def unit(db: sqlite3.Connection) -> list[Delivery]:
             rows = db.execute(
@@ -152,7 +196,7 @@ class Deliveries(StoreBase):
                 SELECT {DELIVERY_COLUMNS} FROM deliveries
                 WHERE status IN ('pending', 'claimed')  -- lets the partial index serve: no scan
                   AND ((status = 'pending' AND due_at <= ?)
-                   OR (status = 'claimed' AND lease_until < ?)) {channel}
+                   OR (status = 'claimed' AND lease_until < ?)) {channel} {spaces}
                 ORDER BY due_at, id LIMIT ?
                 """,
                 (*params, limit),

@@ -11,7 +11,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
 
 from bot.core.models import Round, RoundStatus, Subscription
-from bot.core.records import CycleState, Delivery, DeliveryKind, DueClaim, DuePlan
+from bot.core.records import (
+    CycleState,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DueClaim,
+    DuePlan,
+)
 from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import day_is_free
 from bot.store import deliveries
@@ -24,6 +31,7 @@ from bot.store.base import (
     subscription_of,
     to_ts,
 )
+from bot.store.outbox_kinds import add_recap
 
 # A space's community pack (its approved suggestions), for a claim that reads it itself.
 COMMUNITY_SQL = (
@@ -186,7 +194,15 @@ class Rounds(StoreBase):
             due = due_claim(subscription, with_community(db, subscription, plan))
             if due is None:
                 return subscription, None, None
-            return subscription, *claim_next(db, subscription_id, due)
+            claimed, post = claim_next(db, subscription_id, due)
+            if post is not None:  # the week's first scheduled round brings its recap (opted in)
+                recap = add_recap(
+                    db, subscription, claimed, to_ts(due.now),
+                    to_ts(due.deliver_until or due.reveal_at),
+                )  # fmt: skip
+                if recap is not None and post.status is DeliveryStatus.CLAIMED:
+                    post = deliveries.unlease(db, post)  # the worker's order: recap, then post
+            return subscription, claimed, post
 
         return await self._run(unit)
 
@@ -238,6 +254,14 @@ class Rounds(StoreBase):
             sql += " AND subscription_id = ?"
             params.append(subscription_id)
         rows = await self._all(sql + " ORDER BY local_date, id", params)
+        return [round_of(r) for r in rows]
+
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        rows = await self._all(
+            f"SELECT {ROUND_COLUMNS} FROM rounds WHERE status = 'revealed' AND revealed_at >= ? "
+            "ORDER BY revealed_at, id",
+            (to_ts(since),),
+        )
         return [round_of(r) for r in rows]
 
     async def latest_round(self, subscription_id: int) -> Round | None:

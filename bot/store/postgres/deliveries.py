@@ -15,9 +15,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.models import Round
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
 from bot.store.base import ROUND_COLUMNS, round_of, to_ts
-from bot.store.deliveries import ADD_SQL, DELIVERY_COLUMNS, add_params, delivery_of
+from bot.store.deliveries import (
+    ADD_SQL,
+    DELIVERY_COLUMNS,
+    UNLEASE_SQL,
+    add_params,
+    delivery_of,
+    owned_filter,
+    unleased,
+)
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
@@ -42,6 +51,12 @@ async def add(
         add_params(kind, subscription_id, round_id, now, body, not_after, lease_until),
     )
     return None if new_id is None else int(new_id)
+
+
+async def unlease(tx: Tx, post: Delivery) -> Delivery:
+    """A post written leased that must wait for its recap: pending (`deliveries.UNLEASE_SQL`)."""
+    await tx.execute(UNLEASE_SQL, (post.id,))
+    return unleased(post)
 
 
 async def one(tx: Tx, delivery_id: int, *, lock: bool = False) -> Delivery | None:
@@ -75,21 +90,27 @@ class PgDeliveries(PgBase):
         return await self._run(unit)
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        subscription_id: int | None = None,
+        owned: Ownership = EVERYTHING,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
         params: list[Any] = [moment, moment]
         if subscription_id is not None:
             params.append(subscription_id)
-        params += [limit, to_ts(now + lease), moment]
+        spaces, owned_params = owned_filter(owned)
+        params += [*owned_params, limit, to_ts(now + lease), moment]
         # One statement: the due rows no other transaction holds, locked, then claimed; each
         # row comes back with the status it had (a claimed one past its lease is in doubt).
         sql = f"""
             WITH picked AS (
                 SELECT id, status AS was FROM deliveries
                 WHERE ((status = 'pending' AND due_at <= ?)
-                   OR (status = 'claimed' AND lease_until < ?)) {channel}
+                   OR (status = 'claimed' AND lease_until < ?)) {channel} {spaces}
                 ORDER BY due_at, id LIMIT ?
                 FOR UPDATE SKIP LOCKED
             )

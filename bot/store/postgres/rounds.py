@@ -10,7 +10,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
 
 from bot.core.models import Round, RoundStatus, Subscription
-from bot.core.records import CycleState, Delivery, DeliveryKind, DueClaim, DuePlan
+from bot.core.records import (
+    CycleState,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DueClaim,
+    DuePlan,
+)
 from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import day_is_free
 from bot.store.base import (
@@ -24,6 +31,7 @@ from bot.store.base import (
 from bot.store.deliveries import written
 from bot.store.postgres import deliveries
 from bot.store.postgres.base import PgBase
+from bot.store.postgres.outbox_kinds import add_recap
 from bot.store.postgres.tx import Tx
 from bot.store.rounds import COMMUNITY_SQL
 
@@ -174,16 +182,22 @@ class PgRounds(PgBase):
                 rows = await tx.all(COMMUNITY_SQL, space)
                 asked = asked.with_community(space, [r["id"] for r in rows])
             due = due_claim(subscription, asked)
-            claimed, post = (
-                (None, None) if due is None
-                else await claim_next(tx, subscription_id, due, locked=True)
-            )  # fmt: skip
-            if post is None:
-                # Nothing written but the channel's row lock (another process claimed the day,
-                # or none is due): nothing to lose in a crash, so no wait for the WAL flush.
-                # At a busy minute every process but one takes this way for every channel.
-                await tx.execute("SET LOCAL synchronous_commit = off")
-            return subscription, claimed, post
+            claimed = None
+            if due is not None:
+                claimed, post = await claim_next(tx, subscription_id, due, locked=True)
+                if post is not None:  # the week's first scheduled round brings its recap
+                    recap = await add_recap(
+                        tx, subscription, claimed, to_ts(due.now),
+                        to_ts(due.deliver_until or due.reveal_at),
+                    )  # fmt: skip
+                    if recap is not None and post.status is DeliveryStatus.CLAIMED:
+                        post = await deliveries.unlease(tx, post)  # the worker's order: recap first
+                    return subscription, claimed, post
+            # Nothing written but the channel's row lock (another process claimed the day, or
+            # none is due): nothing to lose in a crash, so no wait for the WAL flush. At a busy
+            # minute every process but one takes this way for every channel.
+            await tx.execute("SET LOCAL synchronous_commit = off")
+            return subscription, claimed, None
 
         return await self._run(unit)
 
@@ -232,6 +246,14 @@ class PgRounds(PgBase):
             sql += " AND subscription_id = ?"
             params.append(subscription_id)
         rows = await self._all(sql + " ORDER BY local_date, id", params)
+        return [round_of(r) for r in rows]
+
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        rows = await self._all(
+            f"SELECT {ROUND_COLUMNS} FROM rounds WHERE status = 'revealed' AND revealed_at >= ? "
+            "ORDER BY revealed_at, id",
+            (to_ts(since),),
+        )
         return [round_of(r) for r in rows]
 
     async def latest_round(self, subscription_id: int) -> Round | None:
