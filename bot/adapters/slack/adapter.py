@@ -59,7 +59,7 @@ class SlackAdapter:
     name: str = PLATFORM
 
     def __init__(
-        self, engine: Engine, config: SlackConfig, *, process_before_response: bool = False
+        self, engine: Engine, config: SlackConfig, *, process_before_response: bool = True
     ) -> None:
         self.config = config
         self.app, self.users = build_app(

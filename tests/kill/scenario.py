@@ -1,0 +1,382 @@
+"""The kill scenario: many channels due in the same minute, the real bot process stopped at
+random points of the busy minute, of an answer burst and of the reveal burst, several
+simulated days, and what must hold afterwards (counted on the fake's side and in the store).
+
+Each day, per bot process (one, or several on one PostgreSQL database):
+1. start at 07:59 (posts due at 08:00); stop one process when the fake has taken the k-th post
+   (inside Slack's handler: the message is in Slack, its `ts` never reaches the bot; or just
+   after the answer went back);
+2. start again past the lease; the posts go out or are found; an answer burst of thread
+   replies, sent concurrently as signed events; stop one process after the r-th HTTP 200;
+3. start again at 08:55: the answers that never got their 200 are sent again, as Slack
+   retries them; the reveals fall due at 09:00; stop one process at the j-th reveal.
+The next day's first start (or a last one) catches up the reveals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import signal
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from bot.adapters.slack.refs import channel_ref
+from bot.bank.loader import load_bank
+from bot.clock import ManualClock
+from bot.core.engine import Engine
+from bot.core.models import Round, RoundStatus
+from bot.core.ports import DELIVERY_EVENT, Store
+from bot.core.wiring import DELIVERY_LEASE
+from bot.scheduler.fast import fast_lease
+from bot.store import open_store
+from tests.helpers import FIXTURE_BANK
+from tests.kill.process import SECRET, BotProcess, SimTime
+from tests.slack.fake_slack import TEAM, FakeSlack
+
+FIRST_DAY = date(2026, 12, 1)
+USERS = [f"U{n:02d}" for n in range(8)]
+SENDS_AT_ONCE = 12  # answers in flight together (Slack delivers events concurrently)
+WAIT_S = 20.0  # bounded waits for what the bot does on its own
+
+
+@dataclass
+class Answer:
+    channel: str
+    user: str
+    ts: str
+    thread_ts: str
+    event_id: str
+    day: date
+    acked: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"answer {self.event_id}: gradient descent with momentum"
+
+
+@dataclass
+class KillScenario:
+    folder: Path
+    location: str  # SQLite file or postgresql:// URL
+    seed: int
+    signum: signal.Signals = signal.SIGKILL
+    channels: int = 40
+    days: int = 2
+    processes: int = 1
+    speed: float = 60.0
+    fake: FakeSlack = field(init=False)
+    sim: SimTime = field(init=False)
+    rng: random.Random = field(init=False)
+    bots: list[BotProcess | None] = field(init=False)
+    answers: list[Answer] = field(default_factory=list)
+    runs: list[BotProcess] = field(default_factory=list)  # every process started, in order
+    events: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    story: list[str] = field(default_factory=list)  # what was stopped where (on failure)
+    retried: int = 0  # answers sent again because they got no HTTP 200
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.sim = SimTime(self.speed)
+        self.fake = FakeSlack(ts_clock=self.sim.seconds)
+        self.bots = [None] * self.processes
+        self._session: aiohttp.ClientSession | None = None
+        self._store: Store | None = None
+
+    @property
+    def lease(self) -> timedelta:
+        return fast_lease(self.speed, DELIVERY_LEASE)
+
+    def channel_ids(self) -> list[str]:
+        return [f"C{n:03d}" for n in range(self.channels)]
+
+    # -- the run --------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        await self.fake.start()
+        for user in USERS:
+            self.fake.add_user(user, f"Person {user}")
+        self._session = aiohttp.ClientSession()
+        try:
+            await self._subscribe()
+            for n in range(self.days):
+                await self._day(FIRST_DAY + timedelta(days=n))
+            last = FIRST_DAY + timedelta(days=self.days - 1)
+            await self._start_all(_at(last, 9, 5))
+            await self._until(self._all_revealed, "every round revealed")
+            await self._stop_all(signal.SIGTERM)
+        finally:
+            for bot in self.bots:
+                if bot is not None:
+                    await bot.signal(signal.SIGKILL)
+            await self._session.close()
+            await self.fake.close()
+
+    async def _subscribe(self) -> None:
+        """The channels, subscribed the day before (in this process, on the same database)."""
+        store = await open_store(self.location)
+        try:
+            clock = ManualClock(_at(FIRST_DAY - timedelta(days=1), 12, 0))
+            engine = Engine(store, load_bank(FIXTURE_BANK), clock)
+            for channel in self.channel_ids():
+                await engine.subscribe(
+                    channel_ref(TEAM, channel), post_time="08:00", timezone="UTC",
+                    days="daily", reveal_after="1h", by="UADMIN",
+                )  # fmt: skip
+        finally:
+            await store.close()
+
+    async def _day(self, day: date) -> None:
+        # 1. The busy minute (and yesterday's reveals, caught up first).
+        victim = await self._start_all(_at(day, 7, 59))
+        self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=False)
+        await self._until_stopped(victim)
+        if self._running():  # the others take over its claimed posts after their lease
+            await self._until(lambda: self._all_posted(day), f"every channel posted on {day}")
+        await self._stop_all(signal.SIGKILL)
+        # 2. Past the lease: the posts go out or are found; then an answer burst.
+        victim = await self._start_all(self.sim.now() + self.lease + timedelta(seconds=10))
+        await self._until(lambda: self._all_posted(day), f"every channel posted on {day}")
+        burst = await self._new_answers(day)
+        r = self.rng.randint(1, len(burst))
+        self.story.append(f"{self.signum.name} {self._bot(victim).name} at answer {r}")
+        await self._send_answers(burst, stop_after=(victim, r))
+        await self._until_stopped(victim)
+        await self._stop_all(signal.SIGKILL)
+        # 3. Slack retries what got no 200; the reveals at 09:00.
+        victim = await self._start_all(max(self.sim.now(), _at(day, 8, 56)))
+        unacked = [a for a in self.answers if not a.acked]
+        self.retried += len(unacked)
+        await self._send_answers(unacked, retry=True)
+        assert all(a.acked for a in self.answers), "a retried answer got no 200"
+        self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
+        await self._until_stopped(victim)
+        if self._running():
+            await self._until(self._all_revealed, f"every round revealed on {day}")
+        await self._stop_all(signal.SIGKILL)
+
+    # -- processes --------------------------------------------------------------------------
+
+    async def _start_all(self, start: datetime) -> int:
+        """Start every process on one simulated time; returns the one to stop (an index)."""
+        self.sim.begin(start)
+        started = await asyncio.gather(
+            *(
+                BotProcess.start(
+                    name=f"bot{n}-{len(self.runs) + n}", db=self.location, fake=self.fake,
+                    sim=self.sim, folder=self.folder,
+                )
+                for n in range(self.processes)
+            )
+        )  # fmt: skip
+        for n, bot in enumerate(started):
+            self.bots[n] = bot
+            self.runs.append(bot)
+        return self.rng.randrange(self.processes)
+
+    def _bot(self, index: int) -> BotProcess:
+        bot = self.bots[index]
+        assert bot is not None
+        return bot
+
+    def _running(self) -> bool:
+        return any(bot is not None and bot.proc.returncode is None for bot in self.bots)
+
+    def _stop_at_post(self, index: int, k: int, *, thread: bool) -> None:
+        """Signal process `index` when the fake has taken the k-th post (thread: reveal) of
+        this run: inside the handler, or just after its answer."""
+        bot, seen = self._bot(index), itertools.count(1)
+        inside = self.rng.random() < 0.5
+        where = "inside" if inside else "after"
+        self.story.append(f"{self.signum.name} {bot.name} {where} {'reveal' if thread else 'post'} {k}")
+
+        def on_posted(channel: str, message: dict[str, Any]) -> None:
+            if (message.get("metadata") or {}).get("event_type") != DELIVERY_EVENT:
+                return
+            if bool(message.get("thread_ts")) != thread or next(seen) != k:
+                return
+            if inside:
+                bot.send_signal(self.signum)
+            else:
+                asyncio.get_running_loop().call_soon(bot.send_signal, self.signum)
+
+        self.fake.on_posted = on_posted
+
+    async def _until_stopped(self, index: int) -> None:
+        bot = self._bot(index)
+        try:
+            code = await bot.wait(WAIT_S)
+        except TimeoutError:
+            raise AssertionError(f"{bot.name} was never stopped ({self.story[-1]})") from None
+        self.fake.on_posted = None
+        if self.signum is signal.SIGTERM:
+            assert code == 0, f"{bot.name} exited {code} after SIGTERM"
+            assert not bot.logged("Traceback|still running at shutdown"), "a clean stop"
+
+    async def _stop_all(self, signum: signal.Signals) -> None:
+        """Stop the processes still running (the survivors of a kill)."""
+        for index, bot in enumerate(self.bots):
+            if bot is not None and bot.proc.returncode is None:
+                await bot.signal(signum)
+            self.bots[index] = None
+        self.sim.halt()
+
+    # -- answers ----------------------------------------------------------------------------
+
+    async def _new_answers(self, day: date) -> list[Answer]:
+        """Two people answer in each channel's thread of the day."""
+        burst = []
+        for channel in self.channel_ids():
+            thread_ts = self._post_ts(channel, day)
+            for user in self.rng.sample(USERS, 2):
+                ts = self.fake.new_ts()
+                answer = Answer(channel, user, ts, thread_ts, f"Ev{next(self.events):06d}", day)
+                self.fake.record_event(_event(answer))  # written in Slack
+                burst.append(answer)
+        self.rng.shuffle(burst)
+        self.answers += burst
+        return burst
+
+    async def _send_answers(
+        self,
+        answers: list[Answer],
+        *,
+        stop_after: tuple[int, int] | None = None,
+        retry: bool = False,
+    ) -> None:
+        gate, acks = asyncio.Semaphore(SENDS_AT_ONCE), itertools.count(1)
+        targets = [bot for bot in self.bots if bot is not None]
+
+        async def send(answer: Answer) -> None:
+            async with gate:
+                bot = targets[int(answer.channel[1:]) % len(targets)]
+                if await self._deliver(bot, answer, retry) == 200:
+                    answer.acked = True
+                    if stop_after is not None and next(acks) == stop_after[1]:
+                        self._bot(stop_after[0]).send_signal(self.signum)
+
+        await asyncio.gather(*(send(a) for a in answers))
+
+    async def _deliver(self, bot: BotProcess, answer: Answer, retry: bool) -> int:
+        body = json.dumps(
+            {
+                "token": "legacy", "team_id": TEAM, "api_app_id": "A1",
+                "type": "event_callback", "event_id": answer.event_id,
+                "event_time": int(float(answer.ts)), "event": _event(answer),
+                "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
+            }
+        )  # fmt: skip
+        stamp = str(int(datetime.now(UTC).timestamp()))
+        signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+        assert signature is not None
+        headers = {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature,
+        }
+        if retry:
+            headers |= {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        assert self._session is not None
+        try:
+            async with self._session.post(bot.url, data=body.encode(), headers=headers) as reply:
+                await reply.read()
+                return reply.status
+        except (aiohttp.ClientError, ConnectionError):
+            return 0  # the bot went away: no answer, as Slack sees a timeout
+
+    # -- what the fake and the store hold ---------------------------------------------------
+
+    def posts(self, channel: str) -> list[dict[str, Any]]:
+        return [
+            m for m in self.fake.messages.get(channel, [])
+            if (m.get("metadata") or {}).get("event_type") == DELIVERY_EVENT
+            and m.get("thread_ts") in (None, m["ts"])
+        ]  # fmt: skip
+
+    def _post_ts(self, channel: str, day: date) -> str:
+        [post] = [m for m in self.posts(channel) if _day_of(m["ts"]) == day]
+        return str(post["ts"])
+
+    def reveals(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        return [
+            m for m in self.fake.messages.get(channel, [])
+            if (m.get("metadata") or {}).get("event_type") == DELIVERY_EVENT
+            and m.get("thread_ts") == thread_ts and m["ts"] != thread_ts
+        ]  # fmt: skip
+
+    async def store(self) -> Store:
+        if self._store is None:
+            self._store = await open_store(self.location)
+        return self._store
+
+    def summary(self) -> str:
+        """What the stops cost: posts and reveals found on Slack after a crash, lookups made."""
+        found = sum(len(bot.logged("found after a crash")) for bot in self.runs)
+        lookups = len(self.fake.calls_to("conversations.history")) + len(
+            self.fake.calls_to("conversations.replies")
+        )
+        return (
+            f"seed {self.seed} {self.signum.name}: {len(self.runs)} starts, {self.channels} "
+            f"channels x {self.days} days, {len(self.answers)} answers ({self.retried} sent "
+            f"again, as Slack retries); {found} deliveries found on Slack after a crash, "
+            f"{lookups} lookups; stops: " + "; ".join(self.story)
+        )
+
+    async def rounds(self, channel: str) -> list[Round]:
+        """The channel's rounds, whatever their status, by date."""
+        store, found = await self.store(), []
+        subscription = await store.subscription(channel_ref(TEAM, channel))
+        assert subscription is not None
+        for status in RoundStatus:
+            found += await store.rounds_with_status(status, subscription.id)
+        return sorted(found, key=lambda r: r.local_date)
+
+    async def close(self) -> None:
+        if self._store is not None:
+            await self._store.close()
+
+    async def _all_posted(self, day: date) -> bool:
+        store = await self.store()
+        posted = 0
+        for subscription in await store.subscriptions():
+            latest = await store.latest_round(subscription.id)
+            if latest and latest.local_date == day and latest.thread_id is not None:
+                posted += 1
+        return posted == self.channels
+
+    async def _all_revealed(self) -> bool:
+        store = await self.store()
+        return not await store.rounds_with_status(RoundStatus.POSTED) and not (
+            await store.rounds_with_status(RoundStatus.CLAIMED)
+        )
+
+    async def _until(self, check: Any, what: str) -> None:
+        try:
+            async with asyncio.timeout(WAIT_S):
+                while not await check():  # noqa: ASYNC110 (polls the store)
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise AssertionError(f"never happened: {what}") from None
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def _day_of(ts: str) -> date:
+    return datetime.fromtimestamp(float(ts), UTC).date()
+
+
+def _event(answer: Answer) -> dict[str, Any]:
+    return {
+        "type": "message", "channel": answer.channel, "channel_type": "channel",
+        "user": answer.user, "text": answer.text, "ts": answer.ts, "event_ts": answer.ts,
+        "thread_ts": answer.thread_ts, "team": TEAM,
+    }  # fmt: skip
