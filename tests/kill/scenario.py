@@ -34,6 +34,7 @@ from bot.clock import ManualClock
 from bot.core.engine import Engine
 from bot.core.models import Round, RoundStatus
 from bot.core.ports import DELIVERY_EVENT, Store
+from bot.core.records import Delivery, DeliveryStatus
 from bot.core.wiring import DELIVERY_LEASE
 from bot.scheduler.fast import fast_lease
 from bot.store import open_store
@@ -352,10 +353,23 @@ class KillScenario:
         return posted == self.channels
 
     async def _all_revealed(self) -> bool:
+        """Every round revealed and its reveal delivered (a round is revealed when its reveal
+        falls due; the reveal message goes out through the outbox after)."""
         store = await self.store()
-        return not await store.rounds_with_status(RoundStatus.POSTED) and not (
-            await store.rounds_with_status(RoundStatus.CLAIMED)
-        )
+        if await store.rounds_with_status(RoundStatus.POSTED):
+            return False
+        if await store.rounds_with_status(RoundStatus.CLAIMED):
+            return False
+        return not await self.undelivered()
+
+    async def undelivered(self) -> list[Delivery]:
+        store, left = await self.store(), []
+        for subscription in await store.subscriptions(active_only=False):
+            left += await store.deliveries(
+                subscription.id,
+                [DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.PARKED],
+            )
+        return left
 
     async def _until(self, check: Any, what: str) -> None:
         try:

@@ -32,6 +32,7 @@ async def check(scenario: KillScenario) -> None:
     """What must hold after the last stop, on the fake's side and in the store."""
     store = await scenario.store()
     story = f"seed {scenario.seed}: " + "; ".join(scenario.story)
+    assert await scenario.undelivered() == [], story
     for subscription in await store.subscriptions(active_only=False):
         channel = subscription.channel.channel_id
         posts = Counter(_day_of(m["ts"]) for m in scenario.posts(channel))
