@@ -136,14 +136,16 @@ class KillScenario:
 
     async def _day(self, day: date) -> None:
         # 1. The busy minute (and yesterday's reveals, caught up first).
-        victim = await self._start_all(_at(day, 7, 59))
+        victim = self.rng.randrange(self.processes)
         self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=False)
+        await self._start_all(_at(day, 7, 59))  # armed first: posts may begin before all are up
         await self._until_stopped(victim)
         if self._running():  # the others take over its claimed posts after their lease
             await self._until(lambda: self._all_posted(day), f"every channel posted on {day}")
         await self._stop_all(signal.SIGKILL)
         # 2. Past the lease: the posts go out or are found; then an answer burst.
-        victim = await self._start_all(self.sim.now() + self.lease + timedelta(seconds=10))
+        victim = self.rng.randrange(self.processes)
+        await self._start_all(self.sim.now() + self.lease + timedelta(seconds=10))
         await self._until(lambda: self._all_posted(day), f"every channel posted on {day}")
         burst = await self._new_answers(day)
         r = self.rng.randint(1, len(burst))
@@ -152,12 +154,13 @@ class KillScenario:
         await self._until_stopped(victim)
         await self._stop_all(signal.SIGKILL)
         # 3. Slack retries what got no 200; the reveals at 09:00.
-        victim = await self._start_all(max(self.sim.now(), _at(day, 8, 56)))
+        victim = self.rng.randrange(self.processes)
+        self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
+        await self._start_all(max(self.sim.now(), _at(day, 8, 56)))
         unacked = [a for a in self.answers if not a.acked]
         self.retried += len(unacked)
         await self._send_answers(unacked, retry=True)
         assert all(a.acked for a in self.answers), "a retried answer got no 200"
-        self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
         await self._until_stopped(victim)
         if self._running():
             await self._until(self._all_revealed, f"every round revealed on {day}")
@@ -165,8 +168,8 @@ class KillScenario:
 
     # -- processes --------------------------------------------------------------------------
 
-    async def _start_all(self, start: datetime) -> int:
-        """Start every process on one simulated time; returns the one to stop (an index)."""
+    async def _start_all(self, start: datetime) -> None:
+        """Start every process on one simulated time."""
         self.sim.begin(start)
         started = await asyncio.gather(
             *(
@@ -180,7 +183,6 @@ class KillScenario:
         for n, bot in enumerate(started):
             self.bots[n] = bot
             self.runs.append(bot)
-        return self.rng.randrange(self.processes)
 
     def _bot(self, index: int) -> BotProcess:
         bot = self.bots[index]
@@ -193,16 +195,21 @@ class KillScenario:
     def _stop_at_post(self, index: int, k: int, *, thread: bool) -> None:
         """Signal process `index` when the fake has taken the k-th post (thread: reveal) of
         this run: inside the handler, or just after its answer."""
-        bot, seen = self._bot(index), itertools.count(1)
+        seen = itertools.count(1)
         inside = self.rng.random() < 0.5
         where = "inside" if inside else "after"
-        self.story.append(f"{self.signum.name} {bot.name} {where} {'reveal' if thread else 'post'} {k}")
+        name = f"bot{index}-{len(self.runs) + index}"  # the name it is about to start with
+        self.story.append(f"{self.signum.name} {name} {where} {'reveal' if thread else 'post'} {k}")
 
         def on_posted(channel: str, message: dict[str, Any]) -> None:
             if (message.get("metadata") or {}).get("event_type") != DELIVERY_EVENT:
                 return
-            if bool(message.get("thread_ts")) != thread or next(seen) != k:
+            if bool(message.get("thread_ts")) != thread:
                 return
+            bot = self.bots[index]
+            if next(seen) < k or bot is None:  # not up yet (the others post): a later post
+                return
+            self.fake.on_posted = None
             if inside:
                 bot.send_signal(self.signum)
             else:
