@@ -271,12 +271,18 @@ class DeliveryStore(Protocol):
         ...
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        subscription_id: int | None = None,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         """Take up to `limit` deliveries to send (of one channel, or all), in (due, id) order:
         pending ones due by `now`, and claimed ones whose lease has expired (returned with
-        `in_doubt`). Each is claimed until `now + lease`, its attempts counted, its first
-        claim time kept."""
+        `in_doubt`). Each is claimed until `now + lease` by `claimed_by` (a process name), its
+        attempts counted, its first claim time kept."""
         ...
 
     async def mark_delivered(

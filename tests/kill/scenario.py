@@ -175,7 +175,7 @@ class KillScenario:
             *(
                 BotProcess.start(
                     name=f"bot{n}-{len(self.runs) + n}", db=self.location, fake=self.fake,
-                    sim=self.sim, folder=self.folder,
+                    sim=self.sim, folder=self.folder, extra_env=self._named(n),
                 )
                 for n in range(self.processes)
             )
@@ -183,6 +183,15 @@ class KillScenario:
         for n, bot in enumerate(started):
             self.bots[n] = bot
             self.runs.append(bot)
+
+    def _named(self, n: int) -> dict[str, str]:
+        """Several processes: each its name, one state folder (a heartbeat each)."""
+        if self.processes == 1:
+            return {}
+        return {
+            "PRACTICEBOT_PROCESS_NAME": f"bot{n}",
+            "PRACTICEBOT_STATE_DIR": str(self.folder / "state"),
+        }
 
     def _bot(self, index: int) -> BotProcess:
         bot = self.bots[index]

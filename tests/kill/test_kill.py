@@ -56,6 +56,17 @@ async def check(scenario: KillScenario) -> None:
         assert lookups == [], story
 
 
+async def check_names(scenario: KillScenario) -> None:
+    """Each process named in its log lines and in the claims it made."""
+    store, claimers = await scenario.store(), set()
+    for subscription in await store.subscriptions(active_only=False):
+        claimers |= {d.claimed_by for d in await store.deliveries(subscription.id)}
+    assert claimers == {"bot0", "bot1"}, claimers
+    for bot in scenario.runs:
+        name = bot.name.split("-")[0]
+        assert bot.logged(rf"INFO \[{name}\] bot\."), bot.name
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 async def test_the_bot_stopped_anywhere_posts_reveals_and_counts_exactly_once(
@@ -89,6 +100,7 @@ async def test_two_processes_on_one_postgresql_one_killed_mid_burst(
         try:
             await scenario.run()
             await check(scenario)
+            await check_names(scenario)
             print(scenario.summary())
         except BaseException:
             print("two processes: " + "; ".join(scenario.story))

@@ -69,14 +69,20 @@ class PgDeliveries(PgBase):
         return await self._run(unit)
 
     async def claim_deliveries(
-        self, now: datetime, lease: timedelta, limit: int, subscription_id: int | None = None
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        subscription_id: int | None = None,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
         params: list[Any] = [moment, moment]
         if subscription_id is not None:
             params.append(subscription_id)
-        params += [limit, to_ts(now + lease), moment]
+        params += [limit, to_ts(now + lease), claimed_by, moment]
         # One statement: the due rows no other transaction holds, locked, then claimed; each
         # row comes back with the status it had (a claimed one past its lease is in doubt).
         sql = f"""
@@ -87,7 +93,7 @@ class PgDeliveries(PgBase):
                 ORDER BY due_at, id LIMIT ?
                 FOR UPDATE SKIP LOCKED
             )
-            UPDATE deliveries d SET status = 'claimed', lease_until = ?,
+            UPDATE deliveries d SET status = 'claimed', lease_until = ?, claimed_by = ?,
                 attempts = d.attempts + 1, first_claimed_at = COALESCE(d.first_claimed_at, ?)
             FROM picked WHERE d.id = picked.id
             RETURNING {_COLUMNS_D}, picked.was
