@@ -68,6 +68,7 @@ class BotProcess:
     proc: asyncio.subprocess.Process
     name: str
     port: int = 0
+    ready_s: float = 0.0  # spawn to listening, wall-clock seconds
     log: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
 
@@ -98,6 +99,7 @@ class BotProcess:
             "PRACTICEBOT_TZ": "UTC",
             **(extra_env or {}),
         }
+        spawned = time.monotonic()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--no-console", "--clock", "fast",
             "--start", sim.start.isoformat(), "--speed", f"{sim.speed:g}",
@@ -111,6 +113,7 @@ class BotProcess:
         try:
             async with asyncio.timeout(READY_S):
                 bot.port = await connected
+            bot.ready_s = time.monotonic() - spawned
         except BaseException:
             await bot.signal(signal.SIGKILL)
             raise

@@ -46,6 +46,7 @@ FIRST_DAY = date(2026, 12, 1)
 USERS = [f"U{n:02d}" for n in range(8)]
 SENDS_AT_ONCE = 12  # answers in flight together (Slack delivers events concurrently)
 WAIT_S = 20.0  # bounded waits for what the bot does on its own
+READY_GUESS_S = 2.0  # a start-up (spawn to listening), before one was measured
 
 
 @dataclass
@@ -109,10 +110,11 @@ class KillScenario:
             await self._subscribe()
             for n in range(self.days):
                 await self._day(FIRST_DAY + timedelta(days=n))
-            last = FIRST_DAY + timedelta(days=self.days - 1)
-            await self._start_all(_at(last, 9, 5))
-            await self._until(self._all_revealed, "every round revealed")
-            await self._stop_all(signal.SIGTERM)
+            if not await self._all_revealed():  # the last stop left reveals to catch up
+                last = FIRST_DAY + timedelta(days=self.days - 1)
+                await self._start_all(max(self.sim.now(), _at(last, 9, 5)))
+                await self._until(self._all_revealed, "every round revealed")
+                await self._stop_all(signal.SIGTERM)
         finally:
             for bot in self.bots:
                 if bot is not None:
@@ -135,6 +137,8 @@ class KillScenario:
             await store.close()
 
     async def _day(self, day: date) -> None:
+        if self.processes > 1:
+            return await self._day_taken_over(day)
         # 1. The busy minute (and yesterday's reveals, caught up first).
         victim = self.rng.randrange(self.processes)
         self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=False)
@@ -156,7 +160,7 @@ class KillScenario:
         # 3. Slack retries what got no 200; the reveals at 09:00.
         victim = self.rng.randrange(self.processes)
         self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
-        await self._start_all(max(self.sim.now(), _at(day, 8, 56)))
+        await self._start_all(max(self.sim.now(), _at(day, 9, 0) - self._margin()))
         unacked = [a for a in self.answers if not a.acked]
         self.retried += len(unacked)
         await self._send_answers(unacked, retry=True)
@@ -164,6 +168,25 @@ class KillScenario:
         await self._until_stopped(victim)
         if self._running():
             await self._until(self._all_revealed, f"every round revealed on {day}")
+        await self._stop_all(signal.SIGKILL)
+
+    async def _day_taken_over(self, day: date) -> None:
+        """Several processes: one is killed in the busy minute, the others finish the posts
+        (taking over its claims after their lease) and take the day's answers; then one is
+        killed in the reveal burst and the others finish the reveals."""
+        victim = self.rng.randrange(self.processes)
+        self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=False)
+        await self._start_all(_at(day, 7, 59))
+        await self._until_stopped(victim)
+        await self._until(lambda: self._all_posted(day), f"every channel posted on {day}")
+        await self._send_answers(await self._new_answers(day))
+        assert all(a.acked for a in self.answers), "an answer to a live process got no 200"
+        await self._stop_all(signal.SIGKILL)
+        victim = self.rng.randrange(self.processes)
+        self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
+        await self._start_all(max(self.sim.now(), _at(day, 9, 0) - self._margin()))
+        await self._until_stopped(victim)
+        await self._until(self._all_revealed, f"every round revealed on {day}")
         await self._stop_all(signal.SIGKILL)
 
     # -- processes --------------------------------------------------------------------------
@@ -183,6 +206,12 @@ class KillScenario:
         for n, bot in enumerate(started):
             self.bots[n] = bot
             self.runs.append(bot)
+
+    def _margin(self) -> timedelta:
+        """Simulated time before the reveals to start in: the slowest start-up so far, twice,
+        and a second to send Slack's retries (none may arrive after the reveal)."""
+        slowest = max((bot.ready_s for bot in self.runs), default=READY_GUESS_S)
+        return timedelta(seconds=(2 * slowest + 1.0) * self.speed)
 
     def _named(self, n: int) -> dict[str, str]:
         """Several processes: each its name, one state folder (a heartbeat each)."""
@@ -269,7 +298,7 @@ class KillScenario:
         retry: bool = False,
     ) -> None:
         gate, acks = asyncio.Semaphore(SENDS_AT_ONCE), itertools.count(1)
-        targets = [bot for bot in self.bots if bot is not None]
+        targets = [b for b in self.bots if b is not None and b.proc.returncode is None]
 
         async def send(answer: Answer) -> None:
             async with gate:
