@@ -1,4 +1,4 @@
-# practicebot: one image for Slack and Discord. Build: docker compose build
+# practicebot: one image for Slack and Discord, on SQLite or PostgreSQL. Build: docker compose build
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,7 +14,7 @@ RUN useradd --create-home --uid 10001 practicebot \
 COPY pyproject.toml ./
 RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
 extras = p['optional-dependencies']; \
-print('\n'.join(p['dependencies'] + extras['discord'] + extras['slack']))" > /tmp/requirements.txt \
+print('\n'.join(p['dependencies'] + extras['discord'] + extras['slack'] + extras['postgres']))" > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt
 
 # Then the code, the schema and the question bank.

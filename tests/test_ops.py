@@ -84,6 +84,8 @@ def test_compose_and_dockerfile_agree() -> None:
     assert re.search(r"^ENV PRACTICEBOT_DB=/data/\S+", text, re.MULTILINE)
     assert re.search(r"^USER practicebot$", text, re.MULTILINE), "runs as a non-root user"
     assert text.index("pip install -r") < text.index("COPY bot"), "dependencies cached before code"
+    for extra in ("discord", "slack", "postgres"):  # one image for every platform and database
+        assert f"extras['{extra}']" in text
 
 
 def test_dockerfile_commands_exist_in_the_cli() -> None:
