@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import random
 import signal
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.refs import channel_ref
 from bot.bank.loader import load_bank
@@ -39,7 +37,8 @@ from bot.core.wiring import DELIVERY_LEASE
 from bot.scheduler.fast import fast_lease
 from bot.store import open_store
 from tests.helpers import FIXTURE_BANK
-from tests.kill.process import SECRET, BotProcess, SimTime
+from tests.kill.answers import Answer, deliver
+from tests.kill.process import BotProcess, SimTime
 from tests.slack.fake_slack import TEAM, FakeSlack
 
 FIRST_DAY = date(2026, 12, 1)
@@ -47,21 +46,6 @@ USERS = [f"U{n:02d}" for n in range(8)]
 SENDS_AT_ONCE = 12  # answers in flight together (Slack delivers events concurrently)
 WAIT_S = 20.0  # bounded waits for what the bot does on its own
 READY_GUESS_S = 2.0  # a start-up (spawn to listening), before one was measured
-
-
-@dataclass
-class Answer:
-    channel: str
-    user: str
-    ts: str
-    thread_ts: str
-    event_id: str
-    day: date
-    acked: bool = False
-
-    @property
-    def text(self) -> str:
-        return f"answer {self.event_id}: gradient descent with momentum"
 
 
 @dataclass
@@ -284,7 +268,7 @@ class KillScenario:
             for user in self.rng.sample(USERS, 2):
                 ts = self.fake.new_ts()
                 answer = Answer(channel, user, ts, thread_ts, f"Ev{next(self.events):06d}", day)
-                self.fake.record_event(_event(answer))  # written in Slack
+                self.fake.record_event(answer.event())  # written in Slack
                 burst.append(answer)
         self.rng.shuffle(burst)
         self.answers += burst
@@ -303,39 +287,12 @@ class KillScenario:
         async def send(answer: Answer) -> None:
             async with gate:
                 bot = targets[int(answer.channel[1:]) % len(targets)]
-                if await self._deliver(bot, answer, retry) == 200:
+                if await deliver(self._session, bot.url, answer, retry=retry) == 200:
                     answer.acked = True
                     if stop_after is not None and next(acks) == stop_after[1]:
                         self._bot(stop_after[0]).send_signal(self.signum)
 
         await asyncio.gather(*(send(a) for a in answers))
-
-    async def _deliver(self, bot: BotProcess, answer: Answer, retry: bool) -> int:
-        body = json.dumps(
-            {
-                "token": "legacy", "team_id": TEAM, "api_app_id": "A1",
-                "type": "event_callback", "event_id": answer.event_id,
-                "event_time": int(float(answer.ts)), "event": _event(answer),
-                "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
-            }
-        )  # fmt: skip
-        stamp = str(int(datetime.now(UTC).timestamp()))
-        signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
-        assert signature is not None
-        headers = {
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature,
-        }
-        if retry:
-            headers |= {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
-        assert self._session is not None
-        try:
-            async with self._session.post(bot.url, data=body.encode(), headers=headers) as reply:
-                await reply.read()
-                return reply.status
-        except (aiohttp.ClientError, ConnectionError):
-            return 0  # the bot went away: no answer, as Slack sees a timeout
 
     # -- what the fake and the store hold ---------------------------------------------------
 
@@ -431,11 +388,3 @@ def _at(day: date, hour: int, minute: int) -> datetime:
 
 def _day_of(ts: str) -> date:
     return datetime.fromtimestamp(float(ts), UTC).date()
-
-
-def _event(answer: Answer) -> dict[str, Any]:
-    return {
-        "type": "message", "channel": answer.channel, "channel_type": "channel",
-        "user": answer.user, "text": answer.text, "ts": answer.ts, "event_ts": answer.ts,
-        "thread_ts": answer.thread_ts, "team": TEAM,
-    }  # fmt: skip
