@@ -74,6 +74,7 @@ class KillScenario:
         self.fake = FakeSlack(ts_clock=self.sim.seconds)
         self.bots = [None] * self.processes
         self._session: aiohttp.ClientSession | None = None
+        self._stop_when_up: int | None = None  # a process to stop the moment it is up
         self._store: Store | None = None
 
     @property
@@ -178,18 +179,20 @@ class KillScenario:
     async def _start_all(self, start: datetime) -> None:
         """Start every process on one simulated time."""
         self.sim.begin(start)
-        started = await asyncio.gather(
-            *(
-                BotProcess.start(
-                    name=f"bot{n}-{len(self.runs) + n}", db=self.location, fake=self.fake,
-                    sim=self.sim, folder=self.folder, extra_env=self._named(n),
-                )
-                for n in range(self.processes)
-            )
-        )  # fmt: skip
-        for n, bot in enumerate(started):
-            self.bots[n] = bot
+        first = len(self.runs)
+
+        async def one(n: int) -> None:
+            bot = await BotProcess.start(
+                name=f"bot{n}-{first + n}", db=self.location, fake=self.fake, sim=self.sim,
+                folder=self.folder, extra_env=self._named(n),
+            )  # fmt: skip
+            self.bots[n] = bot  # at once: the others may be posting already
             self.runs.append(bot)
+            if self._stop_when_up == n:  # its moment came while it was starting
+                bot.send_signal(self.signum)
+
+        self._stop_when_up = None
+        await asyncio.gather(*(one(n) for n in range(self.processes)))
 
     def _margin(self) -> timedelta:
         """Simulated time before the reveals to start in: the slowest start-up so far, twice,
@@ -221,6 +224,7 @@ class KillScenario:
         inside = self.rng.random() < 0.5
         where = "inside" if inside else "after"
         name = f"bot{index}-{len(self.runs) + index}"  # the name it is about to start with
+        self._stop_when_up = None
         self.story.append(f"{self.signum.name} {name} {where} {'reveal' if thread else 'post'} {k}")
 
         def on_posted(channel: str, message: dict[str, Any]) -> None:
@@ -228,10 +232,13 @@ class KillScenario:
                 return
             if bool(message.get("thread_ts")) != thread:
                 return
-            bot = self.bots[index]
-            if next(seen) < k or bot is None:  # not up yet (the others post): a later post
+            if next(seen) < k:
                 return
             self.fake.on_posted = None
+            bot = self.bots[index]
+            if bot is None:  # not up yet (the others post): as soon as it is
+                self._stop_when_up = index
+                return
             if inside:
                 bot.send_signal(self.signum)
             else:

@@ -87,14 +87,15 @@ async def test_the_bot_stopped_anywhere_posts_reveals_and_counts_exactly_once(
         await scenario.close()
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 async def test_two_processes_on_one_postgresql_one_killed_mid_burst(
-    tmp_path: Path, postgres_template: str, postgres_db: str
+    tmp_path: Path, postgres_template: str, postgres_db: str, seed: int
 ) -> None:
     """Issue 13: two `practicebot run` on one PostgreSQL database, every channel due in the
     same minute; one is killed mid-burst (posts, answers, reveals): the other takes over its
     claimed deliveries after their lease, and finds on Slack what was sent before the kill."""
     scenario = KillScenario(
-        tmp_path, postgres_db, 11, signal.SIGKILL, days=2 if SOAK else 1, processes=2
+        tmp_path, postgres_db, seed, signal.SIGKILL, days=2 if SOAK else 1, processes=2
     )
     try:
         try:
