@@ -14,7 +14,15 @@ from bot.clock import ManualClock
 from bot.core.engine import Engine, EngineSettings
 from bot.core.errors import PublishError
 from bot.core.models import ChannelRef, Round
-from bot.core.ports import PostedRef, RevealPost, RoundPost, Store, StoreOpener
+from bot.core.ports import (
+    FeedbackPost,
+    NoticePost,
+    PostedRef,
+    RevealPost,
+    RoundPost,
+    Store,
+    StoreOpener,
+)
 from bot.core.results import IncomingMessage
 from bot.scheduler import ManualScheduler
 from bot.store import SqliteStore, StandingsTuning
@@ -35,6 +43,8 @@ class RecordingPublisher:
     posts: list[RoundPost] = field(default_factory=list)
     reveals: list[RevealPost] = field(default_factory=list)
     failures: dict[str, PublishError] = field(default_factory=dict)
+    feedbacks: list[FeedbackPost] = field(default_factory=list)  # private feedback, in order
+    notices: list[NoticePost] = field(default_factory=list)  # to the channel's admin
 
     async def post_round(self, post: RoundPost) -> PostedRef:
         failure = self.failures.get(post.subscription.channel.channel_id)
@@ -45,6 +55,14 @@ class RecordingPublisher:
 
     async def post_reveal(self, reveal: RevealPost) -> None:
         self.reveals.append(reveal)
+
+    async def send_feedback(self, post: FeedbackPost) -> PostedRef:
+        self.feedbacks.append(post)
+        return PostedRef(f"feedback-{len(self.feedbacks)}", "")
+
+    async def send_notice(self, notice: NoticePost) -> PostedRef:
+        self.notices.append(notice)
+        return PostedRef(f"notice-{len(self.notices)}", "")
 
 
 @dataclass

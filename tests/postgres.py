@@ -11,9 +11,11 @@ import asyncio
 import contextlib
 import itertools
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -49,12 +51,19 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgr
     uri = server.get_uri()
     try:
         # Throwaway data: no flushing to disk (every test's database is gone at the end).
-        asyncio.run(_settings(uri, fsync="off", synchronous_commit="off", full_page_writes="off"))
+        _run(_settings(uri, fsync="off", synchronous_commit="off", full_page_writes="off"))
         yield PostgresServer(uri)
     finally:
         with contextlib.suppress(Exception):  # no shutdown checkpoint of throwaway data
             pg_ctl(["-w", "stop", "-m", "immediate"], pgdata=folder, user=server.system_user)
         server.cleanup()
+
+
+def _run(work: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run on a thread of its own: a session fixture may first be asked for from inside
+    an async test (`request.getfixturevalue`), where this thread's loop is already running."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, work).result()
 
 
 async def _settings(uri: str, **values: str) -> None:
@@ -84,7 +93,7 @@ def postgres_template(postgres_server: PostgresServer) -> str:
         finally:
             await conn.close()
 
-    asyncio.run(make())
+    _run(make())
     return TEMPLATE
 
 

@@ -16,6 +16,7 @@ from bot.grading.contradiction import contradiction
 from bot.grading.evaluate import grade_all, main, tally, wrong_mechanism_credited
 from bot.grading.labelled import (
     DEFAULT_DATA,
+    DEV_DATA,
     HELDOUT_DATA,
     WRONG_MECHANISM,
     KeyPointsChanged,
@@ -26,7 +27,7 @@ from bot.paths import default_questions_dir
 from bot.present.daily import gap
 
 # Regression floors on the held-out set, far below the targets: measured F1 0.71 and
-# 39% of wrong-mechanism pairs credited (see the README), after the set was relabelled against
+# 36% of wrong-mechanism pairs credited (see the README), after the set was relabelled against
 # the bank's one-claim key points. Nothing is tuned to these.
 HELDOUT_F1_FLOOR = 0.69
 HELDOUT_WRONG_CREDITED_CEILING = 0.42
@@ -148,8 +149,9 @@ def test_lexical_figures_on_the_heldout_set_do_not_regress(heldout: list[Labelle
     assert total >= 25 and credited <= HELDOUT_WRONG_CREDITED_CEILING * total
 
 
-def test_evaluate_reports_both_sets_heldout_first(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_reports_heldout_then_dev_then_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--grader", "lexical"]) == 0
     out = capsys.readouterr().out
-    assert out.index(HELDOUT_DATA.name) < out.index(f"{DEFAULT_DATA.name}:")
-    assert "wrong-mechanism pairs credited:" in out
+    held_out, dev, first = (out.index(f"{p.name}:") for p in (HELDOUT_DATA, DEV_DATA, DEFAULT_DATA))
+    assert held_out < dev < first
+    assert "wrong-mechanism pairs credited:" in out and "~wrong-mechanism" in out

@@ -178,6 +178,9 @@ async def test_status_shows_what_waits_to_be_sent(tmp_path: Path) -> None:
         publisher.queued["general"] = [PublishError(PublishFailure.NOT_IN_CHANNEL, "invite me")]
         await world.engine.post_now(CHANNEL)
         status = await world.engine.status(CHANNEL)
-        assert status.waiting == (("post", "parked", "invite me"),)
+        # The admin's notice of the problem goes at the worker's next step.
+        assert status.waiting == (("post", "parked", "invite me"), ("notice", "queued", None))
+        await world.engine.deliver_due()
+        assert (await world.engine.status(CHANNEL)).waiting == (("post", "parked", "invite me"),)
     finally:
         await world.close()

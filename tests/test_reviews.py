@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.engine import Engine, EngineSettings
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
+from bot.core.records import DeliveryKind, DeliveryStatus
 from bot.grading.base import Feedback, KeyPointVerdict
 from tests.helpers import CHANNEL, World, message
 from tests.test_console_cli import practicebot
@@ -200,10 +201,14 @@ async def test_feedback_on_a_written_quiz_and_on_opted_in_daily_answers(tmp_path
         await world.engine.set_daily_feedback("test", "ana", True)
         await world.engine.handle_message(message(posted.round, "ana", "nothing relevant"))
         await world.engine.handle_message(message(posted.round, "ben", "stated"))
-        await world.engine.reveal_now(CHANNEL)
-        sent = world.publisher.reveals[-1].feedback
-        assert set(sent) == {"ana"}, "only those who opted in get feedback"
-        assert sent["ana"].suggested_rating == "again" and len(sent["ana"].missed) == 3
+        await world.engine.reveal_now(CHANNEL)  # the reveal, then its feedback
+        [sent] = world.publisher.feedbacks
+        assert sent.user_id == "ana", "only those who opted in get feedback"
+        assert sent.feedback.suggested_rating == "again" and len(sent.feedback.missed) == 3
+        # Kept: the home view's last feedback, and a second send would be the same notes.
+        kept = await world.store.latest_feedback("test", "ana")
+        assert kept is not None and (kept.source, kept.ref_id) == ("daily", posted.round.id)
+        assert kept.feedback == sent.feedback
     finally:
         await world.close()
 
@@ -230,6 +235,11 @@ async def test_a_failing_grader_costs_the_feedback_never_the_answer(tmp_path: Pa
         await world.engine.set_daily_feedback("test", "ana", True)
         await world.engine.handle_message(message(posted.round, "ana", "an answer"))
         await world.engine.reveal_now(CHANNEL)
-        assert len(world.publisher.reveals) == 1 and world.publisher.reveals[0].feedback == {}
+        assert len(world.publisher.reveals) == 1 and world.publisher.feedbacks == []
+        [dropped] = [
+            d for d in await world.store.deliveries(posted.round.subscription_id)
+            if d.kind is DeliveryKind.FEEDBACK
+        ]
+        assert dropped.status is DeliveryStatus.DROPPED and dropped.error == "nothing to grade"
     finally:
         await world.close()

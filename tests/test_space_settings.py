@@ -1,4 +1,5 @@
-"""Per-space settings: declared once, read and written through the engine, one command."""
+"""Per-space settings (and per-channel ones: the weekly recap): declared once, read and
+written through the engine, one command."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ async def test_defaults_until_set_and_shared_by_the_channels_of_a_space(world: W
     await engine.set_space_setting(CHANNEL, "weekly-recap", "on", by="admin")
     await engine.set_space_setting(CHANNEL, "suggestion-limit", "7")
     await engine.set_space_setting(CHANNEL, "review-channel", "<#C042|reviews>")
-    for channel in (CHANNEL, OTHER_CHANNEL):  # one space, one set of settings
-        assert await engine.space_value(channel, WEEKLY_RECAP) is True
+    assert await engine.space_value(CHANNEL, WEEKLY_RECAP) is True
+    # The weekly recap is the channel's own choice: the space's other channels keep theirs.
+    assert await engine.space_value(OTHER_CHANNEL, WEEKLY_RECAP) is False
+    assert next(v.value for v in await engine.space_settings(OTHER_CHANNEL)) == "off"
+    for channel in (CHANNEL, OTHER_CHANNEL):  # one space, one set of the other settings
         assert await engine.space_value(channel, SUGGESTION_LIMIT) == 7
         assert await engine.space_value(channel, REVIEW_CHANNEL) == "C042"
     elsewhere = ChannelRef(PLATFORM, "space2", "general")
@@ -55,9 +59,13 @@ async def test_a_bad_value_is_one_clear_message_and_nothing_is_stored(
 
 def test_the_console_lists_shows_and_sets_settings(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    script = "/config\n/config suggestion-limit 30\n/config suggestion-limit 5\n/config suggestion-limit\n"
+    script = (
+        "/config\n/config suggestion-limit 30\n/config suggestion-limit 5\n/config suggestion-limit\n"
+        "/config weekly-recap on\n/config weekly-recap\n"
+    )
     out = flat(console(db, script, *FRIDAY).stdout)
-    assert "weekly-recap = off (default) [on|off]" in out
+    assert "weekly-recap = off (default) [on|off] this channel:" in out
+    assert "✓ weekly-recap is now on." in out and "weekly-recap = on [on|off]" in out
     assert "suggestion-limit must be a whole number from 0 to 20 (got '30'). Nothing was changed." in out  # fmt: skip
     assert "✓ suggestion-limit is now 5." in out
     assert "suggestion-limit = 5 [0-20]" in out

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.adapters.console.publisher import ConsolePublisher
-from bot.core.ports import RecapPost
+from bot.core.ports import PostedRef, RecapPost
 from bot.core.recap import first_scheduled_day
 from bot.core.schedule import days_from_cron
 from tests.helpers import CHANNEL, PLATFORM, RecordingPublisher, World
@@ -20,9 +20,10 @@ class RecapRecorder(RecordingPublisher):
     recaps: list[RecapPost] = field(default_factory=list)
     posts_before: list[int] = field(default_factory=list)  # questions posted before each recap
 
-    async def post_recap(self, recap: RecapPost) -> None:
+    async def post_recap(self, recap: RecapPost) -> PostedRef:
         self.recaps.append(recap)
         self.posts_before.append(len(self.posts))
+        return PostedRef(f"recap-{len(self.recaps)}", "")
 
 
 async def last_week(world: World, days: str = "mon-fri") -> int:

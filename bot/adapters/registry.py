@@ -27,11 +27,17 @@ class Platform:
     switch: str  # the variable whose presence turns it on
     module: str  # has adapter_from_env(env) -> AdapterFactory | None; `.variables` declares
     # VARIABLES and cross_check(values) without importing the platform's library
+    also: tuple[str, ...] = ()  # other variables that turn it on (unless set to "off")
+
+    def switched_on(self, env: Mapping[str, str]) -> bool:
+        return bool(env.get(self.switch)) or any(
+            env.get(name, "").strip().lower() not in ("", "off") for name in self.also
+        )
 
 
 # Adding a platform: its package, and one line here.
 PLATFORMS: tuple[Platform, ...] = (
-    Platform("slack", "SLACK_BOT_TOKEN", "bot.adapters.slack"),
+    Platform("slack", "SLACK_BOT_TOKEN", "bot.adapters.slack", also=("SLACK_OAUTH",)),
     Platform("discord", "DISCORD_TOKEN", "bot.adapters.discord"),
 )
 
@@ -51,14 +57,14 @@ def platform_checks() -> list[Callable[[Mapping[str, str]], list[str]]]:
 
 
 def configured_platforms_names(env: Mapping[str, str]) -> list[str]:
-    return [p.name for p in PLATFORMS if env.get(p.switch)]
+    return [p.name for p in PLATFORMS if p.switched_on(env)]
 
 
 def configured_platforms(env: Mapping[str, str]) -> list[tuple[str, AdapterFactory]]:
     """(name, factory) for each platform whose credentials are set; empty means console."""
     found: list[tuple[str, AdapterFactory]] = []
     for platform in PLATFORMS:
-        if not env.get(platform.switch):
+        if not platform.switched_on(env):
             continue
         build: Callable[[Mapping[str, str]], AdapterFactory | None]
         build = importlib.import_module(platform.module).adapter_from_env

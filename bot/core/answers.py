@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.records import MessageOutcome
 from bot.core.results import AnswerResult, ChangeResult, IncomingMessage
 from bot.core.wiring import Wiring
@@ -36,10 +38,26 @@ class Answers:
             text=text,
             truncated=truncated,
             now=self._w.clock.now(),
+            written_at=message.written_at,
         )
         if round is None or outcome is None:  # not a round's thread, or not posted yet
             return AnswerResult(None)
         return AnswerResult(outcome, round, truncated and outcome is not MessageOutcome.DUPLICATE)
+
+    async def handle_missed(self, messages: Sequence[IncomingMessage]) -> list[AnswerResult]:
+        """Messages read back from threads' history (catch-up), each with its written time,
+        through the same path as live ones: a message already stored (live, or by an earlier
+        read) counts once; one read with an edit (`edit_id`) takes its newest text, once per
+        edit. Oldest first, so a person's first message stays their first."""
+        results = []
+        for message in sorted(messages, key=lambda m: m.written_at or self._w.clock.now()):
+            result = await self.handle_message(message)
+            if result.outcome is MessageOutcome.DUPLICATE and message.edit_id is not None:
+                await self.handle_edit(
+                    message.platform, message.message_id, message.text, message.edit_id
+                )
+            results.append(result)
+        return results
 
     async def handle_edit(
         self, platform: str, message_id: str, text: str, event_id: str | None = None

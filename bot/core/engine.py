@@ -25,16 +25,17 @@ from bot.bank.models import Bank, Pack, Question
 from bot.clock import Clock
 from bot.core.answers import Answers
 from bot.core.boards import WINDOW_SPANS, Boards
+from bot.core.facade_installs import InstallsFacade
 from bot.core.facade_looks import LooksFacade
 from bot.core.facade_team import TeamFacade
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.home import Homes
+from bot.core.installs import Installs
 from bot.core.learning import Learning
 from bot.core.missed import MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
 from bot.core.ports import Publisher, ScheduleListener
 from bot.core.quiz import Quizzes
-from bot.core.recap import Recaps
 from bot.core.records import QuizRecord
 from bot.core.repair import Repairs
 from bot.core.results import (
@@ -59,9 +60,9 @@ __all__ = ["WINDOW_SPANS", "Engine", "EngineSettings"]
 T = TypeVar("T")
 
 
-class Engine(TeamFacade, LooksFacade):
+class Engine(TeamFacade, LooksFacade, InstallsFacade):
     """The facade; the suggestion queries come from `TeamFacade`, repairs, missed questions and
-    home views from `LooksFacade`."""
+    home views from `LooksFacade`, installations on many workspaces from `InstallsFacade`."""
 
     def __init__(
         self,
@@ -86,9 +87,8 @@ class Engine(TeamFacade, LooksFacade):
         self.community = Suggestions(self._w, self.spaces)
         self.repairs = Repairs(self._w)
         self.missed = MissedQuestions(self._w, self.subscriptions, quizzes)
-        self.recaps = Recaps(self._w, self.spaces)
         self.homes = Homes(self._w)
-        self.rounds.before_post.append(self.recaps.before_post)
+        self.installs = Installs(self._w, self.rounds.outbox)
 
     def add_publisher(self, platform: str, publisher: Publisher) -> None:
         self._w.publishers[platform] = publisher
@@ -219,6 +219,29 @@ class Engine(TeamFacade, LooksFacade):
 
     async def handle_message(self, message: IncomingMessage) -> AnswerResult:
         return await self.answers.handle_message(message)
+
+    async def handle_missed(self, messages: Sequence[IncomingMessage]) -> list[AnswerResult]:
+        """Messages read back from threads' history after a restart or a reconnect (each with
+        `written_at`): stored as live ones are, counted once, in time by when they were written."""
+        return await self.answers.handle_missed(messages)
+
+    async def rounds_to_read(self, platform: str, revealed_since: datetime) -> list[Round]:
+        """The platform's rounds whose threads may hold answers the bot has not seen: the open
+        ones, and those revealed at or after `revealed_since`; oldest post first."""
+        rounds = await self._w.store.rounds_with_status(RoundStatus.POSTED)
+        rounds += await self._w.store.rounds_revealed_since(revealed_since)
+        channels = {s.id: s.channel for s in await self._w.store.subscriptions(active_only=False)}
+        chosen = [
+            r for r in rounds
+            if r.thread_id is not None and r.subscription_id in channels
+            and channels[r.subscription_id].platform == platform
+        ]  # fmt: skip
+        return sorted(chosen, key=lambda r: (r.posted_at or r.reveal_at, r.id))
+
+    async def space_of_round(self, round: Round) -> str:
+        """The space (Slack workspace, Discord server) of a round's channel ("" if gone)."""
+        subscription = await self._w.store.subscription_by_id(round.subscription_id)
+        return subscription.channel.space_id if subscription is not None else ""
 
     async def handle_edit(
         self, platform: str, message_id: str, text: str, event_id: str | None = None

@@ -6,7 +6,7 @@ from bot.core.home import Homes, HomeView
 from bot.core.learning import Learning
 from bot.core.missed import MissedItem, MissedQuestions
 from bot.core.models import ChannelRef
-from bot.core.records import StreakRepair
+from bot.core.records import FeedbackRecord, StreakRepair
 from bot.core.repair import Repairs
 from bot.core.results import QuizCard
 from bot.core.wiring import Wiring
@@ -51,11 +51,15 @@ class LooksFacade:
     # -- a person's home view -----------------------------------------------------------------
 
     async def home(self, platform: str, space_id: str, user_id: str) -> HomeView:
-        """Their streak per channel they answer in, reviews due, their last rating."""
-        latest = await self._w.store.latest_rating(platform, user_id)
+        """Their streak per channel they answer in, reviews due, their last feedback."""
+        feedback = await self._w.store.latest_feedback(platform, user_id)
         return HomeView(
             tuple(await self.homes.streaks(platform, space_id, user_id)),
             await self.learning.review_stats(platform, user_id),
-            latest,
-            self._w.bank.get(latest.question_id) if latest else None,
+            feedback,
+            await self._w.question(feedback.question_id) if feedback else None,
         )
+
+    async def last_feedback(self, platform: str, user_id: str) -> FeedbackRecord | None:
+        """The feedback on their last graded answer (a quiz's or a daily round's), if any."""
+        return await self._w.store.latest_feedback(platform, user_id)

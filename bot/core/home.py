@@ -1,5 +1,5 @@
 """A person's home view (the Slack App Home): their streak in every channel of the space they
-answer in, their reviews, and their last self-rating."""
+answer in, their reviews, and the feedback on their last graded answer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.bank.models import Question
 from bot.core.models import StreakView, Subscription
-from bot.core.records import LatestRating
+from bot.core.records import FeedbackRecord
 from bot.core.reviews import ReviewStats
 from bot.core.wiring import Wiring
 
@@ -22,8 +22,8 @@ class ChannelStreak:
 class HomeView:
     streaks: tuple[ChannelStreak, ...]  # channels they answered in, longest streak first
     reviews: ReviewStats
-    latest: LatestRating | None
-    latest_question: Question | None
+    feedback: FeedbackRecord | None  # on their last graded answer (a quiz's or a daily round's)
+    feedback_question: Question | None
 
 
 class Homes:

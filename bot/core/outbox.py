@@ -10,8 +10,12 @@ the delivery's key (Slack message metadata, a Discord nonce), and records the re
 - 429: due again after Retry-After; 5xx, timeouts, resets: exponential backoff with jitter
   (clock and rng injected); a post is given up (its claim released) once past its grace;
 - a permanent refusal (not in the channel, missing permission, channel gone): parked, the
-  channel's problem recorded (a channel gone is paused) once, shown in `/practice status`;
-  `resume` (on subscribe or post-now) makes it pending again.
+  channel's problem recorded (a channel gone is paused) once with a notice for its admin,
+  shown in `/practice status`; `resume` (on subscribe or post-now) makes it pending again.
+
+A channel's deliveries claimed together go kind after kind, recap before post, reveal before
+feedback (`SEND_ORDER`); channels, and the deliveries of one kind, go side by side. The recap,
+notice and feedback kinds are in `outbox_kinds`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -29,14 +32,12 @@ from bot.core import schedule
 from bot.core.community import COMMUNITY_TITLE
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Round, RoundStatus, Subscription
+from bot.core.outbox_kinds import CHANNEL_KINDS, Dropped, FeedbackSource, NotYet, OtherKinds
 from bot.core.ports import DeliveryFinder, PostedRef, Publisher, RevealPost, RoundPost
-from bot.core.records import COMMUNITY_PACK, Answerer, Delivery, DeliveryKind, DeliveryStatus
+from bot.core.records import COMMUNITY_PACK, Delivery, DeliveryKind, DeliveryStatus
 from bot.core.wiring import DELIVERY_LEASE, Wiring
-from bot.grading.base import Feedback
 
 log = logging.getLogger(__name__)
-# Private feedback for a reveal's answerers who asked for it (the rounds part grades it).
-FeedbackSource = Callable[[str, Round, list[Answerer]], Awaitable[dict[str, Feedback]]]
 
 LEASE = DELIVERY_LEASE  # the default lease (EngineSettings.delivery_lease)
 BACKOFF_FIRST_S = 2.0
@@ -44,6 +45,10 @@ BACKOFF_MOST_S = 600.0
 NO_ADAPTER_RETRY_S = 30.0
 MIN_RETRY_AFTER_S = 1.0  # a Retry-After of 0 still waits a moment (no busy loop)
 PERMANENT = (PublishFailure.NOT_IN_CHANNEL, PublishFailure.FORBIDDEN, PublishFailure.CHANNEL_GONE)
+SEND_ORDER = (
+    DeliveryKind.RECAP, DeliveryKind.POST, DeliveryKind.REVEAL, DeliveryKind.FEEDBACK,
+    DeliveryKind.NOTICE,
+)  # fmt: skip
 
 
 class Outcome(StrEnum):
@@ -53,6 +58,7 @@ class Outcome(StrEnum):
     PARKED = "parked"  # refused for good: waits for the admin
     EXPIRED = "expired"  # a post past its grace: its claim was released
     GONE = "gone"  # nothing to send (its round or channel went away)
+    DROPPED = "dropped"  # of no use any more (`outbox_kinds`)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class Outbox:
     def __init__(self, wiring: Wiring, rng: random.Random, feedback: FeedbackSource) -> None:
         self._w = wiring
         self._rng = rng
-        self._feedback = feedback
+        self._kinds = OtherKinds(wiring, feedback)
 
     async def run_due(
         self,
@@ -93,7 +99,21 @@ class Outbox:
         )  # fmt: skip
         if not claimed:
             return []
-        return list(await asyncio.gather(*(self.deliver(d, known) for d in claimed)))
+        channels: dict[int, list[Delivery]] = {}
+        for delivery in claimed:
+            channels.setdefault(delivery.subscription_id, []).append(delivery)
+
+        async def in_order(deliveries: list[Delivery]) -> list[Sent]:
+            # Kind after kind; the deliveries of one kind (a reveal's feedback notes, each
+            # graded within its deadline) side by side.
+            sent: list[Sent] = []
+            for kind in SEND_ORDER:
+                same = [d for d in deliveries if d.kind is kind]
+                sent += await asyncio.gather(*(self.deliver(d, known) for d in same))
+            return sent
+
+        done = await asyncio.gather(*(in_order(c) for c in channels.values()))
+        return [sent for channel in done for sent in channel]
 
     async def resume(self, subscription_id: int) -> int:
         """A channel's parked deliveries due again (the admin fixed what was wrong)."""
@@ -119,6 +139,9 @@ class Outbox:
         now = self._w.clock.now()
         if self._expired(delivery, subscription, round, now):
             return await self._expire(delivery, subscription, round)
+        stale = self._kinds.stale(delivery, subscription, round)
+        if stale:
+            return await self._drop(delivery, subscription, stale)
         publisher = self._w.publishers.get(subscription.channel.platform)
         if publisher is None:
             detail = f"no adapter is running for platform '{subscription.channel.platform}'"
@@ -130,6 +153,10 @@ class Outbox:
             found = ref is not None
             if ref is None:
                 ref = await self._send(publisher, delivery, subscription, round)
+        except Dropped as reason:
+            return await self._drop(delivery, subscription, str(reason))
+        except NotYet as waiting:
+            return await self._retry(delivery, subscription, round, waiting.wait, str(waiting))
         except PublishError as error:
             return await self._failed(delivery, subscription, round, error)
         except Exception as error:
@@ -147,7 +174,7 @@ class Outbox:
             if round is not None and delivery.kind is DeliveryKind.POST
             else round
         )
-        if subscription.problem:
+        if subscription.problem and delivery.kind in CHANNEL_KINDS:
             await store.set_subscription_state(
                 subscription.id, active=True, problem=None, now=self._w.clock.now()
             )
@@ -194,6 +221,8 @@ class Outbox:
     ) -> PostedRef | None:
         if not delivery.in_doubt or not isinstance(publisher, DeliveryFinder):
             return None
+        if delivery.kind not in CHANNEL_KINDS:  # a direct or ephemeral message: not looked up
+            return None
         since = delivery.first_claimed_at or delivery.due_at
         thread = round.thread_id if delivery.kind is DeliveryKind.REVEAL and round else None
         return await publisher.find_delivery(subscription, delivery.id, thread, since)
@@ -205,8 +234,8 @@ class Outbox:
         subscription: Subscription,
         round: Round | None,
     ) -> PostedRef:
-        if round is None:
-            raise PublishError(PublishFailure.TRANSIENT, "notices are not sent by this worker")
+        if delivery.kind not in (DeliveryKind.POST, DeliveryKind.REVEAL) or round is None:
+            return await self._kinds.send(publisher, delivery, subscription, round)
         question = await self._w.question(round.question_id)  # the bank's or the community's
         if question is None:
             raise PublishError(
@@ -221,9 +250,8 @@ class Outbox:
                 )
             )  # fmt: skip
         answerers = tuple(await self._w.store.round_answerers(round.id))
-        feedback = await self._feedback(subscription.channel.platform, round, list(answerers))
         await publisher.post_reveal(
-            RevealPost(subscription, round, question, answerers, feedback, delivery_id=delivery.id)
+            RevealPost(subscription, round, question, answerers, delivery_id=delivery.id)
         )
         return PostedRef(message_id=round.message_id or "", thread_id=round.thread_id or "")
 
@@ -240,8 +268,16 @@ class Outbox:
         round: Round | None,
         error: PublishError,
     ) -> Sent:
-        if error.failure in PERMANENT:
+        if error.failure in PERMANENT and delivery.kind in CHANNEL_KINDS:
             return await self._park(delivery, subscription, error)
+        if error.failure in PERMANENT:  # to one person: the delivery waits, not the channel
+            await self._w.store.park_delivery(delivery.id, error.detail, self._w.clock.now())
+            log.warning(
+                "delivery %s (%s) parked channel=%s failure=%s: %s",
+                delivery.id, delivery.kind.value, subscription.channel.key,
+                error.failure.value, error.detail,
+            )  # fmt: skip
+            return Sent(delivery, Outcome.PARKED, error.detail, error.failure)
         wait = (
             timedelta(seconds=max(MIN_RETRY_AFTER_S, error.retry_after))
             if error.retry_after is not None
@@ -277,21 +313,28 @@ class Outbox:
         now = self._w.clock.now()
         first = await self._w.store.park_delivery(delivery.id, error.detail, now)
         gone = error.failure is PublishFailure.CHANNEL_GONE
-        if first and subscription.problem != error.detail:  # tell once per new problem
-            await self._w.store.set_subscription_state(
-                subscription.id, active=subscription.active and not gone,
-                problem=error.detail, now=now,
-            )  # fmt: skip
-            if gone:
-                changed = await self._w.store.subscription_by_id(subscription.id)
-                if changed is not None:
-                    self._w.listener.subscription_changed(changed)
+        # The problem, and the admin's notice of it: once per new problem (one transaction).
+        told = first and await self._w.store.report_problem(
+            subscription.id, error.detail, pause=gone, now=now
+        )
+        if told and gone:
+            changed = await self._w.store.subscription_by_id(subscription.id)
+            if changed is not None:
+                self._w.listener.subscription_changed(changed)
         log.warning(
             "delivery %s (%s) parked channel=%s failure=%s%s: %s",
             delivery.id, delivery.kind.value, subscription.channel.key, error.failure.value,
             " (subscription paused)" if gone else "", error.detail,
         )  # fmt: skip
         return Sent(delivery, Outcome.PARKED, error.detail, error.failure)
+
+    async def _drop(self, delivery: Delivery, subscription: Subscription, reason: str) -> Sent:
+        await self._w.store.drop_delivery(delivery.id, reason, self._w.clock.now())
+        log.info(
+            "delivery %s (%s) dropped channel=%s: %s",
+            delivery.id, delivery.kind.value, subscription.channel.key, reason,
+        )  # fmt: skip
+        return Sent(delivery, Outcome.DROPPED, reason)
 
     async def parked(self, subscription_id: int) -> list[Delivery]:
         return await self._w.store.deliveries(subscription_id, [DeliveryStatus.PARKED])

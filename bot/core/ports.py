@@ -7,8 +7,7 @@ The store's protocols, per area, and `Store`, their union, live in `bot.core.sto
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -62,8 +61,6 @@ class RevealPost:
     round: Round
     question: Question
     answerers: tuple[Answerer, ...]
-    # Private feedback for answerers who opted in (user id → feedback): send it to them alone.
-    feedback: Mapping[str, Feedback] = field(default_factory=dict)
     delivery_id: int | None = None  # as RoundPost's
 
 
@@ -79,14 +76,55 @@ class RecapPost:
     streaks: tuple[LeaderboardEntry, ...]  # the longest current streaks, longest first
     most_missed: Question | None  # the week's revealed question the most people missed
     missed_by: int  # of `people`, how many missed it
+    delivery_id: int | None = None  # as RoundPost's
+
+
+@dataclass(frozen=True)
+class NoticePost:
+    """The channel's problem, told to whoever subscribed it (a direct message where the
+    platform has them): the bot lost access, or the channel is gone and paused."""
+
+    subscription: Subscription
+    admin_id: str
+    problem: str
+    paused: bool
+    delivery_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackPost:
+    """One opted-in answerer's private feedback on a revealed daily round."""
+
+    subscription: Subscription
+    round: Round
+    question: Question
+    user_id: str
+    name: str
+    feedback: Feedback
+    delivery_id: int | None = None
 
 
 @runtime_checkable
 class RecapPublisher(Protocol):
-    """A publisher that can post the weekly recap (an extra outbound message; the delivery
-    outbox can adopt it as a delivery kind of its own)."""
+    """A publisher that can post the weekly recap (a message in the channel, keyed like a
+    post: Slack metadata, a Discord nonce)."""
 
-    async def post_recap(self, recap: RecapPost) -> None: ...
+    async def post_recap(self, recap: RecapPost) -> PostedRef: ...
+
+
+@runtime_checkable
+class NoticePublisher(Protocol):
+    """A publisher that can tell a channel's admin about its problem."""
+
+    async def send_notice(self, notice: NoticePost) -> PostedRef: ...
+
+
+@runtime_checkable
+class FeedbackPublisher(Protocol):
+    """A publisher that can send one person their private feedback (Slack: an ephemeral
+    message in the round's thread; Discord: a direct message; the console: printed)."""
+
+    async def send_feedback(self, post: FeedbackPost) -> PostedRef: ...
 
 
 class Publisher(Protocol):
@@ -135,10 +173,14 @@ __all__ = [
     "BoardStore",
     "DeliveryFinder",
     "DeliveryStore",
+    "FeedbackPost",
+    "FeedbackPublisher",
     "HistoryStore",
     "HomeStore",
     "LearningStore",
     "MissedStore",
+    "NoticePost",
+    "NoticePublisher",
     "PostedRef",
     "Publisher",
     "RecapPost",

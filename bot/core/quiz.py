@@ -13,7 +13,7 @@ from dataclasses import replace
 from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.errors import InputError, NotAllowedError, NotFoundError
-from bot.core.records import COMMUNITY_PACK, QuizRecord
+from bot.core.records import COMMUNITY_PACK, FeedbackRecord, QuizRecord
 from bot.core.results import QuizCard
 from bot.core.reviews import Rated, RatingName, Reviews, describe_wait
 from bot.core.storage import Store
@@ -141,7 +141,14 @@ class Quizzes:
         written = await self.store.quiz_answer(record.id)
         if not written:
             return card
-        return replace(card, written_answer=written, feedback=await self._grade(question, written))
+        feedback = await self._grade(question, written)
+        if feedback is not None:  # the home view's "last feedback"
+            await self.store.save_feedback(
+                FeedbackRecord(
+                    platform, user_id, "quiz", record.id, question.id, feedback, self.clock.now()
+                )
+            )
+        return replace(card, written_answer=written, feedback=feedback)
 
     async def _grade(self, question: Question, written: str) -> Feedback | None:
         """Feedback on a written answer; a failing grader costs the feedback, never the answer."""

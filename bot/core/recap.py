@@ -1,25 +1,24 @@
-"""The weekly recap (opt-in per space: `/practice config weekly-recap on`): on a channel's first
-scheduled day of the week, before that day's question, one message with last week's
-participation, the longest current streaks and the question most people missed (with a button
-to quiz it privately).
+"""The weekly recap (opt-in per channel: `/practice config weekly-recap on`, run in the
+channel): on a channel's first scheduled day of the week, before that day's question, one
+message with last week's participation, the longest current streaks and the question most
+people missed (with a button to quiz it privately).
 
-A small step of its own, run by `Rounds` just before a scheduled round is published
-(`before_post`): it is sent at most once per channel and week (a state mark is written before
-the send), and its failure never holds the question back. When the delivery outbox lands, the
-recap becomes a delivery kind of its own: `build` is the payload, `due` the rule.
+A delivery of the outbox (`DeliveryKind.RECAP`): the claim of the week's first scheduled round
+writes it in its own transaction when `recap_week` says one is due and last week had rounds
+(one per channel and week, a unique key); its body is the Monday of the week it sums up. The
+worker sends it before that channel's post and builds it then (`Recaps.build`), from that
+stored week: the counts of a past week do not change, and the streaks shown are the current
+ones, as a recap "before the question" means. Its failure never holds the question back.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 
 from bot.core.models import Round, Subscription
-from bot.core.ports import RecapPost, RecapPublisher
-from bot.core.spaces import WEEKLY_RECAP, Spaces
+from bot.core.ports import RecapPost
 from bot.core.wiring import Wiring
 
-log = logging.getLogger(__name__)
 STREAKS_SHOWN = 3
 
 
@@ -32,29 +31,26 @@ def first_scheduled_day(days: frozenset[int], day: date) -> bool:
     return bool(days) and day.weekday() == min(days)
 
 
-def sent_key(subscription: Subscription, week: date) -> str:
-    return f"weekly-recap:{subscription.id}:{week.isoformat()}"
+def recap_week(subscription: Subscription, round: Round) -> date | None:
+    """The week a freshly claimed round's recap would sum up (the Monday before the round's
+    week), or None when it brings none: not a scheduled round, or not the first scheduled day
+    of its week. The store then asks whether the channel opted in, and whether that week had
+    rounds (the cheap test first: a busy minute claims thousands of rounds)."""
+    if round.kind != "scheduled" or not first_scheduled_day(
+        subscription.schedule.days, round.local_date
+    ):
+        return None
+    return monday(round.local_date) - timedelta(weeks=1)
 
 
 class Recaps:
-    def __init__(self, wiring: Wiring, spaces: Spaces) -> None:
+    def __init__(self, wiring: Wiring) -> None:
         self._w = wiring
-        self._spaces = spaces
 
-    async def due(self, subscription: Subscription, round: Round) -> bool:
-        """A scheduled round on the first scheduled day of its week, in a space that opted in,
-        with no recap sent for the week yet."""
-        if round.kind != "scheduled":
-            return False
-        if not first_scheduled_day(subscription.schedule.days, round.local_date):
-            return False
-        if not await self._spaces.value(subscription.channel, WEEKLY_RECAP):
-            return False
-        return await self._w.store.get_state(sent_key(subscription, monday(round.local_date))) is None
-
-    async def build(self, subscription: Subscription, day: date) -> RecapPost:
-        """The recap of the week before `day`'s week."""
-        start = monday(day) - timedelta(weeks=1)
+    async def build(
+        self, subscription: Subscription, start: date, delivery_id: int | None = None
+    ) -> RecapPost:
+        """The recap of the week beginning on Monday `start`."""
         store = self._w.store
         tallies = await store.round_tallies(subscription.id, start, start + timedelta(weeks=1))
         weeks = await store.weekly_answers([subscription.id], start)
@@ -78,22 +74,5 @@ class Recaps:
             streaks=tuple(e for e in board.entries if e.current_streak > 0),
             most_missed=most_missed,
             missed_by=people - worst.answers if most_missed and worst else 0,
+            delivery_id=delivery_id,
         )
-
-    async def before_post(self, subscription: Subscription, round: Round) -> None:
-        """The step: send the recap if it is due. Never raises."""
-        try:
-            if not await self.due(subscription, round):
-                return
-            publisher: object = self._w.publishers.get(subscription.channel.platform)
-            if not isinstance(publisher, RecapPublisher):
-                return
-            recap = await self.build(subscription, round.local_date)
-            if recap.rounds == 0:  # no round last week: nothing to sum up
-                return
-            await self._w.store.set_state(
-                sent_key(subscription, monday(round.local_date)), "sent", self._w.clock.now()
-            )  # at most once: marked before the send
-            await publisher.post_recap(recap)
-        except Exception:
-            log.exception("weekly recap failed channel=%s", subscription.channel.key)

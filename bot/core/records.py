@@ -6,11 +6,14 @@ the store's interface and `bot.core.rules` for the rules a store applies or mirr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, cast
+
+from bot.grading.base import Feedback, KeyPointVerdict, Rating
 
 
 class MessageOutcome(StrEnum):
@@ -211,16 +214,38 @@ class RoundTally:
 
 
 @dataclass(frozen=True)
-class LatestRating:
-    """Someone's latest self-rating: which question, how, when (their last feedback)."""
+class FeedbackRecord:
+    """Feedback on one graded answer (a quiz's or a daily round's), as the person got it."""
 
+    platform: str
+    user_id: str
+    source: Literal["quiz", "daily"]
+    ref_id: int  # the quiz's id, or the round's
     question_id: str
-    rating: str
-    at: datetime
+    feedback: Feedback
+    graded_at: datetime
+
+
+def feedback_json(feedback: Feedback) -> str:
+    """The verdicts as a store keeps them (JSON, in the key points' order)."""
+    return json.dumps([asdict(v) for v in feedback.verdicts], ensure_ascii=False)
+
+
+def feedback_from_json(verdicts: str, suggested_rating: str) -> Feedback:
+    rating = cast(Rating, suggested_rating)
+    return Feedback(tuple(KeyPointVerdict(**v) for v in json.loads(verdicts)), rating)
+
+
 class DeliveryKind(StrEnum):
     POST = "post"  # a round's question (written by the claim)
     REVEAL = "reveal"  # a round's reference answer (written by the reveal)
-    NOTICE = "notice"  # a sentence for the channel's admin (body: the text)
+    NOTICE = "notice"  # the channel's problem, for its admin (body: the problem's text)
+    # The weekly recap (written by the claim of a week's first scheduled round; body: the
+    # Monday of the week it sums up; built when sent).
+    RECAP = "recap"
+    # One answerer's private feedback on a daily round (written by the reveal; body: their
+    # user id; graded once when first sent, then kept in `feedback`).
+    FEEDBACK = "feedback"
 
 
 class DeliveryStatus(StrEnum):
@@ -228,6 +253,7 @@ class DeliveryStatus(StrEnum):
     CLAIMED = "claimed"  # being sent until `lease_until`; past it, in doubt
     DELIVERED = "delivered"
     PARKED = "parked"  # refused for good: waits for the admin (`resume_deliveries`)
+    DROPPED = "dropped"  # of no use any more (a recap whose day is over, a fixed problem)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ class IncomingMessage:
     text: str
     is_bot: bool = False
     event_id: str | None = None  # the platform's delivery id, when it has one
+    # When it was written, by the platform's own clock (messages read back from a thread's
+    # history: catch-up); None: now, when it arrives live.
+    written_at: datetime | None = None
+    # Read from history with an edit: the edit's key (the newest text wins, once per edit).
+    edit_id: str | None = None
 
 
 class PostStatus(StrEnum):

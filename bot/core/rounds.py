@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
@@ -15,11 +14,11 @@ from bot.core.errors import NotFoundError, PublishFailure
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.outbox import Outbox, Outcome, Sent
 from bot.core.records import (
-    Answerer,
     DeliveryKind,
     DeliveryStatus,
     DueClaim,
     DuePlan,
+    FeedbackRecord,
     QuestionChoice,
     QuestionPool,
     community_question_id,
@@ -44,9 +43,6 @@ class Rounds:
         self._w = wiring
         self._subscriptions = subscriptions
         self._grader = grader
-        # Steps run just before a scheduled round is published (the weekly recap); each
-        # handles its own errors.
-        self.before_post: list[Callable[[Subscription, Round], Awaitable[None]]] = []
         self._outbox = Outbox(wiring, rng or random.Random(), self.feedback)
 
     @property
@@ -75,9 +71,7 @@ class Rounds:
         if not fresh:
             question = await self._w.question(claimed.question_id)
             return PostResult(PostStatus.ALREADY, claimed, question)
-        for step in self.before_post:
-            await step(subscription, claimed)
-        return await self._publish(subscription, claimed)
+        return await self._publish(subscription, claimed)  # its recap first, when it has one
 
     async def _post(
         self, subscription: Subscription, day: date, kind: Literal["scheduled", "manual"]
@@ -210,42 +204,29 @@ class Rounds:
             queued = sent.detail or sent.outcome.value
         return RevealResult(revealed, question, tuple(answerers), queued)
 
-    async def feedback(
-        self, platform: str, round: Round, answerers: list[Answerer]
-    ) -> dict[str, Feedback]:
-        """The private feedback a reveal carries (the outbox asks when it sends one)."""
+    async def feedback(self, platform: str, round: Round, user_id: str) -> Feedback | None:
+        """One opted-in answerer's private feedback on a revealed round (the outbox asks when
+        it sends it): graded the first time and kept, so a second attempt sends the same."""
+        store = self._w.store
+        kept = await store.feedback_given(platform, user_id, "daily", round.id)
+        if kept is not None:
+            return kept.feedback
         question = await self._w.question(round.question_id)
-        if question is None:
-            return {}
-        return await self._daily_feedback(platform, round.id, question, answerers)
-
-    async def _daily_feedback(
-        self, platform: str, round_id: int, question: Question, answerers: list[Answerer]
-    ) -> dict[str, Feedback]:
-        """Graded answers of those who asked for private feedback on daily rounds."""
-        if self._grader is None or not answerers or not question.key_points:
-            return {}
-        wanted = await self._w.store.daily_feedback_users(platform)
-        texts = {}
-        for answerer in answerers:
-            if answerer.user_id in wanted:
-                text = await self._w.store.answer_text(round_id, answerer.user_id)
-                if text.strip():
-                    texts[answerer.user_id] = text
-        # All at once, each bounded: the reveal waits at most one grading deadline.
-        results = await asyncio.gather(
-            *(
-                grade_within(self._grader, question.key_points, text, question.answer)
-                for text in texts.values()
-            ),
-            return_exceptions=True,
+        if self._grader is None or question is None or not question.key_points:
+            return None
+        text = await store.answer_text(round.id, user_id)
+        if not text.strip():
+            return None
+        try:  # feedback is a bonus: a grader that fails costs the note, never the reveal
+            feedback = await grade_within(self._grader, question.key_points, text, question.answer)
+        except Exception as error:
+            log.error("grading failed round=%s user=%s: %r", round.id, user_id, error)
+            return None
+        await store.save_feedback(
+            FeedbackRecord(
+                platform, user_id, "daily", round.id, question.id, feedback, self._w.clock.now()
+            )
         )
-        feedback = {}
-        for user_id, result in zip(texts, results, strict=True):
-            if isinstance(result, BaseException):  # feedback is a bonus: the reveal goes out
-                log.error("grading failed round=%s user=%s: %r", round_id, user_id, result)
-            else:
-                feedback[user_id] = result
         return feedback
 
     async def catch_up(self, keep_going: Callable[[], bool] = lambda: True) -> None:

@@ -13,12 +13,18 @@ from bot.core.records import CycleState, DueClaim, DuePlan, QuestionChoice
 from bot.core.selection import Pick, next_question
 
 
-def is_late(*, revealed: bool, reveal_at: float, sent_at: float) -> bool:
-    """An answer is late when its round is revealed, or when it comes at or after reveal_at.
+def is_late(
+    *, revealed: bool, reveal_at: float, sent_at: float, revealed_at: float | None = None
+) -> bool:
+    """An answer is late when it is written at or after reveal_at, or after its round was
+    revealed: with `revealed_at` (when the reveal happened), only when written at or after it,
+    so an answer written before the reveal but read after it (catch-up) still counts.
 
     Times are POSIX seconds (what a store keeps); late answers are kept but earn nothing.
     """
-    return revealed or sent_at >= reveal_at
+    if sent_at >= reveal_at:
+        return True
+    return revealed and (revealed_at is None or sent_at >= revealed_at)
 
 
 def next_pick(choice: QuestionChoice, state: CycleState) -> Pick:

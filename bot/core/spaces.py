@@ -1,6 +1,9 @@
 """Per-space settings: options a Slack workspace, a Discord server or the console sets for
 itself, declared once each here (key, type, default, validator, help), in the spirit of Red's
-`Config.register_guild`.
+`Config.register_guild`. A setting declared `per_channel` (the weekly recap) belongs to each
+channel instead: `config` run in a channel sets it there, and a channel that never set it has
+the declared default (there is no space-wide value to fall back on: one channel's choice
+never switches another's).
 
 Adding an option is one declaration in `SPACE_SETTINGS` plus its use (`await
 engine.space_value(channel, MY_OPTION)`); `/practice config` lists, shows and sets it on every
@@ -32,9 +35,12 @@ class SpaceSetting(Generic[T]):
     kind: str  # shown in the listing: "on|off", "0-20", "#channel"
     parse: Callable[[str], T]  # text typed in a chat → value; raises InputError
     show: Callable[[T], str]  # value → text shown (and stored)
+    per_channel: bool = False  # set per channel, not for the whole space
 
 
-def switch(key: str, *, default: bool, help: str) -> SpaceSetting[bool]:
+def switch(
+    key: str, *, default: bool, help: str, per_channel: bool = False
+) -> SpaceSetting[bool]:
     def parse(text: str) -> bool:
         word = text.strip().lower()
         if word in ("on", "yes", "true", "1"):
@@ -43,7 +49,9 @@ def switch(key: str, *, default: bool, help: str) -> SpaceSetting[bool]:
             return False
         raise InputError(f"{key} must be on or off (got '{text}').")
 
-    return SpaceSetting(key, help, default, "on|off", parse, lambda v: "on" if v else "off")
+    return SpaceSetting(
+        key, help, default, "on|off", parse, lambda v: "on" if v else "off", per_channel
+    )
 
 
 def whole_number(key: str, low: int, high: int, *, default: int, help: str) -> SpaceSetting[int]:
@@ -78,14 +86,27 @@ def channel(key: str, *, help: str) -> SpaceSetting[str | None]:
 
 
 WEEKLY_RECAP = switch(
-    "weekly-recap", default=False, help="a weekly summary before the first question of the week"
-)
+    "weekly-recap", default=False, per_channel=True,
+    help="this channel: a weekly summary before the first question of the week",
+)  # fmt: skip
 SUGGESTION_LIMIT = whole_number(
     "suggestion-limit", 0, 20, default=3, help="question suggestions one person may have waiting for review"
 )
 REVIEW_CHANNEL = channel("review-channel", help="where suggested questions are reviewed")
 
 SPACE_SETTINGS: tuple[SpaceSetting[Any], ...] = (WEEKLY_RECAP, SUGGESTION_LIMIT, REVIEW_CHANNEL)
+
+
+def stored_value(setting: SpaceSetting[T], stored: str | None) -> T:
+    """A stored text's value (the default when not set, or stored by an older version with
+    other rules)."""
+    if stored is None:
+        return setting.default
+    try:
+        return setting.parse(stored)
+    except InputError:
+        log.warning("%s: stored value %r ignored", setting.key, stored)
+        return setting.default
 
 
 @dataclass(frozen=True)
@@ -112,23 +133,21 @@ class Spaces:
         self._w = wiring
 
     async def value(self, channel: ChannelRef, setting: SpaceSetting[T]) -> T:
-        """A setting's value in the channel's space (its default when not set there)."""
-        stored = (await self._stored(channel)).get(setting.key)
-        if stored is None:
-            return setting.default
-        try:
-            return setting.parse(stored)
-        except InputError:  # stored by an older version with other rules: the default holds
-            log.warning("space=%s %s: stored value %r ignored", channel.space_id, setting.key, stored)
-            return setting.default
+        """A setting's value in the channel (or its space); its default when not set there."""
+        return stored_value(setting, (await self._stored(channel, setting)).get(setting.key))
 
     async def views(self, channel: ChannelRef) -> list[SettingView]:
-        stored = await self._stored(channel)
-        return [self._view(s, stored.get(s.key)) for s in SPACE_SETTINGS]
+        space = await self._w.store.space_settings(channel.platform, channel.space_id)
+        here = await self._w.store.channel_settings(
+            channel.platform, channel.space_id, channel.channel_id
+        )
+        return [
+            self._view(s, (here if s.per_channel else space).get(s.key)) for s in SPACE_SETTINGS
+        ]
 
     async def view(self, channel: ChannelRef, key: str) -> SettingView:
         setting = find(key)
-        return self._view(setting, (await self._stored(channel)).get(setting.key))
+        return self._view(setting, (await self._stored(channel, setting)).get(setting.key))
 
     async def set(self, channel: ChannelRef, key: str, text: str, by: str | None) -> SettingView:
         """Validate and store; InputError (nothing stored) on a bad key or value."""
@@ -138,13 +157,25 @@ class Spaces:
         else:
             value = setting.parse(text)
             stored = None if value == setting.default else setting.show(value)
-        await self._w.store.set_space_setting(
-            channel.platform, channel.space_id, setting.key, stored, by, self._w.clock.now()
-        )
-        log.info("space=%s:%s %s=%s", channel.platform, channel.space_id, setting.key, stored)
+        now = self._w.clock.now()
+        if setting.per_channel:
+            await self._w.store.set_channel_setting(
+                channel.platform, channel.space_id, channel.channel_id, setting.key, stored, by,
+                now,
+            )  # fmt: skip
+            log.info("channel=%s %s=%s", channel.key, setting.key, stored)
+        else:
+            await self._w.store.set_space_setting(
+                channel.platform, channel.space_id, setting.key, stored, by, now
+            )
+            log.info("space=%s:%s %s=%s", channel.platform, channel.space_id, setting.key, stored)
         return self._view(setting, stored)
 
-    async def _stored(self, channel: ChannelRef) -> dict[str, str]:
+    async def _stored(self, channel: ChannelRef, setting: SpaceSetting[Any]) -> dict[str, str]:
+        if setting.per_channel:
+            return await self._w.store.channel_settings(
+                channel.platform, channel.space_id, channel.channel_id
+            )
         return await self._w.store.space_settings(channel.platform, channel.space_id)
 
     @staticmethod

@@ -35,6 +35,7 @@ from bot.core.records import (
     MessageOutcome,
 )
 from bot.core.schedule import Schedule
+from bot.core.storage_installs import InstallationStore
 from bot.core.storage_people import (
     HistoryStore,
     HomeStore,
@@ -143,6 +144,11 @@ class RoundStore(Protocol):
         """The round of the channel's latest local date."""
         ...
 
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        """Revealed rounds whose reveal happened at or after `since`, in (revealed_at, id)
+        order (catch-up reads their threads for answers written before the reveal)."""
+        ...
+
 
 class AnswerStore(Protocol):
     """Messages in a round's thread, the answers they make, and the reveal that settles them.
@@ -164,11 +170,18 @@ class AnswerStore(Protocol):
         text: str,
         truncated: bool,
         now: datetime,
+        written_at: datetime | None = None,
     ) -> tuple[Round | None, MessageOutcome | None]:
         """A message in some thread: find the round it answers and record it, in one unit.
 
         (None, None) when the thread is no round's; (round, None) when the round is only
         claimed (not posted yet); else the round and the outcome. Returns only once durable.
+
+        `written_at` (a message read back from the thread's history; at most `now`): the
+        message counts from then, and is late only when written at or after the reveal time
+        or the reveal (`rules.is_late` with `revealed_at`). An in-time answer to a revealed
+        round counts for its streak (the channel's streaks are derived again, as a repair
+        does); a message stored late whose written time says it was in time becomes an answer.
         """
         ...
 
@@ -262,12 +275,29 @@ class DeliveryStore(Protocol):
     reveal time); `reveal_round` writes the round's reveal delivery, due at once and kept until
     delivered; `release_claim` removes a claim's deliveries with it. At most one post and one
     reveal per round. The worker claims what is due, sends it, and records the result.
+
+    Beyond those (migration 0010): `claim_due_round` writes a week's recap, `reveal_round` each
+    opted-in answerer's feedback, `report_problem` the admin's notice (`records.DeliveryKind`).
     """
 
     async def add_notice(
         self, subscription_id: int, text: str, now: datetime
     ) -> Delivery:
-        """A sentence for the channel's admin, due at once."""
+        """A notice for the channel's admin, due at once (body: the problem it tells; the
+        worker drops it once the channel no longer has that problem). `report_problem` writes
+        one with the problem itself."""
+        ...
+
+    async def report_problem(
+        self, subscription_id: int, problem: str, *, pause: bool, now: datetime
+    ) -> Delivery | None:
+        """Record the channel's problem (and pause it, if asked) and, when the problem is new,
+        write a notice for its admin (body: the problem), in one transaction: the notice, or
+        None when the channel already had this problem."""
+        ...
+
+    async def drop_delivery(self, delivery_id: int, reason: str, now: datetime) -> bool:
+        """Give up a pending or claimed delivery of no use any more; True when it was."""
         ...
 
     async def claim_deliveries(
@@ -321,7 +351,7 @@ class DeliveryStore(Protocol):
 class Store(
     SubscriptionStore, RoundStore, AnswerStore, BoardStore, LearningStore, StateStore,
     SpaceStore, HistoryStore, SuggestionStore,
-    RepairStore, MissedStore, RecapStore, HomeStore, DeliveryStore, Protocol,
+    RepairStore, MissedStore, RecapStore, HomeStore, DeliveryStore, InstallationStore, Protocol,
 ):  # fmt: skip
     """The whole store: every area, and its lifetime (`close`, or `async with`)."""
 
@@ -350,6 +380,7 @@ __all__ = [
     "DeliveryStore",
     "HistoryStore",
     "HomeStore",
+    "InstallationStore",
     "LearningStore",
     "MissedStore",
     "RecapStore",

@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 
 from bot.core.history import RoundAttendance, WeekCounts
 from bot.core.records import (
-    LatestRating,
+    FeedbackRecord,
     MissedQuestion,
     QuizRecord,
     RoundTally,
@@ -90,6 +90,19 @@ class SpaceStore(Protocol):
         now: datetime,
     ) -> None:  # fmt: skip
         """Store one setting's text; None removes it (the default applies again)."""
+        ...
+
+    async def channel_settings(
+        self, platform: str, space_id: str, channel_id: str
+    ) -> dict[str, str]:
+        """The per-channel settings of a channel that differ from their defaults."""
+        ...
+
+    async def set_channel_setting(
+        self, platform: str, space_id: str, channel_id: str, key: str, value: str | None,
+        by: str | None, now: datetime,
+    ) -> None:  # fmt: skip
+        """Store one per-channel setting's text; None removes it."""
         ...
 
 
@@ -208,8 +221,17 @@ class RecapStore(Protocol):
 
 
 class HomeStore(Protocol):
-    """What a person's home view (the Slack App Home) reads."""
+    """What a person's home view (the Slack App Home) reads, and the feedback it shows."""
 
-    async def latest_rating(self, platform: str, user_id: str) -> LatestRating | None:
-        """Their latest self-rating (a quiz's or a daily round's), if any."""
+    async def save_feedback(self, record: FeedbackRecord) -> None:
+        """Keep the feedback on one graded answer (a second save of the same quiz or round
+        for that person replaces the first)."""
+        ...
+
+    async def feedback_given(
+        self, platform: str, user_id: str, source: Literal["quiz", "daily"], ref_id: int
+    ) -> FeedbackRecord | None: ...
+
+    async def latest_feedback(self, platform: str, user_id: str) -> FeedbackRecord | None:
+        """The feedback on their last graded answer, if any."""
         ...

@@ -50,6 +50,17 @@ AXES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bias": (("biased",), ("unbiased",)),
     "convexity": (("convex",), ("non convex", "nonconvex")),
     "parametric": (("parametric",), ("non parametric", "nonparametric")),
+    "policy": (("on policy",), ("off policy",)),
+    "calibration": (
+        ("well calibrated", "calibrated"),
+        ("poorly calibrated", "miscalibrated", "badly calibrated", "uncalibrated"),
+    ),
+    "precision": (
+        ("coarser precision", "coarse precision", "less precise", "lower precision"),
+        ("finer precision", "more precise", "higher precision"),
+    ),
+    "presence": (("add", "adds", "added"), ("remove", "removes", "removed", "eliminates")),
+    "arithmetic": (("multiply", "multiplies", "multiplied"), ("divide", "divides", "divided")),
 }
 
 _NEGATIONS = frozenset(
@@ -72,7 +83,7 @@ _NEGATIONS = frozenset(
         "hasn",
     ]
 )
-_NEGATION_PAIRS = (("rather", "than"), ("instead", "of"), ("far", "from"))
+_NEGATION_PAIRS = (("rather", "than"), ("instead", "of"), ("far", "from"), ("can", "t"))
 NEGATION_REACH = 5  # words between a negation and the pole it flips
 # Clauses of an answer: a contrast or a list item usually changes the subject.
 _ANSWER_CLAUSE = re.compile(r",\s+|;\s*|:\s+|\s+\(|\)\s*|\s+(?:while|whereas|but|though)\s+")
@@ -107,7 +118,7 @@ def _poles_in(clause: str, sentence: str) -> list[Pole]:
     stems = [stem(w) for w in raw]
     table = _pole_table()
     found: list[tuple[str, int]] = []
-    pole_stems: set[str] = set()
+    pole_terms: set[str] = set()
     i = 0
     while i < len(stems):
         for size in range(min(_longest(), len(stems) - i), 0, -1):
@@ -117,14 +128,18 @@ def _poles_in(clause: str, sentence: str) -> list[Pole]:
                 if _negated(raw, i):
                     side = -side
                 found.append((axis, side))
-                pole_stems.update(stems[i : i + size])
+                pole_terms.update(stems[i : i + size])
+                pole_terms.update(terms(" ".join(raw[i : i + size])))
                 i += size
                 break
         else:
             i += 1
     if not found:
         return []
-    context = frozenset(t for t in terms(clause) if t not in pole_stems)
+    context = frozenset(t for t in terms(clause) if t not in pole_terms)
+    if not context:
+        # "It's an approximation: ...": the clause's subject is in the rest of its sentence.
+        context = frozenset(t for t in terms(sentence) if t not in pole_terms)
     return [Pole(axis, side, context, sentence) for axis, side in found]
 
 
@@ -158,6 +173,10 @@ def contradiction(point: str, answer: str) -> str | None:
 def contradiction_among(claimed: Sequence[Pole], said: Sequence[Pole]) -> str | None:
     for pole in claimed:
         about = [s for s in said if s.axis == pole.axis and _same_subject(pole, s, claimed)]
+        # Only the clauses most about it: "SARSA is off-policy ..., while Q-learning is
+        # on-policy" answers a point about SARSA with its first clause, not its second.
+        closest = max((len(pole.context & s.context) for s in about), default=0)
+        about = [s for s in about if len(pole.context & s.context) == closest]
         if about and not any(s.side == pole.side for s in about):
             return about[0].sentence
     return None

@@ -1,13 +1,18 @@
 """Measure a grader against the labelled answers: per-key-point precision, recall and F1.
 
 Every (answer, key point) pair is one decision: the grader says covered or not, the label says
-covered or not. Figures are micro-averaged over all pairs, overall and per answer category
-(strong / partial / weak), on the held-out set first and then on the first set; for the
-held-out set also the share of wrong-mechanism pairs (an answer stating a wrong version of the
-key point) that the grader credits. `--sweep` explores thresholds on the first set only: the
-held-out set is never tuned on.
+covered or not. Figures are micro-averaged over all pairs, overall, per answer category
+(strong / partial / weak) and per kind of answer (paraphrase, one-liner, wrong-mechanism, ...),
+on the held-out set first, then the development set, then the first set; also the share of
+wrong-mechanism pairs (an answer stating a wrong version of the key point) that the grader
+credits.
 
-    python -m bot.grading.evaluate [--grader lexical|embedding|llm|auto] [--sweep] [--data FILE]
+The held-out set is never tuned on: `--tuning` leaves it out, `--sweep` explores thresholds on
+the development and first sets together, and `--errors` lists the wrong decisions on those two
+sets only.
+
+    python -m bot.grading.evaluate [--grader lexical|embedding|llm|auto] [--tuning] [--sweep]
+                                   [--errors] [--data FILE]
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from bot.grading.base import Feedback, Grader, suggest_rating
 from bot.grading.labelled import (
     CATEGORIES,
     DEFAULT_DATA,
+    DEV_DATA,
     HELDOUT_DATA,
+    TUNING_DATA,
     LabelledAnswer,
     load_labelled,
 )
@@ -34,7 +41,9 @@ from bot.paths import default_questions_dir
 
 __all__ = [
     "DEFAULT_DATA",
+    "DEV_DATA",
     "HELDOUT_DATA",
+    "TUNING_DATA",
     "Graded",
     "LabelledAnswer",
     "Tally",
@@ -134,15 +143,37 @@ def _fmt(value: float | None) -> str:
 
 
 def report(graded: Sequence[Graded]) -> str:
-    lines = ["category  answers  pairs   TP   FP   FN  precision  recall    F1  accuracy  rating"]
+    lines = [
+        "category          answers  pairs   TP   FP   FN  precision  recall    F1  accuracy  rating"
+    ]
     groups = [(c, [g for g in graded if g.answer.category == c]) for c in CATEGORIES]
-    for name, items in [*groups, ("all", list(graded))]:
+    kinds = sorted({g.answer.kind for g in graded if g.answer.kind})
+    by_kind = [(f"~{k}", [g for g in graded if g.answer.kind == k]) for k in kinds]
+    for name, items in [*groups, ("all", list(graded)), *by_kind]:
         t = tally(items)
         lines.append(
-            f"{name:<9} {len(items):>7} {t.pairs:>6} {t.tp:>4} {t.fp:>4} {t.fn:>4}"
+            f"{name:<17} {len(items):>7} {t.pairs:>6} {t.tp:>4} {t.fp:>4} {t.fn:>4}"
             f"  {_fmt(t.precision):>9}  {_fmt(t.recall):>6}  {_fmt(t.f1):>4}"
             f"  {t.accuracy:>8.2f}  {rating_agreement(items):>6.2f}"
         )
+    return "\n".join(lines)
+
+
+def errors(graded: Iterable[Graded]) -> str:
+    """Every wrong decision, to study on a set the grader may be tuned on."""
+    lines: list[str] = []
+    for item in graded:
+        for index, verdict in enumerate(item.feedback.verdicts):
+            truth = index in item.answer.covers
+            if verdict.covered == truth:
+                continue
+            label = "FP" if verdict.covered else "FN"
+            against = " (contradicts)" if index in item.answer.contradicts else ""
+            lines.append(
+                f"{label}{against} {item.answer.question_id} [{item.answer.kind or item.answer.category}]"
+                f" point {index} score {verdict.score:.2f}: {verdict.point}\n"
+                f"    answer: {' '.join(item.answer.text.split())[:300]}"
+            )
     return "\n".join(lines)
 
 
@@ -175,22 +206,42 @@ def evaluate(grader: Grader, path: Path, bank: Bank) -> tuple[str, list[Graded]]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.grading.evaluate", description=__doc__)
     parser.add_argument("--grader", choices=KINDS, default="lexical")
-    parser.add_argument("--data", type=Path, default=None, help="one labelled set (default: both)")
+    parser.add_argument("--data", type=Path, default=None, help="one labelled set (default: all)")
     parser.add_argument("--questions", type=Path, default=None, help="question bank folder")
-    parser.add_argument("--sweep", action="store_true", help="F1 over thresholds, first set only")
+    parser.add_argument(
+        "--tuning", action="store_true", help="only the sets tuned on (dev and first)"
+    )
+    parser.add_argument(
+        "--sweep", action="store_true", help="F1 over thresholds on the dev and first sets"
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="list wrong decisions on the dev and first sets"
+    )
     args = parser.parse_args(argv)
 
     bank = load_bank(args.questions or default_questions_dir())
     grader = make_grader(args.grader)
     print(f"grader: {grader.name} (threshold {getattr(grader, 'threshold', None)})")
-    sets = [args.data] if args.data else [HELDOUT_DATA, DEFAULT_DATA]
+    tuning = [path.resolve() for path in TUNING_DATA]
+    if args.data:
+        sets = [args.data]
+    elif args.tuning or args.sweep or args.errors:
+        sets = list(TUNING_DATA)
+    else:
+        sets = [HELDOUT_DATA, *TUNING_DATA]
+    tuned_on: list[Graded] = []
     for path in sets:
         text, graded = evaluate(grader, path, bank)
         print(text)
-        if args.sweep and path.resolve() == DEFAULT_DATA.resolve():
-            centre = float(getattr(grader, "threshold", 0.5))
-            print(sweep(graded, [round(centre + 0.02 * i, 2) for i in range(-8, 9)]))
+        if path.resolve() in tuning:
+            tuned_on += graded
+            if args.errors:
+                print(errors(graded))
         print()
+    if args.sweep and tuned_on:
+        centre = float(getattr(grader, "threshold", 0.5))
+        print("dev and first sets together:")
+        print(sweep(tuned_on, [round(centre + 0.02 * i, 2) for i in range(-8, 9)]))
     return 0
 
 

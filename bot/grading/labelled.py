@@ -1,7 +1,8 @@
 """The labelled answers that measure the graders: tests/data/graded_answers*.yaml.
 
-Two sets: the first (graded_answers.yaml) is the one the graders' thresholds were tuned on; the
-held-out one (graded_answers_heldout.yaml) is never tuned on, and its figures choose `auto`.
+Three sets. The first (graded_answers.yaml) and the development set (graded_answers_dev.yaml)
+are the ones the graders are tuned on; the held-out one (graded_answers_heldout.yaml) is never
+tuned on, and its figures choose `auto`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ CATEGORIES = ("strong", "partial", "weak")
 DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
 DEFAULT_DATA = DATA_DIR / "graded_answers.yaml"
 HELDOUT_DATA = DATA_DIR / "graded_answers_heldout.yaml"
+DEV_DATA = DATA_DIR / "graded_answers_dev.yaml"
+# The sets a grader may be tuned on; the held-out set is never among them.
+TUNING_DATA = (DEV_DATA, DEFAULT_DATA)
 WRONG_MECHANISM = "wrong-mechanism"
 
 
@@ -33,7 +37,7 @@ class LabelledAnswer:
     key_points: tuple[str, ...]
     covers: frozenset[int]  # indices into key_points
     reference: str = ""  # the question's reference answer
-    kind: str = ""  # how the answer was written (held-out set only), e.g. "wrong-mechanism"
+    kind: str = ""  # how the answer was written (held-out and dev sets), e.g. "wrong-mechanism"
     contradicts: frozenset[int] = frozenset()  # key points it states a wrong version of
 
 

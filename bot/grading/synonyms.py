@@ -26,6 +26,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "batch_size": ("batch size", "bs"),
     "minibatch": ("mini batch",),
     "weight_decay": ("weight decay",),
+    "optimizer": ("opt", "optim"),
+    # numeric formats
+    "fp16": ("float16", "half precision"),
+    "bf16": ("bfloat16", "brain float"),
+    "fp32": ("float32", "single precision", "full precision"),
+    # distributed training
+    "partition": ("shard", "shards", "sharded", "sharding", "partitioned", "partitions"),
+    "data_parallel": ("data parallel", "data parallelism", "ddp", "distributed data parallel"),
+    "communication": ("comm", "comms"),
     # probability and statistics
     "kl": ("kullback leibler", "kl divergence", "kullback leibler divergence", "relative entropy"),
     "probability": ("prob", "probs", "probabilities"),
@@ -49,6 +58,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "roc_auc": ("roc auc", "auroc", "auc roc", "area under the roc curve"),
     "pr_auc": ("pr auc", "auprc", "average precision", "area under the precision recall curve"),
     "threshold": ("cutoff", "cut off", "decision threshold"),
+    "autocovariance": ("autocov", "auto covariance"),
+    "dot_product": ("dot product", "inner product"),
+    "ann": ("approximate nearest neighbor", "approximate nearest neighbor search"),
+    "epsilon": ("eps",),
     "accuracy": ("acc",),
     # models and model parts
     "neural_network": ("neural network", "neural net", "nn"),
@@ -76,6 +89,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "svd": ("singular value decomposition",),
     "gan": ("generative adversarial network",),
     "vae": ("variational autoencoder", "variational auto encoder"),
+    "residual_connection": (
+        "residual connection",
+        "skip connection",
+        "shortcut connection",
+        "identity shortcut",
+    ),
+    "ffn": ("feed forward", "feedforward", "feed forward network"),
+    "moe": ("mixture of experts",),
     "attention": ("attn",),
     "self_attention": ("self attention", "self attn"),
     "kv_cache": ("kv cache", "key value cache"),
@@ -93,6 +114,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "rotary",
     ),
     "bpe": ("byte pair encoding",),
+    "iou": ("intersection over union",),
+    "nms": ("non maximum suppression",),
     "oov": ("out of vocabulary",),
     "bag_of_words": ("bag of words", "bow"),
     # training regimes
@@ -101,6 +124,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "pretraining": ("pre training", "pretrain", "pre train"),
     "pretrained": ("pre trained",),
     "rl": ("reinforcement learning",),
+    "q_learning": ("q learning", "qlearning"),
     "rlhf": ("reinforcement learning from human feedback",),
     "reward_model": ("reward model", "rm"),
     "ppo": ("proximal policy optimization",),

@@ -13,6 +13,9 @@ REDACTED = "[redacted]"
 
 
 _DSN_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
+# Slack tokens (xoxb-, xoxp-, xoxe.xoxb- refresh tokens...): those of the installations kept in
+# the database are known to no setting, so they are blanked by their shape.
+_SLACK_TOKEN = re.compile(r"\bxox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
 
 
 class _Redacting(logging.Formatter):
@@ -29,7 +32,7 @@ class _Redacting(logging.Formatter):
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
         # A database URL's password, whatever its length, wherever a URL shows up.
-        return _DSN_PASSWORD.sub(rf"\1{REDACTED}@", text)
+        return _SLACK_TOKEN.sub(REDACTED, _DSN_PASSWORD.sub(rf"\1{REDACTED}@", text))
 
 
 class JsonFormatter(logging.Formatter):

@@ -102,9 +102,13 @@ def revealed(result: RevealResult, thread: Text = ()) -> Text:
     )
 
 
-def post_failed_notice(channel: Text, detail: str) -> Text:
-    """A direct message to whoever subscribed a channel the bot could not post in."""
-    return text("I could not post today's question in ", channel, ". ", Plain(shown_error(detail)))
+def problem_notice(channel: Text, detail: str, *, paused: bool) -> Text:
+    """A direct message to whoever subscribed a channel the bot could not post in (once per
+    new problem; the outbox's notice)."""
+    shown = text("I could not post in ", channel, ". ", Plain(shown_error(detail)))
+    if not paused:
+        return shown
+    return text(shown, " Its questions are paused until the channel is subscribed again.")
 
 
 # -- each person's feedback setting ---------------------------------------------------------
@@ -119,3 +123,11 @@ def feedback_on(words: Vocabulary) -> str:
 
 
 FEEDBACK_OFF = "Feedback is off: no more private notes after reveals."
+
+
+# -- a workspace that uninstalled the app (many workspaces) -----------------------------------
+
+APP_UNINSTALLED = (
+    "The app was uninstalled from this workspace, or its token was revoked: this channel is "
+    "paused until someone installs the app again, which resumes it."
+)

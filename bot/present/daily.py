@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.bank.models import Question
-from bot.core.ports import RevealPost, RoundPost
+from bot.core.ports import FeedbackPost, RevealPost, RoundPost
 from bot.core.records import Answerer
 from bot.grading.base import Feedback, KeyPointVerdict
 from bot.present.cards import Button, Card, Field, Intent, Section
@@ -173,7 +173,7 @@ def suggested_rating(feedback: Feedback) -> Text:
     return text(f"Suggested rating: **{feedback.suggested_rating}**.")
 
 
-def daily_feedback_card(post: RevealPost, feedback: Feedback, words: Vocabulary) -> Card:
+def daily_feedback_card(post: FeedbackPost, feedback: Feedback, words: Vocabulary) -> Card:
     """What one opted-in person is told, privately, about their answer to a revealed round."""
     return Card(
         title="Your answer to: " + first_line(post.question.text),

@@ -16,6 +16,7 @@ from bot.core.records import Answerer, ChangeOutcome, DeliveryKind, MessageOutco
 from bot.core.rules import is_late
 from bot.store import deliveries, repairs, standings
 from bot.store.base import ROUND_COLUMNS_R, StoreBase, round_of, to_ts
+from bot.store.outbox_kinds import add_feedback
 
 
 def first_time(db: sqlite3.Connection, platform: str, event_id: str | None, now: int) -> bool:
@@ -42,19 +43,28 @@ def record_message(
     truncated: bool,
     now: int,
     fold_at: int,
+    written_at: int | None = None,
 ) -> MessageOutcome:
-    """Store a message in a round's thread and count it as an answer when in time."""
+    """Store a message in a round's thread and count it as an answer when in time.
+
+    `written_at` (read back from history): the message counts from then; see
+    `AnswerStore.record_thread_message`.
+    """
     if not first_time(db, platform, event_id, now):
         return MessageOutcome.DUPLICATE
     state = db.execute(
-        "SELECT status, reveal_at, subscription_id FROM rounds WHERE id = ?", (round_id,)
+        "SELECT status, reveal_at, revealed_at, subscription_id FROM rounds WHERE id = ?",
+        (round_id,),
     ).fetchone()
     assert state is not None, "record_message needs an existing round"
     subscription_id = state["subscription_id"]
+    revealed = state["status"] == RoundStatus.REVEALED.value
+    sent_at = now if written_at is None else min(written_at, now)
     late = is_late(
-        revealed=state["status"] == RoundStatus.REVEALED.value,
+        revealed=revealed,
         reveal_at=state["reveal_at"],
-        sent_at=now,
+        sent_at=sent_at,
+        revealed_at=None if written_at is None else state["revealed_at"],
     )
     named = db.execute(
         "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
@@ -71,23 +81,33 @@ def record_message(
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (platform, message_id) DO NOTHING
         """,
-        (platform, message_id, round_id, user_id, text, int(truncated), int(late), now),
+        (platform, message_id, round_id, user_id, text, int(truncated), int(late), sent_at),
     )
     if stored.rowcount != 1:
-        return MessageOutcome.DUPLICATE
+        # Stored late (a redelivered event after a reveal at start-up), but written in time.
+        in_time = written_at is not None and not late
+        upgraded = in_time and db.execute(
+            "UPDATE messages SET late = 0, sent_at = ? WHERE platform = ? AND message_id = ? "
+            "AND round_id = ? AND late = 1 AND deleted_at IS NULL",
+            (sent_at, platform, message_id, round_id),
+        ).rowcount
+        if not upgraded:
+            return MessageOutcome.DUPLICATE
     if late:
         return MessageOutcome.LATE
     first = db.execute(
         "INSERT INTO answers (round_id, user_id, subscription_id, answered_at) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING",
-        (round_id, user_id, subscription_id, now),
+        (round_id, user_id, subscription_id, sent_at),
     )
     if first.rowcount != 1:
         return MessageOutcome.ADDED
     standings.count_answer(
-        db, subscription_id=subscription_id, user_id=user_id, name=user_name, answered_at=now,
-        delta=1, fold_at=fold_at,
+        db, subscription_id=subscription_id, user_id=user_id, name=user_name,
+        answered_at=sent_at, delta=1, fold_at=fold_at,
     )  # fmt: skip
+    if revealed:  # its reveal moved streaks on without this answer: derive them again
+        repairs.recompute_streaks(db, subscription_id)
     return MessageOutcome.ANSWERED
 
 
@@ -219,6 +239,7 @@ def reveal_round(db: sqlite3.Connection, round_id: int, now: int) -> list[Answer
     answerers = round_answerers(db, round_id, platform)
     standings.refresh_space_streaks(db, subscription_id, reset | {a.user_id for a in answerers})
     deliveries.add(db, DeliveryKind.REVEAL, subscription_id, round_id, now)
+    add_feedback(db, subscription_id, round_id, platform, now)  # after the reveal, in id order
     return answerers
 
 
@@ -235,6 +256,7 @@ class Answers(StoreBase):
         text: str,
         truncated: bool,
         now: datetime,
+        written_at: datetime | None = None,
     ) -> tuple[Round | None, MessageOutcome | None]:
         """A message in some thread: find the round it answers and record it, in one unit.
 
@@ -242,6 +264,7 @@ class Answers(StoreBase):
         claimed (not posted yet); else the round and what `record_message` made of it.
         """
         fold_at = self._tuning.fold_at
+        written = None if written_at is None else to_ts(written_at)
 
         def unit(db: sqlite3.Connection) -> tuple[Round | None, MessageOutcome | None]:
             row = db.execute(
@@ -258,7 +281,7 @@ class Answers(StoreBase):
             return found, record_message(
                 db, platform=platform, message_id=message_id, event_id=event_id,
                 round_id=found.id, user_id=user_id, user_name=user_name, text=text,
-                truncated=truncated, now=to_ts(now), fold_at=fold_at,
+                truncated=truncated, now=to_ts(now), fold_at=fold_at, written_at=written,
             )  # fmt: skip
 
         return await self._run(unit)

@@ -24,6 +24,7 @@ from bot.store.base import (
     subscription_of,
     to_ts,
 )
+from bot.store.outbox_kinds import add_recap
 
 
 def cycle_state(db: sqlite3.Connection, subscription_id: int) -> CycleState:
@@ -155,7 +156,13 @@ class Rounds(StoreBase):
             due = due_claim(subscription, plan)
             if due is None:
                 return subscription, None, False
-            return subscription, *claim_next(db, subscription_id, due)
+            claimed, fresh = claim_next(db, subscription_id, due)
+            if fresh:  # the week's first scheduled round brings its recap (when opted in)
+                add_recap(
+                    db, subscription, claimed, to_ts(due.now),
+                    to_ts(due.deliver_until or due.reveal_at),
+                )  # fmt: skip
+            return subscription, claimed, fresh
 
         return await self._run(unit)
 
@@ -207,6 +214,14 @@ class Rounds(StoreBase):
             sql += " AND subscription_id = ?"
             params.append(subscription_id)
         rows = await self._all(sql + " ORDER BY local_date, id", params)
+        return [round_of(r) for r in rows]
+
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        rows = await self._all(
+            f"SELECT {ROUND_COLUMNS} FROM rounds WHERE status = 'revealed' AND revealed_at >= ? "
+            "ORDER BY revealed_at, id",
+            (to_ts(since),),
+        )
         return [round_of(r) for r in rows]
 
     async def latest_round(self, subscription_id: int) -> Round | None:

@@ -1,10 +1,18 @@
-"""Per-space settings (`SpaceStore`): one row per setting that differs from its default."""
+"""Per-space and per-channel settings (`SpaceStore`): one row per setting that differs from its
+default."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.store.base import StoreBase, to_ts
+
+SET_CHANNEL_SETTING = (
+    "INSERT INTO channel_settings (platform, space_id, channel_id, key, value, updated_by, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (platform, space_id, channel_id, key) DO UPDATE SET "
+    "value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at"
+)
 
 
 class Spaces(StoreBase):
@@ -34,3 +42,28 @@ class Spaces(StoreBase):
             "updated_at = excluded.updated_at",
             (platform, space_id, key, value, by, to_ts(now)),
         )  # fmt: skip
+
+    async def channel_settings(
+        self, platform: str, space_id: str, channel_id: str
+    ) -> dict[str, str]:
+        rows = await self._all(
+            "SELECT key, value FROM channel_settings "
+            "WHERE platform = ? AND space_id = ? AND channel_id = ?",
+            (platform, space_id, channel_id),
+        )
+        return {r["key"]: r["value"] for r in rows}
+
+    async def set_channel_setting(
+        self, platform: str, space_id: str, channel_id: str, key: str, value: str | None,
+        by: str | None, now: datetime,
+    ) -> None:  # fmt: skip
+        if value is None:
+            await self._write(
+                "DELETE FROM channel_settings "
+                "WHERE platform = ? AND space_id = ? AND channel_id = ? AND key = ?",
+                (platform, space_id, channel_id, key),
+            )
+            return
+        await self._write(
+            SET_CHANNEL_SETTING, (platform, space_id, channel_id, key, value, by, to_ts(now))
+        )

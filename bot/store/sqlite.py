@@ -21,10 +21,12 @@ from bot.store.answers import Answers
 from bot.store.batch import Database, GroupCommit
 from bot.store.boards import Boards
 from bot.store.deliveries import Deliveries
+from bot.store.feedback import Feedbacks
 from bot.store.history import History
-from bot.store.home import Home
+from bot.store.installs import Installs
 from bot.store.learning import Learning
 from bot.store.missed import Missed
+from bot.store.outbox_kinds import OutboxKinds
 from bot.store.recaps import Recaps
 from bot.store.repairs import Repairs
 from bot.store.rounds import Rounds
@@ -37,7 +39,7 @@ from bot.store.suggestions import Suggestions
 
 class SqliteStore(
     Subscriptions, Rounds, Answers, Boards, Learning, State, Spaces, History, Suggestions,
-    Repairs, Missed, Recaps, Home, Deliveries,
+    Repairs, Missed, Recaps, Deliveries, OutboxKinds, Feedbacks, Installs,
 ):  # fmt: skip
     def __init__(
         self,

@@ -51,14 +51,3 @@ async def test_missed_rounds_and_again_ratings_latest_first(store: Store) -> Non
     assert [m.question_id for m in await store.missed_questions(PLATFORM, "ana")] == ["q3"]
     assert await store.missed_questions(PLATFORM, "nobody") == []
     assert await store.missed_questions("elsewhere", "ana") == []
-
-
-async def test_the_latest_rating_is_the_last_one_given(store: Store) -> None:
-    assert await store.latest_rating(PLATFORM, "ana") is None
-    await _rate(store, "q1", "again", NOW)
-    await _rate(store, "q2", "good", NOW + timedelta(hours=1))
-    await _rate(store, "q3", "easy", NOW + timedelta(hours=2), user="ben")
-    latest = await store.latest_rating(PLATFORM, "ana")
-    assert latest is not None and (latest.question_id, latest.rating, latest.at) == (
-        "q2", "good", NOW + timedelta(hours=1)
-    )

@@ -738,6 +738,13 @@ class FakeDiscord:
         assert socket is not None
         await socket.send_json({"op": 7, "d": None, "s": None, "t": None})
 
+    async def invalidate_session(self) -> None:
+        """Gateway op 9 (not resumable): the client IDENTIFYs again, a new session, and is sent
+        nothing it missed."""
+        socket = self._socket
+        assert socket is not None
+        await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
+
     # -- waiting for the bot ----------------------------------------------------------------
 
     async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:

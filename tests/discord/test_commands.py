@@ -189,6 +189,7 @@ async def test_practice_config_for_server_managers(tmp_path: Path, fake: FakeDis
     from bot.core.spaces import WEEKLY_RECAP
 
     general = fake.add_channel("general")
+    other = fake.add_channel("other")
     bot = await DiscordBot.start(tmp_path / "bot.db", fake)
     try:
         [refused] = await fake.interact(
@@ -212,5 +213,7 @@ async def test_practice_config_for_server_managers(tmp_path: Path, fake: FakeDis
         )  # fmt: skip
         assert good.text == "✓ weekly-recap is now on."
         assert await bot.world.engine.space_value(bot.channel(general), WEEKLY_RECAP) is True
+        # The weekly recap is the channel's: the server's other channels keep theirs.
+        assert await bot.world.engine.space_value(bot.channel(other), WEEKLY_RECAP) is False
     finally:
         await bot.stop()

@@ -217,6 +217,16 @@ async def test_review_shows_due_now_this_week_done_and_retention(graded: Discord
     assert embed["footer"]["text"] == "/quiz serves what is due first."
     assert (await review(BOB)).text == NO_REVIEWS
 
+    # After a graded answer, its feedback comes too, as it was given.
+    engine, user = bot.world.engine, str(BOB.id)
+    card = await engine.quiz("discord", user, pack="alpha")
+    await engine.answer_quiz("discord", user, "the second one", quiz_id=card.quiz_id)
+    await engine.reveal_quiz("discord", user, card.quiz_id)
+    [last] = (await review(BOB)).embeds
+    assert last["description"].startswith("**Your last feedback:** ")
+    assert "Your answer covered 1 of 3 key points." in last["description"]
+    assert f"✅ {card.question.key_points[1]}" in last["description"]
+
 
 async def _answer_and_reveal(bot: DiscordBot, answers: dict[FakeUser, str]) -> tuple[Round, Call]:
     """Subscribe, post, answer in the thread, reveal; the round and the reveal's last message."""
@@ -317,9 +327,10 @@ async def test_feedback_by_dm_after_the_reveal_to_those_who_opted_in(
     assert note.buttons[2]["custom_id"] == f"practicebot:rate-round:{round.id}:good"
     assert fake.dms_to(BOB) == []  # Bob did not opt in
     assert [c.status for c in fake.dms_to(CAROL)] == [403, 403]  # the check, then the note
+    # Refused for good: Carol's note waits alone (parked); the channel is not flagged.
     assert (
-        f"could not send feedback by DM round={round.id} user={CAROL.id}: 403 Forbidden "
-        "(error code: 50007): Cannot send messages to this user" in caplog.text
+        "(feedback) parked channel=discord:910000000000000001:1000000000000000003 "
+        "failure=forbidden: Discord refused the direct message (error code 50007)" in caplog.text
     )
 
     # Off again: the next reveal sends nothing.

@@ -35,6 +35,7 @@ from tests.faults import (
     refused,
     retry_after_seconds,
 )
+from tests.slack.fake_oauth import FakeInstalls, FakeWorkspace
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -51,6 +52,7 @@ class Call:
     answer: dict[str, Any] = field(default_factory=dict)  # what the fake replied
     status: int = 200  # the HTTP status (0: the connection was reset)
     fault: Fault | None = None  # the injected fault this call met
+    at: float = 0.0  # when it came, on the fake's `clock` (rate limits are on that clock)
 
 
 @dataclass
@@ -94,12 +96,14 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _hellos: int = 0
     _ack_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _response_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _call_arrived: asyncio.Event = field(default_factory=asyncio.Event)
     base: str = ""
     files: dict[str, FakeFile] = field(default_factory=dict)  # by file id
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published Home view
+    installs: FakeInstalls = field(default_factory=FakeInstalls)  # workspaces and their tokens
     # Where a new message's `ts` comes from: None, a counter; else a clock of seconds (Slack
     # stamps a message with its own time; a test whose bot runs a fast clock passes its time).
     ts_clock: Callable[[], float] | None = None
@@ -107,6 +111,9 @@ class FakeSlack:
     # may stop the bot there: the message is in Slack, its `ts` never reached the bot).
     on_posted: Callable[[str, dict[str, Any]], None] | None = None
     _last_ts: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.installs.add(FakeWorkspace(TEAM, "Acme", BOT_TOKEN, BOT_USER, BOT_ID))
 
     async def start(self) -> None:
         app = web.Application()
@@ -245,7 +252,7 @@ class FakeSlack:
                     params.update(body if isinstance(body, dict) else {})
             else:
                 params.update(dict(await request.post()))
-        call = Call(method, params, token)
+        call = Call(method, params, token, at=self.clock())
         channel = params.get("channel")
         fault = self.faults.take(request.method, method, None if channel is None else str(channel))
         call.fault = fault
@@ -266,6 +273,9 @@ class FakeSlack:
                 return self._too_many(call, str(math.ceil(wait)))
         if bad_json:
             return self._reply(call, {"ok": False, "error": "invalid_json"})
+        if method == "oauth.v2.access":
+            authorization = request.headers.get("Authorization", "")
+            return self._reply(call, self.installs.access(params, authorization))
         return self._reply(call, self._answer(method, params, token))
 
     def _record(self, call: Call) -> None:
@@ -284,20 +294,15 @@ class FakeSlack:
         return web.json_response(call.answer, status=429, headers={"Retry-After": retry_after})
 
     def _answer(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any]:
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
+        if token in self.installs.revoked:
+            return {"ok": False, "error": "token_revoked"}
+        if method == "apps.connections.open" and token != APP_TOKEN:
+            return {"ok": False, "error": "invalid_auth"}
+        if method != "apps.connections.open" and token not in self.installs.tokens:
             return {"ok": False, "error": "invalid_auth"}
         channel = params.get("channel")
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "url": "https://acme.slack.com/",
-                "team": "Acme",
-                "team_id": TEAM,
-                "user": "practicebot",
-                "user_id": BOT_USER,
-                "bot_id": BOT_ID,
-            }
+        if method == "auth.test":  # each bot token is its own workspace's
+            return self.installs.auth_test(token)
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             refusal = check_message(params)
             if refusal is not None:
@@ -571,6 +576,7 @@ class FakeSlack:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self._socket = socket
+        self._hellos += 1
         await socket.send_json({"type": "hello", "num_connections": 1})
         self._socket_ready.set()
         async for frame in socket:
@@ -578,6 +584,18 @@ class FakeSlack:
                 self.acks.append(json.loads(frame.data))
                 self._ack_arrived.set()
         return socket
+
+    async def drop_socket(self) -> None:
+        """Close the app's socket from Slack's side (the app reconnects, and gets `hello`)."""
+        socket, self._socket = self._socket, None
+        self._socket_ready.clear()
+        if socket is not None:
+            await socket.close()
+
+    @property
+    def hellos(self) -> int:
+        """Sockets opened so far (each greeted with `hello`)."""
+        return self._hellos
 
     async def push(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Send a Socket Mode envelope and wait (five seconds at most) for the app's ack of it."""

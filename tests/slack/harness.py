@@ -92,7 +92,7 @@ class SlackHarness:
         fake.add_user(ALICE, "Alice")
         fake.add_user(BOB, "Bob")
         fake.add_user(LISTED, "Lee")
-        env = {
+        every = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": fake.api_url,
@@ -100,6 +100,7 @@ class SlackHarness:
             "PRACTICEBOT_SLACK_ADMINS": LISTED,
             **(mode_env or {}),
         }
+        env = {name: value for name, value in every.items() if value}  # "" in mode_env: unset
         config = SlackConfig.from_env(env)
         assert config is not None
         adapter = SlackAdapter(
@@ -143,12 +144,13 @@ class SlackHarness:
             return response.status, await response.text()
 
     async def command(
-        self, name: str, text: str = "", *, user: str = ALICE, channel: str = "C1", **signing: Any
-    ) -> Reply:
+        self, name: str, text: str = "", *, user: str = ALICE, channel: str = "C1",
+        team: str = TEAM, **signing: Any,
+    ) -> Reply:  # fmt: skip
         hook = self.fake.new_hook()
         form = {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "acme",
             "channel_id": channel,
             "channel_name": "general" if channel.startswith("C") else "directmessage",
@@ -250,18 +252,20 @@ class SlackHarness:
             call.answer["view"] for call in self.fake.calls_to("views.open") if call.answer["ok"]
         ]
 
-    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
+    def event_body(
+        self, event: dict[str, Any], event_id: str | None = None, team: str = TEAM
+    ) -> str:
         return json.dumps(
             {
                 "token": "legacy",
-                "team_id": TEAM,
+                "team_id": team,
                 "api_app_id": "A1",
                 "type": "event_callback",
                 "event_id": event_id or f"Ev{next(self._events):06d}",
                 "event_time": 1764576000,
                 "event": event,
                 "authorizations": [
-                    {"team_id": TEAM, "user_id": "UBOT", "is_bot": True, "enterprise_id": None}
+                    {"team_id": team, "user_id": "UBOT", "is_bot": True, "enterprise_id": None}
                 ],
             }
         )
@@ -273,6 +277,7 @@ class SlackHarness:
         event_id: str | None = None,
         retry: int | None = None,
         settle: bool = True,
+        team: str = TEAM,
     ) -> int:
         """Deliver an event; with `settle`, also wait for the name look-ups it started in the
         background (in Slack they finish long before any reveal; here time is simulated)."""
@@ -282,7 +287,7 @@ class SlackHarness:
             else {}
         )
         status, _ = await self.send(
-            self.event_body(event, event_id), "application/json", headers=headers
+            self.event_body(event, event_id, team), "application/json", headers=headers
         )
         if settle:
             await self.adapter.users.settle()

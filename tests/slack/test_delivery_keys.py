@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.publisher import SlackPublisher
 from bot.bank.loader import load_bank
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
-from bot.core.ports import RoundPost
+from bot.core.ports import RecapPost, RoundPost
 from bot.core.schedule import Schedule
 from tests.helpers import FIXTURE_BANK
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
@@ -62,3 +62,16 @@ async def test_a_delivery_never_sent_is_not_found(fake: FakeSlack) -> None:
     since = FAKE_EPOCH
     await publisher.post_round(post(1))
     assert await publisher.find_delivery(SUBSCRIPTION, 2, None, since) is None
+
+
+async def test_a_recap_carries_its_delivery_and_is_found_in_doubt(fake: FakeSlack) -> None:
+    fake.distributed_outside_marketplace()
+    publisher = SlackPublisher(AsyncWebClient(token=BOT_TOKEN, base_url=fake.api_url))
+    recap = RecapPost(SUBSCRIPTION, date(2026, 11, 23), 2, 3, 2, (), None, 0, delivery_id=52)
+    sent = await publisher.post_recap(recap)
+    await publisher.post_round(post(53))  # the question after it
+    [call] = [c for c in fake.calls_to("chat.postMessage") if "Last week" in str(c.params["text"])]
+    assert call.params["metadata"] == {
+        "event_type": "practicebot_delivery", "event_payload": {"delivery_id": 52}
+    }  # fmt: skip
+    assert await publisher.find_delivery(SUBSCRIPTION, 52, None, FAKE_EPOCH) == sent

@@ -36,7 +36,7 @@ async def test_not_in_channel_flags_only_that_channel_and_tells_the_admin(
     assert c2.problem is not None and "not_in_channel" in c2.problem
     assert (await slack.world.engine.status(slack.channel("C2"))).open_round is None
     [told] = _direct_messages(slack)
-    assert told.startswith("I could not post today's question in <#C2>.")
+    assert told.startswith("I could not post in <#C2>.")  # the outbox's notice, by DM
     assert "/invite @practicebot" in told
 
     status = await slack.command("/practice", "status", user=ADMIN, channel="C2")
@@ -75,7 +75,9 @@ async def test_a_gone_channel_is_paused_and_others_go_on(slack: SlackHarness, er
     assert len(slack.posts("C1")) == 1
     c2 = (await slack.world.engine.status(slack.channel("C2"))).subscription
     assert c2 is not None and not c2.active and c2.problem is not None and error in c2.problem
-    assert _direct_messages(slack) == []
+    [told] = _direct_messages(slack)  # the admin hears the channel is paused, once
+    assert told.startswith("I could not post in <#C2>.") and error in told
+    assert told.endswith("Its questions are paused until the channel is subscribed again.")
     slack.fake.heal()
     await slack.world.scheduler.advance(timedelta(days=1))  # paused: no more attempts there
     assert len(slack.posts("C2")) == 1

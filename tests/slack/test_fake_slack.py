@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.faults import plain_text, rate_limited, refused, reset, server_error, slow
+from tests.slack.fake_oauth import CLIENT_ID, CLIENT_SECRET
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
 
 POST = r"chat\.postMessage"
@@ -263,3 +264,27 @@ async def test_a_history_rate_limit_answers_429_until_the_window_passes(
     assert (await client.conversations_replies(channel="C1", ts=first["messages"][0]["ts"]))["ok"]
     now[0] += 40
     assert (await client.conversations_history(channel="C1"))["ok"]
+
+
+async def test_oauth_v2_access_answers_like_slack_and_each_token_is_its_workspace(
+    fake: FakeSlack,
+) -> None:
+    client = AsyncWebClient(base_url=fake.api_url)
+    code = fake.installs.approve("T2", "UADMIN", "chat:write,commands")
+    with pytest.raises(SlackApiError, match="bad_client_secret"):
+        await client.oauth_v2_access(client_id=CLIENT_ID, client_secret="wrong", code=code)
+    answer = await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+    token = answer["access_token"]
+    assert token.startswith("xoxb-") and answer["token_type"] == "bot"
+    assert answer["team"] == {"id": "T2", "name": "Team T2"} and answer["enterprise"] is None
+    assert answer["bot_user_id"] == "UBOTT2" and answer["authed_user"] == {"id": "UADMIN"}
+    assert answer["scope"] == "chat:write,commands"
+    with pytest.raises(SlackApiError, match="invalid_code"):  # a code is good once
+        await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+    assert (await client.auth_test(token=token))["team_id"] == "T2"
+    assert (await client.auth_test(token=BOT_TOKEN))["team_id"] == "T1"
+    fake.installs.revoke("T2")
+    with pytest.raises(SlackApiError, match="token_revoked"):
+        await client.auth_test(token=token)
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        await client.auth_test(token="xoxb-never-issued")

@@ -15,15 +15,19 @@ def _flat(view: dict[str, Any]) -> str:
     return json.dumps(view, ensure_ascii=False)
 
 
-async def test_the_home_tab_shows_streaks_reviews_rating_and_calendar(slack: SlackHarness) -> None:
+async def test_the_home_tab_shows_streaks_reviews_feedback_and_calendar(
+    graded: SlackHarness,
+) -> None:
+    slack = graded
     assert await slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"}) == 200
     [first] = await slack.fake.wait_calls("views.publish")
     assert first.answer["ok"]
     empty = slack.fake.homes[ALICE]
-    assert words.NO_CHANNELS in _flat(empty) and words.NO_RATING in _flat(empty)
+    assert words.NO_CHANNELS in _flat(empty) and words.NO_FEEDBACK in _flat(empty)
 
     await _alice_misses_one(slack)
     card = await slack.world.engine.quiz("slack", ALICE)
+    await slack.world.engine.answer_quiz("slack", ALICE, "the first and the third", quiz_id=card.quiz_id)
     await slack.world.engine.reveal_quiz("slack", ALICE, card.quiz_id)
     await slack.world.engine.rate_quiz("slack", ALICE, "good", card.quiz_id)
     await slack.event({"type": "app_home_opened", "user": ALICE, "tab": "home"})
@@ -32,7 +36,11 @@ async def test_the_home_tab_shows_streaks_reviews_rating_and_calendar(slack: Sla
     shown = _flat(view)
     assert "<#C1>: streak 0 (best 1), 1 answer" in shown
     assert "*Reviews:* 0 reviews due now" in shown
-    assert "Your last rating:" in shown and "Good" in shown
+    # The last feedback, as it was given: covered, missed (with the reference's sentence).
+    assert "*Your last feedback:* " + card.question.text.splitlines()[0][:40] in shown
+    points = card.question.key_points
+    assert f"Your answer covered 2 of {len(points)} key points." in shown
+    assert f"✅ {points[0]}" in shown and f"❌ Missed: {points[1]}" in shown
     [button] = next(b for b in view["blocks"] if b["type"] == "actions")["elements"]
     assert button["action_id"] == HOME_QUIZ
     [image] = [b for b in view["blocks"] if b["type"] == "image"]

@@ -12,6 +12,9 @@ from tests.slack.harness import ADMIN, ALICE, BOB, SlackHarness
 async def test_recap_before_the_monday_question_and_quiz_me(slack: SlackHarness) -> None:
     await slack.command("/practice", "subscribe 09:00 UTC mon-fri", user=ADMIN)
     await slack.command("/practice", "config weekly-recap on", user=ADMIN)
+    # Set in C1 for C1 alone: the workspace's other channels keep their own choice.
+    elsewhere = await slack.command("/practice", "config weekly-recap", user=ADMIN, channel="C2")
+    assert elsewhere.responses[0]["text"].startswith("weekly-recap = off (default)")
     clock, engine = slack.world.clock, slack.world.engine
     missed_id = ""
     for number in range(2):  # Tue and Wed: Alice answers both, Bob the first

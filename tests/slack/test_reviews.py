@@ -271,9 +271,13 @@ async def test_a_refused_feedback_note_does_not_undo_the_reveal(
     _, reveal = await _revealed_round(slack, {ALICE: "The first."})
     assert "Answered by 1:" in blocks_text(reveal)
     assert len(slack.fake.calls_to("chat.postEphemeral")) == 1
-    assert (await slack.world.engine.status(slack.channel())).open_round is None
-    assert f"could not send feedback channel=slack:T1:C1 user={ALICE}: user_not_in_channel" in (
-        caplog.text
+    status = await slack.world.engine.status(slack.channel())
+    assert status.open_round is None
+    assert status.subscription is not None and status.subscription.problem is None
+    # Refused for good: that note waits alone (parked), the channel is not flagged for it.
+    assert "(feedback) parked channel=slack:T1:C1 failure=forbidden" in caplog.text
+    assert ("feedback", "parked", "Slack said user_not_in_channel: they left the channel.") in (
+        status.waiting
     )
 
 

@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-
-from bot.ops import logs
+from tests.slack.conftest import Raw
 from tests.slack.fake_slack import BOT_TOKEN
 from tests.slack.harness import ADMIN, ALICE, SECRET, SlackHarness
 
 
-class _Raw(logging.Handler):
-    """Every record as our code emitted it, before any redaction."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(logging.Formatter().format(record))
-
-
-@pytest.fixture
-def captured() -> Iterator[tuple[io.StringIO, _Raw]]:
-    logs.configure("DEBUG", "json", [BOT_TOKEN, SECRET])
-    root = logging.getLogger()
-    formatted = io.StringIO()
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(formatted)
-    raw = _Raw()
-    root.addHandler(raw)
-    yield formatted, raw
-    root.handlers.clear()
-
-
 async def test_a_full_scenario_logs_no_secret(
-    slack: SlackHarness, captured: tuple[io.StringIO, _Raw]
+    slack: SlackHarness, captured: tuple[io.StringIO, Raw]
 ) -> None:
     formatted, raw = captured
     await slack.command("/practice", "subscribe 09:30 Europe/Berlin", user=ADMIN)

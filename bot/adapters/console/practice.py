@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.adapters.console import render
 from bot.adapters.console.channel import timezone
 from bot.adapters.console.publisher import PLATFORM
-from bot.present import admin, help, missed
+from bot.present import admin, help, home, missed
 
 if TYPE_CHECKING:
     from bot.adapters.console.session import ConsoleSession
@@ -85,6 +85,11 @@ async def review(session: ConsoleSession, rest: str) -> bool:
         return await review_export(session)
     stats = await session.engine.review_stats(PLATFORM, session.user_id)
     session.write(render.review_stats(stats))
+    last = await session.engine.last_feedback(PLATFORM, session.user_id)
+    if last is not None:
+        question = session.engine.question(last.question_id)
+        lines = home.feedback_lines(last, question, await timezone(session))
+        session.write("\n".join(render.fill(render.show(line)) for line in lines))
     return True
 
 

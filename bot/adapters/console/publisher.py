@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.adapters.console import render
-from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost
-from bot.present import daily
+from bot.core.ports import FeedbackPost, NoticePost, PostedRef, RecapPost, RevealPost, RoundPost
+from bot.present import admin, daily
 from bot.present import recap as recap_words
 
 PLATFORM = "console"
@@ -30,14 +30,23 @@ class ConsolePublisher:
 
     async def post_reveal(self, reveal: RevealPost) -> None:
         self._write(render.reveal(reveal.question, reveal.answerers))
-        names = {a.user_id: a.name for a in reveal.answerers}
-        for user_id, result in reveal.feedback.items():
-            self._write(render.feedback(result, f"Just for {names.get(user_id, user_id)}: "))
         if reveal.answerers:
             self._write("Answered it? Rate yourself with /rate again|hard|good|easy.")
 
-    async def post_recap(self, recap: RecapPost) -> None:
+    async def send_feedback(self, post: FeedbackPost) -> PostedRef:
+        self._write(render.feedback(post.feedback, f"Just for {post.name}: "))
+        ref = f"feedback-{post.round.id}-{post.user_id}"
+        return PostedRef(message_id=ref, thread_id=f"round-{post.round.id}")
+
+    async def send_notice(self, notice: NoticePost) -> PostedRef:
+        channel = f"#{notice.subscription.channel.channel_id}"
+        words = admin.problem_notice((channel,), notice.problem, paused=notice.paused)
+        self._write(render.fill(render.show(words)))
+        return PostedRef(message_id=f"notice-{notice.delivery_id}", thread_id="")
+
+    async def post_recap(self, recap: RecapPost) -> PostedRef:
         shown = [recap_words.title(recap), *(render.show(line) for line in recap_words.lines(recap))]
         if recap.most_missed is not None:
             shown.append(f"{recap_words.QUIZ_ME}: /quiz {recap.most_missed.id}")
         self._write("\n".join(render.fill(line) for line in shown))
+        return PostedRef(message_id=f"recap-{recap.delivery_id}", thread_id="")

@@ -11,11 +11,13 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot.adapters.discord.catchup import DiscordThreadReader
 from bot.adapters.discord.client import PracticeClient
 from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.refs import PLATFORM
 from bot.adapters.discord.suggestions import DiscordNotes
+from bot.core.catchup import Sleep, ThreadCatchUp
 from bot.core.engine import Engine
 from bot.errors import PlatformUnreachableError, TokenRejectedError
 
@@ -23,6 +25,10 @@ log = logging.getLogger(__name__)
 
 CONTENT_MODE = "message content mode: answers are read from the rounds' threads"
 BUTTON_MODE = "button/modal-only mode: answers come through each post's Answer button"
+# Thread history reads a minute when catching up: 5 a second, each thread a rate-limit bucket of
+# its own, a tenth of the 50 requests a second Discord allows a bot in all, so posts keep room
+# (discord.py waits out any 429 itself).
+HISTORY_PER_MINUTE = 300
 
 
 class DiscordAdapter:
@@ -34,9 +40,16 @@ class DiscordAdapter:
         config: DiscordConfig,
         *,
         client_options: Mapping[str, Any] | None = None,  # e.g. guild_ready_timeout in tests
+        catch_up_sleep: Sleep = asyncio.sleep,  # tests: a sleep that moves a manual clock
     ) -> None:
         self.engine = engine
         self.config = config
+        # What was written in open rounds' threads while the bot was away (bot.core.catchup):
+        # read on every new session, the first one included.
+        self.catch_up = ThreadCatchUp(
+            engine, PLATFORM, DiscordThreadReader(lambda: self._client),
+            calls_per_minute=HISTORY_PER_MINUTE, sleep=catch_up_sleep,
+        )  # fmt: skip
         self._client_options = dict(client_options or {})
         self._client: PracticeClient | None = None
         self._running: asyncio.Task[None] | None = None
@@ -90,6 +103,8 @@ class DiscordAdapter:
             **self._client_options,
         )
         self._client = client
+        if message_content:  # without it history shows no text: answers come by the modal
+            client.on_session = self.catch_up.request
         running = asyncio.create_task(client.start(self.config.token), name="discord-client")
         ready = asyncio.create_task(client.ready.wait())
         await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -102,6 +117,7 @@ class DiscordAdapter:
         self._running = running
 
     async def stop(self) -> None:
+        await self.catch_up.stop()
         client, running = self._client, self._running
         if client is not None:
             await client.close()

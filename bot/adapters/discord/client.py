@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -65,6 +66,8 @@ class PracticeClient(EngineClient):
         self.message_content = message_content
         self.sync_commands = sync_commands
         self.ready = asyncio.Event()
+        # Called on every new gateway session (not on a resume, which replays what it missed).
+        self.on_session: Callable[[], None] | None = None
         self.tree = PracticeTree(self)
         for command in build_commands(engine):
             self.tree.add_command(command)
@@ -79,6 +82,8 @@ class PracticeClient(EngineClient):
 
     async def on_ready(self) -> None:
         self.ready.set()
+        if self.on_session is not None:
+            self.on_session()
 
     async def on_message(self, message: discord.Message) -> None:
         # Without the Message Content intent the text is empty: answers come through the modal.

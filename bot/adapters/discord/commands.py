@@ -6,6 +6,7 @@ ephemeral replies by the tree's error handler (client.py), so handlers only rais
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from typing import Any, Literal
@@ -118,12 +119,20 @@ def review_command(engine: Engine) -> app_commands.Command[Any, ..., None]:
         if export:
             await _review_export(engine, interaction)
             return
-        stats = await in_time(interaction, engine.review_stats(PLATFORM, str(interaction.user.id)))
-        embed = render.review_embed(stats)
-        if embed is None:
+        user = str(interaction.user.id)
+        stats, last = await in_time(
+            interaction,
+            asyncio.gather(
+                engine.review_stats(PLATFORM, user), engine.last_feedback(PLATFORM, user)
+            ),
+        )
+        embeds = [e for e in (render.review_embed(stats),) if e is not None]
+        if last is not None:
+            embeds.append(render.last_feedback_embed(last, engine.question(last.question_id)))
+        if not embeds:
             await send_private(interaction, render.NO_REVIEWS)
         else:
-            await send_private(interaction, embeds=[embed])
+            await send_private(interaction, embeds=embeds)
 
     return review
 

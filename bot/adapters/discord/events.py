@@ -35,22 +35,39 @@ def answer_text(message: discord.Message) -> str:
     return "\n".join(parts)
 
 
-async def message_created(engine: Engine, message: discord.Message) -> None:
+def edit_id(message: discord.Message) -> str | None:
+    """An edit's key: its message and edit time (the same whether seen live or in history)."""
+    if message.edited_at is None:
+        return None
+    return f"edit-{message.id}-{message.edited_at.isoformat()}"
+
+
+def incoming(message: discord.Message, *, from_history: bool = False) -> IncomingMessage | None:
+    """The answer a thread message makes, or None (a bot's, a notice, nothing readable).
+    `from_history`: read back after a restart, so it carries when it was written and its
+    latest edit."""
     if message.author.bot or not in_a_thread(message) or message.type not in _TYPED:
-        return
+        return None
     text = answer_text(message)
     if not text:  # nothing readable: the Message Content intent is probably off
-        return
-    result = await engine.handle_message(
-        IncomingMessage(
-            platform=PLATFORM,
-            thread_id=str(message.channel.id),
-            message_id=str(message.id),
-            user_id=str(message.author.id),
-            user_name=message.author.display_name,
-            text=text,
-        )
+        return None
+    return IncomingMessage(
+        platform=PLATFORM,
+        thread_id=str(message.channel.id),
+        message_id=str(message.id),
+        user_id=str(message.author.id),
+        user_name=message.author.display_name,
+        text=text,
+        written_at=message.created_at if from_history else None,  # the snowflake's time
+        edit_id=edit_id(message) if from_history else None,
     )
+
+
+async def message_created(engine: Engine, message: discord.Message) -> None:
+    found = incoming(message)
+    if found is None:
+        return
+    result = await engine.handle_message(found)
     log.debug(
         "message=%s thread=%s outcome=%s",
         message.id, message.channel.id, result.outcome.value if result.outcome else "not an answer",
@@ -77,8 +94,7 @@ async def message_edited(engine: Engine, event: discord.RawMessageUpdateEvent) -
     text = answer_text(message)
     if not text:
         return
-    edit_id = f"edit-{message.id}-{message.edited_at.isoformat()}"
-    change = await engine.handle_edit(PLATFORM, str(message.id), text, event_id=edit_id)
+    change = await engine.handle_edit(PLATFORM, str(message.id), text, event_id=edit_id(message))
     log.debug("edit of message=%s outcome=%s", message.id, change.outcome.value)
 
 

@@ -2,7 +2,8 @@
 
 A round is an embed in the channel with the Answer button, and a public thread started from
 it where answers go. A reveal is one or more embed messages in that thread, the last with
-rating buttons when someone answered; then each opted-in answerer gets their feedback by DM.
+rating buttons when someone answered. Each opted-in answerer's feedback, and the admin's notice
+of a channel's problem, are direct messages. Every message carries its delivery's nonce.
 """
 
 from __future__ import annotations
@@ -16,19 +17,30 @@ import discord
 
 from bot.adapters.discord import render
 from bot.adapters.discord.client import PracticeClient
-from bot.adapters.discord.limits import fit_embed, fit_embeds
+from bot.adapters.discord.limits import CONTENT_LIMIT, clip, fit_embed, fit_embeds
 from bot.adapters.discord.permissions import SEND_IN_THREADS, missing_to_post, needs_sentence
 from bot.adapters.discord.ratings import round_rating_view
 from bot.adapters.discord.recap import recap_message
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
 from bot.core.errors import PublishError, PublishFailure
-from bot.core.ports import PostedRef, RecapPost, RevealPost, RoundPost, delivery_nonce
+from bot.core.ports import (
+    FeedbackPost,
+    NoticePost,
+    PostedRef,
+    RecapPost,
+    RevealPost,
+    RoundPost,
+    delivery_nonce,
+)
+from bot.present import admin
 from bot.present.errors import error_text
+from bot.present.parts import Native
 
 log = logging.getLogger(__name__)
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day: the thread stays open past any reveal
 GONE = "The channel was deleted, or the bot can no longer see it."
+DMS_CLOSED = "Discord refused the direct message (error code {code}): their DMs are closed."
 MISSING_ACCESS = 50001  # Discord's error code when the bot cannot see the channel at all
 Postable = discord.TextChannel  # news channels are TextChannel objects in discord.py
 
@@ -72,9 +84,28 @@ class DiscordPublisher:
             raise _failure(error, channel, ["Create Public Threads"]) from error
         return PostedRef(message_id=str(message.id), thread_id=str(thread.id))
 
-    async def post_recap(self, recap: RecapPost) -> None:
+    async def post_recap(self, recap: RecapPost) -> PostedRef:
         """The weekly recap: a message of its own in the channel, before the question."""
-        await _send_recap(self._connected(), recap)
+        return await _send_recap(self._connected(), recap)
+
+    async def send_notice(self, notice: NoticePost) -> PostedRef:
+        """The channel's problem, by DM to whoever subscribed it."""
+        channel = notice.subscription.channel.channel_id
+        words = admin.problem_notice(
+            (Native(f"<#{channel}>"),), notice.problem, paused=notice.paused
+        )
+        return await _send_dm(
+            self._connected(), notice.admin_id, notice.delivery_id,
+            content=clip(render.show(words), CONTENT_LIMIT),
+        )  # fmt: skip
+
+    async def send_feedback(self, post: FeedbackPost) -> PostedRef:
+        """One opted-in answerer's feedback, by DM, with the round's rating buttons."""
+        return await _send_dm(
+            self._connected(), post.user_id, post.delivery_id,
+            embed=fit_embed(render.daily_feedback_embed(post, post.feedback)),
+            view=round_rating_view(post.round.id, post.feedback.suggested_rating),
+        )  # fmt: skip
 
     async def post_reveal(self, reveal: RevealPost) -> None:
         client = self._connected()
@@ -102,7 +133,6 @@ class DiscordPublisher:
             raise _failure(error, None, [SEND_IN_THREADS]) from error
         if reveal.round.message_id:
             await _close_answers(client, channel_id, int(reveal.round.message_id))
-        await _send_feedback(client, reveal)
 
     async def _channel(self, client: PracticeClient, channel_id: int) -> Postable:
         channel = client.get_channel(channel_id)
@@ -118,17 +148,33 @@ class DiscordPublisher:
         return channel
 
 
-async def _send_recap(client: PracticeClient, recap: RecapPost) -> None:
+async def _send_recap(client: PracticeClient, recap: RecapPost) -> PostedRef:
     channel = client.get_partial_messageable(
         int(recap.subscription.channel.channel_id), guild_id=int(recap.subscription.channel.space_id)
     )
     embed, view = recap_message(recap)
     try:
-        await channel.send(
-            embed=embed, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS
-        )
+        message = await channel.send(
+            embed=embed, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS,
+            nonce=_nonce(recap.delivery_id),
+        )  # fmt: skip
     except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
         raise _failure(error, None, ["Send Messages", "Embed Links"]) from error
+    return PostedRef(message_id=str(message.id), thread_id=str(message.id))
+
+
+async def _send_dm(
+    client: PracticeClient, user_id: str, delivery_id: int | None, **message: Any
+) -> PostedRef:
+    """A direct message; 50007 (the person's DMs are closed) is a Forbidden: parked."""
+    try:
+        dm = await client.create_dm(discord.Object(int(user_id)))
+        sent = await dm.send(allowed_mentions=NO_MENTIONS, nonce=_nonce(delivery_id), **message)
+    except discord.Forbidden as error:
+        raise PublishError(PublishFailure.FORBIDDEN, DMS_CLOSED.format(code=error.code)) from error
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        raise _failure(error, None, []) from error
+    return PostedRef(message_id=str(sent.id), thread_id=str(dm.id))
 
 
 async def _send_all(
@@ -150,26 +196,6 @@ def _nonce(delivery_id: int | None, part: int = 1) -> Any:
     if delivery_id is None:
         return discord.utils.MISSING
     return delivery_nonce(delivery_id) + (f"-{part}" if part > 1 else "")
-
-
-async def _send_feedback(client: PracticeClient, reveal: RevealPost) -> None:
-    """Each opted-in answerer's feedback, by DM. The reveal is already out: a DM Discord
-    refuses (50007: the person's DMs are closed) is logged, and the others still go."""
-    for user_id, feedback in reveal.feedback.items():
-        try:
-            dm = await client.create_dm(discord.Object(int(user_id)))
-            await dm.send(
-                embed=fit_embed(render.daily_feedback_embed(reveal, feedback)),
-                view=round_rating_view(reveal.round.id, feedback.suggested_rating),
-                allowed_mentions=NO_MENTIONS,
-            )
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            log.warning(
-                "could not send feedback by DM round=%s user=%s: %s",
-                reveal.round.id,
-                user_id,
-                error,
-            )
 
 
 def _failure(error: BaseException, channel: Postable | None, likely: list[str]) -> PublishError:

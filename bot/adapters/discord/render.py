@@ -20,12 +20,12 @@ from bot.adapters.discord.limits import (
 )
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView, Subscription
-from bot.core.ports import RevealPost, RoundPost
-from bot.core.records import Answerer
+from bot.core.ports import FeedbackPost, RoundPost
+from bot.core.records import Answerer, FeedbackRecord
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import Rated, ReviewStats
 from bot.grading.base import Feedback
-from bot.present import boards, daily, quiz
+from bot.present import boards, daily, home, quiz
 from bot.present.boards import BoardRow
 from bot.present.cards import Card, Section
 from bot.present.parts import Native, Text, When, WhenStyle, Who
@@ -243,7 +243,7 @@ def feedback_embed(feedback: Feedback, colour: discord.Colour) -> discord.Embed:
     return embed
 
 
-def daily_feedback_embed(reveal: RevealPost, feedback: Feedback) -> discord.Embed:
+def daily_feedback_embed(reveal: FeedbackPost, feedback: Feedback) -> discord.Embed:
     """The DM an opted-in answerer gets after a reveal: their coverage, linked to the thread."""
     card = daily.daily_feedback_card(reveal, feedback, WORDS)
     channel = reveal.subscription.channel
@@ -271,6 +271,15 @@ def review_embed(stats: ReviewStats) -> discord.Embed | None:
 
 
 NO_REVIEWS = quiz.no_reviews(WORDS)
+
+
+def last_feedback_embed(record: FeedbackRecord, question: Question | None) -> discord.Embed:
+    """`/review`'s second embed: the feedback on their last graded answer, as they got it."""
+    lines = home.feedback_lines(record, question, "UTC")
+    return discord.Embed(
+        description=clip("\n".join(show(line) for line in lines), DESCRIPTION_LIMIT),
+        colour=FEEDBACK_COLOUR,
+    )
 
 
 # -- leaderboard, streak, status ------------------------------------------------------------

@@ -20,10 +20,12 @@ __all__ = ["SlackAdapter", "SlackConfig", "adapter_from_env"]
 
 
 def adapter_from_env(env: Mapping[str, str]) -> Callable[[Engine], PlatformAdapter] | None:
-    """A factory for the Slack adapter; None without SLACK_BOT_TOKEN.
+    """A factory for the Slack adapter; None without SLACK_BOT_TOKEN (one workspace) or
+    SLACK_OAUTH=on (many workspaces).
 
     Raises PracticeError, naming what is missing, when the bot token is there but neither
-    SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is.
+    SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is, when SLACK_OAUTH=on
+    lacks one of its variables, or when the two modes' variables are mixed.
     """
     config = SlackConfig.from_env(env)
     if config is None:

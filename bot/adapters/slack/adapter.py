@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -12,11 +14,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.app import build_app
-from bot.adapters.slack.config import EVENTS_PATH, SLACK_API_URL, SlackConfig
+from bot.adapters.slack.catchup import SlackThreadReader
+from bot.adapters.slack.config import (
+    EVENTS_PATH,
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    SLACK_API_URL,
+    SlackConfig,
+)
 from bot.adapters.slack.errors import reason
 from bot.adapters.slack.listeners.suggestions import SlackNotes
 from bot.adapters.slack.publisher import SlackPublisher
 from bot.adapters.slack.refs import PLATFORM
+from bot.core.catchup import Sleep, ThreadCatchUp
 from bot.core.engine import Engine
 from bot.core.errors import PracticeError
 from bot.core.ports import Publisher
@@ -59,14 +69,25 @@ class SlackAdapter:
     name: str = PLATFORM
 
     def __init__(
-        self, engine: Engine, config: SlackConfig, *, process_before_response: bool = True
+        self,
+        engine: Engine,
+        config: SlackConfig,
+        *,
+        process_before_response: bool = True,
+        catch_up_sleep: Sleep = asyncio.sleep,  # tests: a sleep that moves a manual clock
     ) -> None:
         self.config = config
-        self.app, self.users = build_app(
-            engine, config, process_before_response=process_before_response
-        )
-        self._publisher = SlackPublisher(self.app.client)
-        engine.add_author_notifier(PLATFORM, SlackNotes(self.app.client))
+        built = build_app(engine, config, process_before_response=process_before_response)
+        self.app, self.users, self.clients = built.app, built.users, built.clients
+        # What was written in open rounds' threads while the bot was away (bot.core.catchup).
+        self.catch_up = ThreadCatchUp(
+            engine, PLATFORM,
+            SlackThreadReader(engine, self.users, self.clients, config.history_per_minute),
+            calls_per_minute=config.history_per_minute, sleep=catch_up_sleep,
+        )  # fmt: skip
+        self._hellos = 0
+        self._publisher = SlackPublisher(self.clients)
+        engine.add_author_notifier(PLATFORM, SlackNotes(self.clients))
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._workspace = ""
@@ -82,10 +103,14 @@ class SlackAdapter:
         if self.config.mode == "socket":
             return f"Slack (Socket Mode{where}{api})"
         port = self.port if self.port is not None else self.config.port
+        if self.config.oauth is not None:
+            paths = f"{EVENTS_PATH}, {INSTALL_PATH} and {REDIRECT_PATH}"
+            return f"Slack (HTTP mode, many workspaces: {paths} on port {port}{api})"
         return f"Slack (HTTP mode{where}: {EVENTS_PATH} on port {port}{api})"
 
     async def start(self) -> None:
-        await self._check_token()
+        if self.config.oauth is None:  # many workspaces: each token is checked on its requests
+            await self._check_token()
         if self.config.mode == "socket":
             socket = AsyncSocketModeHandler(self.app, self.config.app_token)
             try:
@@ -98,8 +123,10 @@ class SlackAdapter:
                     f"Slack refused SLACK_APP_TOKEN ({reason(error)}): it needs the "
                     "connections:write scope, and Socket Mode must be on for the app."
                 ) from error
+            socket.client.message_listeners.append(self._on_socket_message)
             await socket.connect_async()  # type: ignore[no-untyped-call]
             self._socket = socket
+            self.catch_up.request()
             return
         web_app = self.app.web_app(path=EVENTS_PATH, port=self.config.port)
         web_app.middlewares.append(refuse_unreadable(self.config.signing_secret or ""))
@@ -116,6 +143,15 @@ class SlackAdapter:
             ) from error
         self._runner = runner
         self.port = int(runner.addresses[0][1])
+        self.catch_up.request()
+
+    async def _on_socket_message(self, _client: Any, message: dict[str, Any], _raw: Any) -> None:
+        """Slack greets every new socket with `hello`: after the first, it is a reconnect, and
+        what was written meanwhile may never come as events."""
+        if message.get("type") == "hello":
+            self._hellos += 1
+            if self._hellos > 1:
+                self.catch_up.request()
 
     def health(self) -> tuple[bool, str]:
         """Whether Slack can reach us now: the socket is open, or the HTTP server is listening."""
@@ -144,6 +180,7 @@ class SlackAdapter:
         self._workspace = str(identity.get("team") or identity.get("team_id") or "")
 
     async def stop(self) -> None:
+        await self.catch_up.stop()
         await self.users.cancel()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]

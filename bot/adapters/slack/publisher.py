@@ -1,13 +1,15 @@
-"""The Slack adapter's outbound side: rounds and reveals through chat.postMessage, and each
-opted-in answerer's feedback through chat.postEphemeral.
+"""The Slack adapter's outbound side: rounds, reveals and the weekly recap through
+chat.postMessage (with the delivery in their metadata), the admin's notice as a direct message,
+and each opted-in answerer's feedback through chat.postEphemeral in the round's thread.
 
-Slack's refusals become PublishError so the engine can flag or pause the subscription; when
-the bot is not in the channel, the admin who subscribed it is told directly.
+Slack's refusals become PublishError so the outbox can flag or pause the subscription (and
+write the admin's notice: the core does, once per new problem).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +18,23 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.clients import NotInstalledError, TeamClients
 from bot.adapters.slack.errors import reason
 from bot.adapters.slack.refs import message_key, message_ts
 from bot.core.errors import PublishError, PublishFailure
 from bot.core.models import Subscription
-from bot.core.ports import DELIVERY_EVENT, PostedRef, RecapPost, RevealPost, RoundPost
+from bot.core.ports import (
+    DELIVERY_EVENT,
+    FeedbackPost,
+    NoticePost,
+    PostedRef,
+    RecapPost,
+    RevealPost,
+    RoundPost,
+)
 from bot.present import admin
 from bot.present import recap as recap_words
+from bot.present.admin import APP_UNINSTALLED
 from bot.present.parts import Native
 
 __all__ = ["INVITE_HINT", "SlackPublisher", "publish_error", "reason"]
@@ -65,6 +77,10 @@ def publish_error(code: str) -> PublishError:
             f"Slack said {code}: the channel is archived or deleted, or it is private and I "
             "was never invited. The subscription is paused; `/practice subscribe` resumes it.",
         )
+    if code == "user_not_in_channel":  # an ephemeral note for someone who left the channel
+        return PublishError(
+            PublishFailure.FORBIDDEN, "Slack said user_not_in_channel: they left the channel."
+        )
     if code in _FORBIDDEN:
         return PublishError(
             PublishFailure.FORBIDDEN, f"Slack refused the post ({code}): I may not post here."
@@ -73,8 +89,17 @@ def publish_error(code: str) -> PublishError:
 
 
 class SlackPublisher:
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, clients: TeamClients | AsyncWebClient) -> None:
+        self._clients = clients if isinstance(clients, TeamClients) else TeamClients(clients)
+
+    async def _client(self, subscription: Subscription) -> AsyncWebClient:
+        """The client of the channel's workspace (its space id is the Slack team id). With
+        the app uninstalled there, a permanent refusal: the outbox parks the delivery until
+        a reinstall resumes the channel, instead of retrying it."""
+        try:
+            return await self._clients.for_team(subscription.channel.space_id)
+        except NotInstalledError as error:
+            raise PublishError(PublishFailure.FORBIDDEN, APP_UNINSTALLED) from error
 
     async def post_round(self, post: RoundPost) -> PostedRef:
         channel = post.subscription.channel.channel_id
@@ -95,9 +120,8 @@ class SlackPublisher:
             reveal.subscription, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
             **_metadata(reveal.delivery_id),
         )  # fmt: skip
-        await self._send_feedback(reveal, thread_ts)
 
-    async def post_recap(self, recap: RecapPost) -> None:
+    async def post_recap(self, recap: RecapPost) -> PostedRef:
         """The weekly recap, a message of its own in the channel (before the question)."""
         body = "\n".join(render.show(line) for line in recap_words.lines(recap))
         title = recap_words.title(recap)
@@ -114,7 +138,39 @@ class SlackPublisher:
                     "value": recap.most_missed.id[:2000],
                 }],
             })  # fmt: skip
-        await self._post(recap.subscription, text=f"{title}\n{body}", blocks=blocks)
+        response = await self._post(
+            recap.subscription, text=f"{title}\n{body}", blocks=blocks,
+            **_metadata(recap.delivery_id),
+        )  # fmt: skip
+        key = message_key(recap.subscription.channel.channel_id, str(response["ts"]))
+        return PostedRef(message_id=key, thread_id=key)
+
+    async def send_notice(self, notice: NoticePost) -> PostedRef:
+        """The channel's problem, as a direct message to whoever subscribed it (posting to a
+        user id opens the app's DM with them). At least once: not looked up after a crash."""
+        channel = notice.subscription.channel.channel_id
+        words = admin.problem_notice(
+            (Native(f"<#{channel}>"),), notice.problem, paused=notice.paused
+        )
+        response = await self._call(
+            (await self._client(notice.subscription)).chat_postMessage, channel=notice.admin_id, text=render.show(words)
+        )
+        where = str(response.get("channel") or notice.admin_id)
+        return PostedRef(message_key(where, str(response.get("ts", ""))), "")
+
+    async def send_feedback(self, post: FeedbackPost) -> PostedRef:
+        """One opted-in answerer's feedback, visible to them alone, in the round's thread. At
+        least once: an ephemeral message cannot be looked up."""
+        if post.round.thread_id is None:
+            raise PublishError(PublishFailure.TRANSIENT, "the round has no thread to reply in")
+        note = render.daily_feedback(post, post.feedback)
+        response = await self._call(
+            (await self._client(post.subscription)).chat_postEphemeral,
+            channel=post.subscription.channel.channel_id,
+            user=post.user_id, thread_ts=message_ts(post.round.thread_id), text=note.text,
+            blocks=note.blocks,
+        )  # fmt: skip
+        return PostedRef(str(response.get("message_ts", "")), post.round.thread_id)
     async def find_delivery(
         self,
         subscription: Subscription,
@@ -128,13 +184,14 @@ class SlackPublisher:
         Marketplace get 1 call a minute and 15 messages: `limit=15` fits both."""
         channel = subscription.channel.channel_id
         oldest = f"{since.timestamp() - 1:.6f}"
+        client = await self._client(subscription)
         try:
             if thread_id is None:
-                response = await self._client.conversations_history(
+                response = await client.conversations_history(
                     channel=channel, oldest=oldest, include_all_metadata=True, limit=15
                 )
             else:
-                response = await self._client.conversations_replies(
+                response = await client.conversations_replies(
                     channel=channel, ts=message_ts(thread_id), oldest=oldest,
                     include_all_metadata=True, limit=15,
                 )  # fmt: skip
@@ -156,36 +213,17 @@ class SlackPublisher:
                 return PostedRef(message_id=key, thread_id=thread_id or key)
         return None
 
-    async def _send_feedback(self, reveal: RevealPost, thread_ts: str) -> None:
-        """Each opted-in answerer's feedback, visible to them alone, in the round's thread.
-
-        The reveal is already out: a note Slack refuses is logged, and the others still go.
-        """
-        channel = reveal.subscription.channel.channel_id
-        for user, feedback in reveal.feedback.items():
-            note = render.daily_feedback(reveal, feedback)
-            try:
-                await self._client.chat_postEphemeral(
-                    channel=channel,
-                    user=user,
-                    thread_ts=thread_ts,
-                    text=note.text,
-                    blocks=note.blocks,
-                )
-            except Exception as error:
-                log.warning(
-                    "could not send feedback channel=%s user=%s: %s",
-                    reveal.subscription.channel.key,
-                    user,
-                    reason(error),
-                )
-
     async def _post(self, subscription: Subscription, **message: Any) -> dict[str, Any]:
-        channel = subscription.channel.channel_id
+        return await self._call(
+            (await self._client(subscription)).chat_postMessage,
+            channel=subscription.channel.channel_id,
+            unfurl_links=False, unfurl_media=False, **message,
+        )  # fmt: skip
+
+    async def _call(self, method: Callable[..., Awaitable[Any]], **args: Any) -> dict[str, Any]:
+        """A Web API call; Slack's refusals as PublishError."""
         try:
-            response = await self._client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **message
-            )
+            response = await method(**args)
         except SlackApiError as error:
             failure = publish_error(reason(error))
             if error.response.status_code == 429:
@@ -193,35 +231,12 @@ class SlackPublisher:
                     PublishFailure.TRANSIENT, "Slack is rate limiting the bot (429).",
                     retry_after=_retry_after(error),
                 )  # fmt: skip
-            await self._tell_subscriber(subscription, failure)
             raise failure from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise PublishError(
                 PublishFailure.TRANSIENT, f"Slack could not be reached ({type(error).__name__})."
             ) from error
         return dict(response.data) if isinstance(response.data, dict) else {}
-
-    async def _tell_subscriber(self, subscription: Subscription, failure: PublishError) -> None:
-        """A direct message to whoever subscribed the channel, once per new problem."""
-        if failure.failure not in (PublishFailure.NOT_IN_CHANNEL, PublishFailure.FORBIDDEN):
-            return
-        user = subscription.subscribed_by
-        if not user or subscription.problem == failure.detail:
-            return
-        channel = subscription.channel.channel_id
-        try:
-            await self._client.chat_postMessage(
-                channel=user,
-                text=render.show(
-                    admin.post_failed_notice((Native(f"<#{channel}>"),), failure.detail)
-                ),
-            )
-        except Exception as error:
-            log.warning(
-                "could not tell the subscriber channel=%s: %s",
-                subscription.channel.key,
-                reason(error),
-            )
 
 
 def _metadata(delivery_id: int | None) -> dict[str, Any]:

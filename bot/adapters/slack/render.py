@@ -23,7 +23,7 @@ from bot.adapters.slack.blocks import MAX_BLOCKS as MAX_BLOCKS  # re-exported: t
 from bot.adapters.slack.mrkdwn import escape, from_markdown, truncate
 from bot.bank.models import Question
 from bot.core.models import Leaderboard, StreakView
-from bot.core.ports import RevealPost, RoundPost
+from bot.core.ports import FeedbackPost, RevealPost, RoundPost
 from bot.core.results import ChannelStatus, QuizCard
 from bot.core.reviews import RATINGS, Rated, ReviewStats
 from bot.grading.base import Feedback
@@ -187,7 +187,7 @@ def reveal(post: RevealPost) -> Message:
     return Message(_fallback(card.title, post.question), blocks)
 
 
-def daily_feedback(post: RevealPost, feedback: Feedback) -> Message:
+def daily_feedback(post: FeedbackPost, feedback: Feedback) -> Message:
     """What one opted-in person is told, privately, about their answer to a revealed round."""
     card = daily.daily_feedback_card(post, feedback, WORDS)
     blocks = [

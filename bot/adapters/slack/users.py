@@ -10,9 +10,11 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.errors import reason
@@ -60,11 +62,27 @@ class SlackUsers:
         self._admins = admins
         self._names: OrderedDict[str, str] = OrderedDict()
         self._filling: dict[str, asyncio.Task[None]] = {}  # user id -> its name look-up
+        # Many workspaces: the client Bolt authorized for the request being handled (its
+        # workspace's token), set by `per_request`; the look-ups it starts inherit it.
+        self._request_client: ContextVar[AsyncWebClient | None] = ContextVar(
+            f"slack-users-{id(self)}", default=None
+        )
+
+    async def per_request(self, context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
+        """A Bolt middleware (after authorize): users.info with the request's workspace token.
+
+        Bolt calls its middlewares one after the other, not nested, so the value cannot be
+        reset after the listener: it stays in the request's task until the next request handled
+        there (aiohttp may reuse a task for a kept-alive connection) sets its own, as every
+        authorized request does before its listeners run."""
+        self._request_client.set(context.client)
+        return await next()
 
     async def lookup(self, user_id: str) -> SlackUser | None:
         """The user as Slack knows them now; None when Slack cannot say."""
+        client = self._request_client.get() or self._client
         try:
-            response = await self._client.users_info(user=user_id)
+            response = await client.users_info(user=user_id)
             data = response.get("user") if isinstance(response.data, dict) else None
             if not isinstance(data, dict) or "id" not in data:
                 raise ValueError("users.info answered without a user")

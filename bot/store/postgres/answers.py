@@ -18,6 +18,7 @@ from bot.core.rules import is_late
 from bot.store.base import ROUND_COLUMNS_R, round_of, to_ts
 from bot.store.postgres import deliveries, repairs, standings
 from bot.store.postgres.base import PgBase
+from bot.store.postgres.outbox_kinds import add_feedback
 from bot.store.postgres.tx import Tx
 
 
@@ -46,20 +47,32 @@ async def record_message(
     truncated: bool,
     now: int,
     fold_at: int,
+    written_at: int | None = None,
 ) -> MessageOutcome:
-    """Store a message in a round's thread and count it as an answer when in time."""
+    """Store a message in a round's thread and count it as an answer when in time.
+
+    `written_at` (read back from history): the message counts from then; see
+    `AnswerStore.record_thread_message`.
+    """
     if not await first_time(tx, platform, event_id, now):
         return MessageOutcome.DUPLICATE
     state = await tx.one(
-        "SELECT status, reveal_at, subscription_id FROM rounds WHERE id = ? FOR SHARE", (round_id,)
+        "SELECT status, reveal_at, revealed_at, subscription_id FROM rounds WHERE id = ? "
+        "FOR SHARE",
+        (round_id,),
     )
     assert state is not None, "record_message needs an existing round"
     subscription_id = state["subscription_id"]
+    revealed = state["status"] == RoundStatus.REVEALED.value
+    sent_at = now if written_at is None else min(written_at, now)
     late = is_late(
-        revealed=state["status"] == RoundStatus.REVEALED.value,
+        revealed=revealed,
         reveal_at=state["reveal_at"],
-        sent_at=now,
+        sent_at=sent_at,
+        revealed_at=None if written_at is None else state["revealed_at"],
     )
+    if revealed and not late:  # the streaks are derived again below: the lock comes first
+        await tx.lock_standings()
     named = await tx.execute(
         "INSERT INTO users (platform, user_id, name) VALUES (?, ?, ?) "
         "ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name "
@@ -75,23 +88,33 @@ async def record_message(
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (platform, message_id) DO NOTHING
         """,
-        (platform, message_id, round_id, user_id, text, int(truncated), int(late), now),
+        (platform, message_id, round_id, user_id, text, int(truncated), int(late), sent_at),
     )
     if stored != 1:
-        return MessageOutcome.DUPLICATE
+        # Stored late (a redelivered event after a reveal at start-up), but written in time.
+        in_time = written_at is not None and not late
+        upgraded = in_time and await tx.execute(
+            "UPDATE messages SET late = 0, sent_at = ? WHERE platform = ? AND message_id = ? "
+            "AND round_id = ? AND late = 1 AND deleted_at IS NULL",
+            (sent_at, platform, message_id, round_id),
+        )
+        if not upgraded:
+            return MessageOutcome.DUPLICATE
     if late:
         return MessageOutcome.LATE
     first = await tx.execute(
         "INSERT INTO answers (round_id, user_id, subscription_id, answered_at) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING",
-        (round_id, user_id, subscription_id, now),
+        (round_id, user_id, subscription_id, sent_at),
     )
     if first != 1:
         return MessageOutcome.ADDED
     await standings.count_answer(
-        tx, subscription_id=subscription_id, user_id=user_id, name=user_name, answered_at=now,
-        delta=1, fold_at=fold_at,
+        tx, subscription_id=subscription_id, user_id=user_id, name=user_name,
+        answered_at=sent_at, delta=1, fold_at=fold_at,
     )  # fmt: skip
+    if revealed:  # its reveal moved streaks on without this answer: derive them again
+        await repairs.recompute_streaks(tx, subscription_id)
     return MessageOutcome.ANSWERED
 
 
@@ -226,6 +249,7 @@ async def reveal_round(tx: Tx, round_id: int, now: int) -> list[Answerer] | None
     answerers = await round_answerers(tx, round_id, platform)
     await standings.refresh_space_streaks(tx, subscription_id, reset | {a.user_id for a in answerers})
     await deliveries.add(tx, DeliveryKind.REVEAL, subscription_id, round_id, now)
+    await add_feedback(tx, subscription_id, round_id, platform, now)  # after the reveal
     return answerers
 
 
@@ -242,6 +266,7 @@ class PgAnswers(PgBase):
         text: str,
         truncated: bool,
         now: datetime,
+        written_at: datetime | None = None,
     ) -> tuple[Round | None, MessageOutcome | None]:
         """A message in some thread: find the round it answers and record it, in one unit.
 
@@ -249,6 +274,7 @@ class PgAnswers(PgBase):
         claimed (not posted yet); else the round and what `record_message` made of it.
         """
         fold_at = self._tuning.fold_at
+        written = None if written_at is None else to_ts(written_at)
 
         async def unit(tx: Tx) -> tuple[Round | None, MessageOutcome | None]:
             row = await tx.one(
@@ -265,7 +291,7 @@ class PgAnswers(PgBase):
             return found, await record_message(
                 tx, platform=platform, message_id=message_id, event_id=event_id,
                 round_id=found.id, user_id=user_id, user_name=user_name, text=text,
-                truncated=truncated, now=to_ts(now), fold_at=fold_at,
+                truncated=truncated, now=to_ts(now), fold_at=fold_at, written_at=written,
             )  # fmt: skip
 
         return await self._run(unit)

@@ -11,6 +11,7 @@ from bot.store.base import to_ts
 from bot.store.postgres import standings
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
+from bot.store.spaces import SET_CHANNEL_SETTING
 
 
 class PgState(PgBase):
@@ -59,6 +60,31 @@ class PgSpaces(PgBase):
             "updated_at = excluded.updated_at",
             (platform, space_id, key, value, by, to_ts(now)),
         )  # fmt: skip
+
+    async def channel_settings(
+        self, platform: str, space_id: str, channel_id: str
+    ) -> dict[str, str]:
+        rows = await self._all(
+            "SELECT key, value FROM channel_settings "
+            "WHERE platform = ? AND space_id = ? AND channel_id = ?",
+            (platform, space_id, channel_id),
+        )
+        return {r["key"]: r["value"] for r in rows}
+
+    async def set_channel_setting(
+        self, platform: str, space_id: str, channel_id: str, key: str, value: str | None,
+        by: str | None, now: datetime,
+    ) -> None:  # fmt: skip
+        if value is None:
+            await self._write(
+                "DELETE FROM channel_settings "
+                "WHERE platform = ? AND space_id = ? AND channel_id = ? AND key = ?",
+                (platform, space_id, channel_id, key),
+            )
+            return
+        await self._write(
+            SET_CHANNEL_SETTING, (platform, space_id, channel_id, key, value, by, to_ts(now))
+        )
 
 
 class PgHistory(PgBase):

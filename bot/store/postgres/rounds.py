@@ -23,6 +23,7 @@ from bot.store.base import (
 )
 from bot.store.postgres import deliveries
 from bot.store.postgres.base import PgBase
+from bot.store.postgres.outbox_kinds import add_recap
 from bot.store.postgres.tx import Tx
 
 
@@ -152,7 +153,13 @@ class PgRounds(PgBase):
             due = due_claim(subscription, plan)
             if due is None:
                 return subscription, None, False
-            return subscription, *await claim_next(tx, subscription_id, due)
+            claimed, fresh = await claim_next(tx, subscription_id, due)
+            if fresh:  # the week's first scheduled round brings its recap (when opted in)
+                await add_recap(
+                    tx, subscription, claimed, to_ts(due.now),
+                    to_ts(due.deliver_until or due.reveal_at),
+                )  # fmt: skip
+            return subscription, claimed, fresh
 
         return await self._run(unit)
 
@@ -201,6 +208,14 @@ class PgRounds(PgBase):
             sql += " AND subscription_id = ?"
             params.append(subscription_id)
         rows = await self._all(sql + " ORDER BY local_date, id", params)
+        return [round_of(r) for r in rows]
+
+    async def rounds_revealed_since(self, since: datetime) -> list[Round]:
+        rows = await self._all(
+            f"SELECT {ROUND_COLUMNS} FROM rounds WHERE status = 'revealed' AND revealed_at >= ? "
+            "ORDER BY revealed_at, id",
+            (to_ts(since),),
+        )
         return [round_of(r) for r in rows]
 
     async def latest_round(self, subscription_id: int) -> Round | None:

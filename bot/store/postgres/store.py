@@ -18,11 +18,13 @@ from bot.store.migrate import find_migrations
 from bot.store.postgres.answers import PgAnswers
 from bot.store.postgres.boards import PgBoards
 from bot.store.postgres.deliveries import PgDeliveries
-from bot.store.postgres.home import PgHome
+from bot.store.postgres.feedback import PgFeedbacks
+from bot.store.postgres.installs import PgInstalls
 from bot.store.postgres.learning import PgLearning
 from bot.store.postgres.migrate import migrate, postgres_migrations_dir, schema_version
 from bot.store.postgres.misc import PgHistory, PgSpaces, PgState
 from bot.store.postgres.missed import PgMissed
+from bot.store.postgres.outbox_kinds import PgOutboxKinds
 from bot.store.postgres.recaps import PgRecaps
 from bot.store.postgres.repairs import PgRepairs
 from bot.store.postgres.rounds import PgRounds
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 class PostgresStore(
     PgSubscriptions, PgRounds, PgAnswers, PgBoards, PgLearning, PgState, PgSpaces, PgHistory,
     PgSuggestions,
-    PgRepairs, PgMissed, PgRecaps, PgHome, PgDeliveries,
+    PgRepairs, PgMissed, PgRecaps, PgDeliveries, PgOutboxKinds, PgFeedbacks, PgInstalls,
 ):  # fmt: skip
     def __init__(self, pool: asyncpg.Pool, tuning: StandingsTuning | None = None) -> None:
         self._pool = pool

@@ -1,5 +1,5 @@
 """The App Home: on `app_home_opened`, views.publish a person's Home tab (their streak per
-channel, reviews due and a "Quiz me" button, their last rating, their calendar)."""
+channel, reviews due and a "Quiz me" button, their last feedback, their calendar)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 "type": "button", "action_id": HOME_QUIZ, "style": "primary",
                 "text": {"type": "plain_text", "text": words.QUIZ_ME}, "value": "quiz",
             }]},
-            _section(render.show(words.latest_line(view, timezone))),
+            _section("\n".join(
+                render.show(line)
+                for line in words.feedback_lines(view.feedback, view.feedback_question, timezone)
+            )),
         ]  # fmt: skip
         if view.streaks:
             channel = view.streaks[0].subscription.channel

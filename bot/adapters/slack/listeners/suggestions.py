@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import suggestion_views as views
+from bot.adapters.slack.clients import TeamClients
 from bot.adapters.slack.errors import reason
 from bot.adapters.slack.listeners.deps import Deps, explained
 from bot.adapters.slack.refs import PLATFORM, channel_ref, message_key, message_ts
@@ -26,13 +27,14 @@ log = logging.getLogger(__name__)
 
 
 class SlackNotes:
-    """Notes to authors as direct messages from the bot."""
+    """Notes to authors as direct messages from the bot (of the suggestion's workspace)."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, clients: TeamClients) -> None:
+        self._clients = clients
 
     async def tell_author(self, note: AuthorNote) -> None:
-        await self._client.chat_postMessage(
+        client = await self._clients.for_team(note.suggestion.space_id)
+        await client.chat_postMessage(
             channel=note.suggestion.author_id, text=show(words.note(note))
         )
 
