@@ -97,6 +97,9 @@ class BotProcess:
             "PRACTICEBOT_LOG_LEVEL": "INFO",
             "PRACTICEBOT_BACKUP_KEEP_DAYS": "0",
             "PRACTICEBOT_TZ": "UTC",
+            # Read back what was written while the bot was down at Tier 3 (50+ a minute), not
+            # the outside-Marketplace tier's 1 a minute: 40 threads in seconds, not 40 minutes.
+            "PRACTICEBOT_SLACK_HISTORY_PER_MINUTE": "600",
             **(extra_env or {}),
         }
         spawned = time.monotonic()

@@ -39,7 +39,7 @@ from bot.store import open_store
 from tests.helpers import FIXTURE_BANK
 from tests.kill.answers import Answer, deliver
 from tests.kill.process import BotProcess, SimTime
-from tests.slack.fake_slack import TEAM, FakeSlack
+from tests.slack.fake_slack import TEAM, Call, FakeSlack
 
 FIRST_DAY = date(2026, 12, 1)
 USERS = [f"U{n:02d}" for n in range(8)]
@@ -62,7 +62,8 @@ class KillScenario:
     sim: SimTime = field(init=False)
     rng: random.Random = field(init=False)
     bots: list[BotProcess | None] = field(init=False)
-    answers: list[Answer] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)  # sent as events (and retried)
+    away: list[Answer] = field(default_factory=list)  # written while every process was down
     runs: list[BotProcess] = field(default_factory=list)  # every process started, in order
     events: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     story: list[str] = field(default_factory=list)  # what was stopped where (on failure)
@@ -95,10 +96,11 @@ class KillScenario:
             await self._subscribe()
             for n in range(self.days):
                 await self._day(FIRST_DAY + timedelta(days=n))
-            if not await self._all_revealed():  # the last stop left reveals to catch up
+            if not (await self._all_revealed() and await self._all_read_back()):
                 last = FIRST_DAY + timedelta(days=self.days - 1)
                 await self._start_all(max(self.sim.now(), _at(last, 9, 5)))
                 await self._until(self._all_revealed, "every round revealed")
+                await self._until(self._all_read_back, "every answer written meanwhile read")
                 await self._stop_all(signal.SIGTERM)
         finally:
             for bot in self.bots:
@@ -142,6 +144,7 @@ class KillScenario:
         await self._send_answers(burst, stop_after=(victim, r))
         await self._until_stopped(victim)
         await self._stop_all(signal.SIGKILL)
+        self._write_while_away(day)  # read back by the next start
         # 3. Slack retries what got no 200; the reveals at 09:00.
         victim = self.rng.randrange(self.processes)
         self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
@@ -167,6 +170,7 @@ class KillScenario:
         await self._send_answers(await self._new_answers(day))
         assert all(a.acked for a in self.answers), "an answer to a live process got no 200"
         await self._stop_all(signal.SIGKILL)
+        self._write_while_away(day)
         victim = self.rng.randrange(self.processes)
         self._stop_at_post(victim, self.rng.randint(1, self.channels), thread=True)
         await self._start_all(max(self.sim.now(), _at(day, 9, 0) - self._margin()))
@@ -281,6 +285,28 @@ class KillScenario:
         self.answers += burst
         return burst
 
+    def _write_while_away(self, day: date) -> None:
+        """One more person answers in each channel's thread while every process is down: in
+        Slack only, never sent as an event (Slack drops what it could not deliver for long)."""
+        for channel in self.channel_ids():
+            present = {a.user for a in self.answers if a.channel == channel and a.day == day}
+            user = self.rng.choice([u for u in USERS if u not in present])
+            ts = self.fake.new_ts()
+            answer = Answer(
+                channel, user, ts, self._post_ts(channel, day), f"Away{len(self.away):05d}", day,
+                acked=True,
+            )  # fmt: skip
+            self.fake.record_event(answer.event())
+            self.away.append(answer)
+
+    async def _all_read_back(self) -> bool:
+        store = await self.store()
+        for answer in self.away:
+            [round] = [r for r in await self.rounds(answer.channel) if r.local_date == answer.day]
+            if not await store.answered(round.id, answer.user):
+                return False
+        return True
+
     async def _send_answers(
         self,
         answers: list[Answer],
@@ -326,16 +352,22 @@ class KillScenario:
             self._store = await open_store(self.location)
         return self._store
 
+    def lookups(self) -> list[Call]:
+        """The look-ups of deliveries in doubt (with metadata; reading threads back has none)."""
+        return [
+            call for call in self.fake.calls
+            if call.method in ("conversations.history", "conversations.replies")
+            and str(call.params.get("include_all_metadata")).lower() in ("true", "1")
+        ]  # fmt: skip
+
     def summary(self) -> str:
         """What the stops cost: posts and reveals found on Slack after a crash, lookups made."""
         found = sum(len(bot.logged("found after a crash")) for bot in self.runs)
-        lookups = len(self.fake.calls_to("conversations.history")) + len(
-            self.fake.calls_to("conversations.replies")
-        )
+        lookups = len(self.lookups())
         return (
             f"seed {self.seed} {self.signum.name}: {len(self.runs)} starts, {self.channels} "
             f"channels x {self.days} days, {len(self.answers)} answers ({self.retried} sent "
-            f"again, as Slack retries); {found} deliveries found on Slack after a crash, "
+            f"again, as Slack retries), {len(self.away)} written while down; {found} deliveries found on Slack after a crash, "
             f"{lookups} lookups; stops: " + "; ".join(self.story)
         )
 

@@ -50,10 +50,13 @@ async def check(scenario: KillScenario) -> None:
         stored = await store.thread_messages(round.id, answer.user)
         assert stored == [message_key(answer.channel, answer.ts)], f"{answer}: {stored}; {story}"
         assert await store.answer_text(round.id, answer.user) == answer.text
+    for answer in scenario.away:  # read back after the restart, and counted
+        [round] = [r for r in await scenario.rounds(answer.channel) if r.local_date == answer.day]
+        stored = await store.thread_messages(round.id, answer.user)
+        assert stored == [message_key(answer.channel, answer.ts)], f"{answer}: {stored}; {story}"
+        assert await store.answer_text(round.id, answer.user) == answer.text
     if scenario.signum is signal.SIGTERM:  # nothing was ever in doubt: nothing looked up
-        lookups = scenario.fake.calls_to("conversations.history")
-        lookups += scenario.fake.calls_to("conversations.replies")
-        assert lookups == [], story
+        assert scenario.lookups() == [], story
 
 
 async def check_names(scenario: KillScenario) -> None:
