@@ -34,6 +34,7 @@ from bot.core.installs import Installs
 from bot.core.learning import Learning
 from bot.core.missed import MissedQuestions
 from bot.core.models import ChannelRef, Leaderboard, Round, RoundStatus, StreakView, Subscription
+from bot.core.ownership import SpaceShards
 from bot.core.ports import Publisher, ScheduleListener
 from bot.core.quiz import Quizzes
 from bot.core.records import QuizRecord
@@ -96,6 +97,13 @@ class Engine(TeamFacade, LooksFacade, InstallsFacade):
     def set_schedule_listener(self, listener: ScheduleListener) -> None:
         self._w.listener = listener
 
+    def serve_shards(self, shards: SpaceShards) -> None:
+        """Schedule, post, reveal and deliver only in these shards' spaces of a platform."""
+        self._w.owned = self._w.owned.with_shards(shards)
+
+    def owns(self, channel: ChannelRef) -> bool:
+        return self._w.owned.owns(channel)
+
     # -- queries adapters and the scheduler need ------------------------------------------------
 
     def now(self) -> datetime:
@@ -129,11 +137,14 @@ class Engine(TeamFacade, LooksFacade, InstallsFacade):
         return await self.subscriptions.get(channel)
 
     async def active_subscriptions(self) -> list[Subscription]:
-        return await self._w.store.subscriptions()
+        """The active subscriptions of the spaces this process owns (the post jobs)."""
+        return [s for s in await self._w.store.subscriptions() if self.owns(s.channel)]
 
     async def open_rounds(self) -> list[Round]:
-        """Every posted, not yet revealed round (the scheduler's reveal jobs)."""
-        return await self._w.store.rounds_with_status(RoundStatus.POSTED)
+        """Every posted, not yet revealed round this process owns (the reveal jobs)."""
+        theirs = await self.subscriptions.not_owned()
+        rounds = await self._w.store.rounds_with_status(RoundStatus.POSTED)
+        return [r for r in rounds if r.subscription_id not in theirs]
 
     async def thread_round(self, channel: ChannelRef) -> Round | None:
         return await self.subscriptions.thread_round(channel)
@@ -235,6 +246,7 @@ class Engine(TeamFacade, LooksFacade, InstallsFacade):
             r for r in rounds
             if r.thread_id is not None and r.subscription_id in channels
             and channels[r.subscription_id].platform == platform
+            and self.owns(channels[r.subscription_id])  # a shard's threads: its process's
         ]  # fmt: skip
         return sorted(chosen, key=lambda r: (r.posted_at or r.reveal_at, r.id))
 

@@ -239,13 +239,17 @@ class Rounds:
         while keep_going() and await self._outbox.run_due():
             pass
         now = self._w.clock.now()
+        owned = self._w.owned  # a shard's process catches up its own spaces only
         for subscription in await self._w.store.subscriptions():
+            if not owned.owns(subscription.channel):
+                continue
             if not keep_going():
                 return
             if rules.due_post_date(subscription.schedule, now, self._w.settings.catch_up_grace):
                 await self.post_due(subscription.id)
+        theirs = await self._subscriptions.not_owned()
         for open_round in await self._w.store.rounds_with_status(RoundStatus.POSTED):
             if not keep_going():
                 return
-            if open_round.reveal_at <= now:
+            if open_round.reveal_at <= now and open_round.subscription_id not in theirs:
                 await self.reveal(open_round.id)

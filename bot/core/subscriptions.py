@@ -68,6 +68,14 @@ class Subscriptions:
         self._w.listener.subscription_changed(await self.require(channel, active_only=False))
         return True
 
+    async def not_owned(self) -> set[int]:
+        """The subscriptions in spaces another process owns (none unless sharded)."""
+        owned = self._w.owned
+        if owned.whole:
+            return set()
+        everyone = await self._w.store.subscriptions(active_only=False)
+        return {s.id for s in everyone if not owned.owns(s.channel)}
+
     async def get(self, channel: ChannelRef) -> Subscription | None:
         return await self._w.store.subscription(channel)
 

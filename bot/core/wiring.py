@@ -10,6 +10,7 @@ from bot.bank.models import Bank, Question
 from bot.clock import Clock
 from bot.core.community import question_of
 from bot.core.models import Round, Subscription
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.ports import Publisher, ScheduleListener
 from bot.core.records import SuggestionStatus, community_suggestion_id
 from bot.core.storage import Store
@@ -47,6 +48,7 @@ class Wiring:
     settings: EngineSettings
     publishers: dict[str, Publisher] = field(default_factory=dict)
     listener: ScheduleListener = field(default_factory=NoSchedule)
+    owned: Ownership = EVERYTHING  # the spaces this process schedules and delivers in
 
     def clip(self, text: str) -> tuple[str, bool]:
         """The part of a message that is kept, and whether it was cut."""

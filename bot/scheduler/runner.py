@@ -127,7 +127,7 @@ class RealTimeScheduler:
 
     def subscription_changed(self, subscription: Subscription) -> None:
         job_id = post_job_id(subscription.id)
-        if not subscription.active:
+        if not subscription.active or not self.engine.owns(subscription.channel):
             if self._scheduler.get_job(job_id):
                 self._scheduler.remove_job(job_id)
             return

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
 from bot.store.base import Row, StoreBase, at, from_ts, to_ts
 
@@ -39,6 +40,23 @@ def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
         claimed_by=row["claimed_by"],
         in_doubt=in_doubt,
     )
+
+
+def owned_filter(owned: Ownership) -> tuple[str, list[Any]]:
+    """`AND …` keeping the deliveries whose channel is in an owned space (`Ownership.owns`),
+    for SQLite and PostgreSQL alike; nothing when everything is owned. A sharded platform's
+    space ids are numbers (Discord's guild ids): the CASE keeps the cast to those rows."""
+    if owned.whole:
+        return "", []
+    tests, params = [], []
+    for part in owned.shards:
+        ids = ", ".join(str(int(i)) for i in sorted(part.ids)) or "NULL"
+        tests.append(
+            f"CASE WHEN platform = ? THEN (CAST(space_id AS BIGINT) >> {int(part.shift)}) "
+            f"% {int(part.count)} IN ({ids}) ELSE TRUE END"
+        )
+        params.append(part.platform)
+    return f"AND subscription_id IN (SELECT id FROM subscriptions WHERE {' AND '.join(tests)})", params
 
 
 def add(
@@ -88,6 +106,7 @@ class Deliveries(StoreBase):
         lease: timedelta,
         limit: int,
         subscription_id: int | None = None,
+        owned: Ownership = EVERYTHING,
         *,
         claimed_by: str | None = None,
     ) -> list[Delivery]:
@@ -96,6 +115,8 @@ class Deliveries(StoreBase):
         params: list[Any] = [moment, moment]
         if subscription_id is not None:
             params.append(subscription_id)
+        spaces, owned_params = owned_filter(owned)
+        params += owned_params
 
         def unit(db: sqlite3.Connection) -> list[Delivery]:
             rows = db.execute(
@@ -103,7 +124,7 @@ class Deliveries(StoreBase):
                 SELECT {DELIVERY_COLUMNS} FROM deliveries
                 WHERE status IN ('pending', 'claimed')  -- lets the partial index serve: no scan
                   AND ((status = 'pending' AND due_at <= ?)
-                   OR (status = 'claimed' AND lease_until < ?)) {channel}
+                   OR (status = 'claimed' AND lease_until < ?)) {channel} {spaces}
                 ORDER BY due_at, id LIMIT ?
                 """,
                 (*params, limit),

@@ -9,12 +9,17 @@ One aiohttp server on 127.0.0.1 (port 0) serves both halves:
   `errors` object like Discord's), `nonce` + `enforce_nonce` deduplication within a window, and
   GET /channels/{id}/messages (before/after/around/limit, newest first) over the messages the
   bot created and the MESSAGE_CREATE events a test dispatched;
-- a gateway websocket at / (set `DiscordWebSocket.DEFAULT_GATEWAY` to `gateway_url`): HELLO,
-  then READY and GUILD_CREATE after IDENTIFY, HEARTBEAT_ACK for heartbeats, RESUME handling,
-  and whatever events a test dispatches.
+- a gateway websocket at / (set `DiscordWebSocket.DEFAULT_GATEWAY` to `gateway_url`, or let
+  the bot read it from GET /gateway/bot): HELLO, then READY and GUILD_CREATE after IDENTIFY,
+  HEARTBEAT_ACK for heartbeats, RESUME handling, and whatever events a test dispatches;
+- shards: an IDENTIFY with `shard: [id, count]` gets only the guilds of that shard
+  (`(guild_id >> 22) % count`), and an event about a guild goes to the connection of its
+  shard, as on Discord (`add_guild` makes a guild on a chosen shard).
 
-Payloads carry the fields discord.py 2.x reads. Snowflakes come from a counter; a thread
-started from a message takes the message's id, as on Discord.
+Payloads carry the fields discord.py 2.x reads. Snowflakes come from a counter, or for
+messages, when `message_time` is set, from that clock as Discord makes them (the time in the
+high bits, so history's `after` a moment works); a thread started from a message takes the
+message's id, and the message gets the HAS_THREAD flag and the `thread`, as on Discord.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ Json = dict[str, Any]
 API_PREFIX = "/api/v10"
 MESSAGE_CONTENT_INTENT = 1 << 15
 EPHEMERAL = 1 << 6
+HAS_THREAD = 1 << 5
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 
 def now_iso() -> str:
@@ -87,6 +94,7 @@ class Call:
     query: dict[str, str]
     body: Any
     status: int = 200  # 0: the connection was reset
+    token: str = ""  # the Authorization header: which bot process made the call
     fault: Fault | None = None  # the injected fault this call met
     files: dict[str, bytes] = field(default_factory=dict)  # multipart uploads, by file name
 
@@ -156,7 +164,12 @@ class FakeDiscord:
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_000_000_000_000_000_001))
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _seq: int = 0
-    _socket: web.WebSocketResponse | None = None
+    _socket: web.WebSocketResponse | None = None  # the latest connection
+    _shards: dict[web.WebSocketResponse, tuple[int, int]] = field(default_factory=dict)
+    guilds: list[int] = field(default_factory=list)  # the bot's servers; guild_id first
+    recommended_shards: int = 1  # what GET /gateway/bot recommends
+    message_time: Callable[[], datetime] | None = None  # set: time-based message ids
+    _last_message: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -165,14 +178,39 @@ class FakeDiscord:
         self.bot = FakeUser(self.app_id, "practicebot", bot=True)
         self.owner = FakeUser(self.next_id(), "owner")
         self.bot_role_id = self.next_id()
+        self.guilds.insert(0, self.guild_id)
 
     # -- set-up -----------------------------------------------------------------------------
 
     def next_id(self) -> int:
         return next(self._ids)
 
-    def add_channel(self, name: str, *, deny_bot: int = 0) -> int:
-        """A text channel; `deny_bot` permission bits are denied to the bot's role there."""
+    def next_message_id(self) -> int:
+        if self.message_time is None:
+            return self.next_id()
+        moment = int(self.message_time().timestamp() * 1000) - DISCORD_EPOCH_MS
+        self._last_message = max(self._last_message + 1, moment << 22)
+        return self._last_message
+
+    def add_guild(self, shard: int = 0, count: int = 1) -> int:
+        """Another server with the bot in it, on shard `shard` of `count`."""
+        guild_id = self.next_id()
+        while (guild_id >> 22) % count != shard:
+            guild_id += 1 << 22
+        self.guilds.append(guild_id)
+        return guild_id
+
+    def guild_of(self, channel_id: int) -> int:
+        """The server of a channel, or of a thread (by its parent, or its starter message)."""
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            message = self.messages.get(channel_id)
+            channel = self.channels.get(int(message["channel_id"])) if message else None
+        return int(channel["guild_id"]) if channel else self.guild_id
+
+    def add_channel(self, name: str, *, deny_bot: int = 0, guild: int | None = None) -> int:
+        """A text channel (in `guild`, else the first server); `deny_bot` permission bits are
+        denied to the bot's role there."""
         channel_id = self.next_id()
         overwrites = (
             [{"id": str(self.bot_role_id), "type": 0, "allow": "0", "deny": str(deny_bot)}]
@@ -182,7 +220,7 @@ class FakeDiscord:
         self.channels[channel_id] = {
             "id": str(channel_id),
             "type": 0,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild or self.guild_id),
             "name": name,
             "position": len(self.channels),
             "permission_overwrites": overwrites,
@@ -233,8 +271,9 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.close()
+        for socket in [*self._shards, *([self._socket] if self._socket else [])]:
+            if not socket.closed:
+                await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -248,9 +287,10 @@ class FakeDiscord:
 
     # -- payloads ---------------------------------------------------------------------------
 
-    def guild_payload(self) -> Json:
+    def guild_payload(self, guild_id: int | None = None) -> Json:
+        guild_id = guild_id or self.guild_id
         everyone = {
-            "id": str(self.guild_id), "name": "@everyone", "permissions": str(1 << 10 | 1 << 11),
+            "id": str(guild_id), "name": "@everyone", "permissions": str(1 << 10 | 1 << 11),
             "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False,
             "flags": 0,
         }  # fmt: skip
@@ -265,12 +305,12 @@ class FakeDiscord:
             "flags": 0,
         }  # fmt: skip
         return {
-            "id": str(self.guild_id),
+            "id": str(guild_id),
             "name": "ML team",
             "icon": None,
             "owner_id": str(self.owner.id),
             "roles": [everyone, bot_role, managers],
-            "channels": list(self.channels.values()),
+            "channels": [c for c in self.channels.values() if int(c["guild_id"]) == guild_id],
             "threads": [],
             "members": [self._member(self.bot)],
             "member_count": 3,
@@ -310,9 +350,9 @@ class FakeDiscord:
         flags: int = 0,
     ) -> Json:
         return {
-            "id": str(message_id or self.next_id()),
+            "id": str(message_id or self.next_message_id()),
             "channel_id": str(channel_id),
-            "guild_id": str(self.guild_id),
+            "guild_id": str(self.guild_of(channel_id)),
             "author": author.payload(),
             "member": {k: v for k, v in self._member(author).items() if k != "user"},
             "content": content,
@@ -411,7 +451,7 @@ class FakeDiscord:
         return {
             "id": str(thread_id),
             "type": 11,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(self.guild_of(parent)),
             "parent_id": str(parent),
             "owner_id": str(self.bot.id),
             "name": "answers",
@@ -446,7 +486,10 @@ class FakeDiscord:
                     body = json.loads(text) if text else None
             except json.JSONDecodeError:
                 bad_json = True
-        call = Call(request.method, path, dict(request.query), body, files=files)
+        call = Call(
+            request.method, path, dict(request.query), body, files=files,
+            token=request.headers.get("Authorization", ""),
+        )  # fmt: skip
         channel = re.match(r"/channels/(\d+)", path)
         call.fault = self.faults.take(request.method, path, channel and channel[1])
         response = await self._answer(request, call, bad_json)
@@ -486,6 +529,7 @@ class FakeDiscord:
     def _routes(self) -> list[tuple[str, str, Callable[..., Json | list[Json] | None]]]:
         return [
             ("GET", r"/users/@me", lambda call: self.bot.payload()),
+            ("GET", r"/gateway/bot", lambda call: self._bot_gateway()),
             ("GET", r"/oauth2/applications/@me", lambda call: self._application()),
             ("POST", r"/users/@me/channels", self._open_dm),
             ("GET", r"/guilds/\d+/members/(?P<user>\d+)", self._get_member),
@@ -502,6 +546,14 @@ class FakeDiscord:
             ("POST", r"/webhooks/\d+/[^/]+", self._followup),
             ("PATCH", r"/webhooks/\d+/[^/]+/messages/[^/]+", self._followup),
         ]
+
+    def _bot_gateway(self) -> Json:
+        return {
+            "url": str(self.gateway_url), "shards": self.recommended_shards,
+            "session_start_limit": {
+                "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1,
+            },
+        }  # fmt: skip
 
     def _application(self) -> Json:
         return {
@@ -619,7 +671,11 @@ class FakeDiscord:
         thread = self._thread_payload(int(message))
         thread["name"] = call.body["name"]
         thread["thread_metadata"]["auto_archive_duration"] = call.body["auto_archive_duration"]
-        if self._socket is not None and not self._socket.closed:
+        starter = self.messages.get(int(message))
+        if starter is not None:
+            starter["flags"] = int(starter.get("flags") or 0) | HAS_THREAD
+            starter["thread"] = thread
+        if self._socket_for(thread) is not None:
             task = asyncio.get_running_loop().create_task(
                 self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
             )
@@ -686,6 +742,7 @@ class FakeDiscord:
         async for frame in socket:
             if frame.type is not WSMsgType.TEXT:
                 continue
+            self._socket = socket  # a test's dispatch goes to the connection that spoke last
             packet = json.loads(frame.data)
             if packet["op"] == 1:
                 await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
@@ -697,8 +754,9 @@ class FakeDiscord:
                 for name, data in self.replay_on_resume:
                     await self.dispatch(name, data)
                 await self.dispatch("RESUMED", {})
+        self._shards.pop(socket, None)
         if self._socket is socket:
-            self._socket = None
+            self._socket = next(iter(self._shards), None)
         return socket
 
     async def _identify(self, socket: web.WebSocketResponse, identify: Json) -> None:
@@ -707,21 +765,36 @@ class FakeDiscord:
         if identify["intents"] & MESSAGE_CONTENT_INTENT and not self.message_content_allowed:
             await socket.close(code=4014, message=b"Disallowed intent(s).")
             return
+        shard, count = identify.get("shard") or (0, 1)
+        self._shards[socket] = (shard, count)
+        guilds = [g for g in self.guilds if (g >> 22) % count == shard]
         await self.dispatch("READY", {
             "v": 10,
             "user": self.bot.payload(),
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
+            "shard": [shard, count],
             "session_id": f"session-{len(self.identifies)}",
             "resume_gateway_url": str(self.gateway_url),
             "application": {"id": str(self.app_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
-        })  # fmt: skip
-        await self.dispatch("GUILD_CREATE", self.guild_payload())
+        }, socket)  # fmt: skip
+        for guild in guilds:
+            await self.dispatch("GUILD_CREATE", self.guild_payload(guild), socket)
 
-    async def dispatch(self, name: str, data: Json) -> None:
-        """Send one event to the connected client."""
-        socket = self._socket
+    def _socket_for(self, data: Json) -> web.WebSocketResponse | None:
+        """The open connection an event about `data` goes to: its guild's shard's."""
+        guild = data.get("guild_id") or (data.get("guild") or {}).get("id")
+        for socket, (shard, count) in self._shards.items():
+            if guild is not None and (int(guild) >> 22) % count == shard and not socket.closed:
+                return socket
+        return self._socket if self._socket is not None and not self._socket.closed else None
+
+    async def dispatch(
+        self, name: str, data: Json, socket: web.WebSocketResponse | None = None
+    ) -> None:
+        """Send one event to the connected client (the connection of its guild's shard)."""
+        socket = socket or self._socket_for(data)
         assert socket is not None and not socket.closed, "no client is connected"
         self._seq += 1
         if name == "MESSAGE_CREATE" and "id" in data:  # kept for GET .../messages

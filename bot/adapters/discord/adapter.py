@@ -12,13 +12,14 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.catchup import DiscordThreadReader
-from bot.adapters.discord.client import PracticeClient
+from bot.adapters.discord.client import PracticeClient, ShardedPracticeClient
 from bot.adapters.discord.config import TOKEN_REJECTED, DiscordConfig
 from bot.adapters.discord.publisher import DiscordPublisher
 from bot.adapters.discord.refs import PLATFORM
 from bot.adapters.discord.suggestions import DiscordNotes
 from bot.core.catchup import Sleep, ThreadCatchUp
 from bot.core.engine import Engine
+from bot.core.ownership import SpaceShards
 from bot.errors import PlatformUnreachableError, TokenRejectedError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,11 @@ class DiscordAdapter:
         self._running: asyncio.Task[None] | None = None
         self._publisher = DiscordPublisher(lambda: self._client)
         engine.add_author_notifier(PLATFORM, DiscordNotes(lambda: self._client))
+        if config.shard_count is not None:  # the others' servers are left to their processes
+            engine.serve_shards(
+                SpaceShards(PLATFORM, config.shard_count, frozenset(config.served_shards))
+            )
+        self._api_before: str | None = None
 
     @property
     def publisher(self) -> DiscordPublisher:
@@ -71,7 +77,13 @@ class DiscordAdapter:
     def describe(self) -> str:
         user = self._client.user if self._client else None
         who = f" as {user}" if user else ""
-        return f"Discord{who} ({CONTENT_MODE if self.message_content else BUTTON_MODE})"
+        count = self.config.shard_count
+        shards = (
+            f", shards {','.join(map(str, self.config.served_shards))} of {count}"
+            if count is not None
+            else ""
+        )
+        return f"Discord{who} ({CONTENT_MODE if self.message_content else BUTTON_MODE}{shards})"
 
     async def start(self) -> None:
         """Log in, sync commands if they changed, connect, and return once the cache is ready."""
@@ -96,11 +108,20 @@ class DiscordAdapter:
         log.info("Discord is in %s", CONTENT_MODE if self.message_content else BUTTON_MODE)
 
     async def _connect(self, *, message_content: bool) -> None:
-        client = PracticeClient(
+        config = self.config
+        if config.api_url is not None and self._api_before is None:
+            self._api_before, discord.http.Route.BASE = discord.http.Route.BASE, config.api_url
+        options = dict(self._client_options)
+        kind: type[PracticeClient] = PracticeClient
+        if config.shard_count is not None:
+            kind = ShardedPracticeClient
+            options |= {"shard_count": config.shard_count, "shard_ids": list(config.served_shards)}
+        client = kind(
             self.engine,
             message_content=message_content,
-            application_id=self.config.application_id,
-            **self._client_options,
+            application_id=config.application_id,
+            gateway_from_api=config.api_url is not None,
+            **options,
         )
         self._client = client
         if message_content:  # without it history shows no text: answers come by the modal
@@ -124,6 +145,8 @@ class DiscordAdapter:
         if running is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await running
+        if self._api_before is not None:
+            discord.http.Route.BASE, self._api_before = self._api_before, None
 
     def health(self) -> tuple[bool, str]:
         client = self._client

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
 
 from bot.adapters.discord import events, render
@@ -55,6 +56,7 @@ class PracticeClient(EngineClient):
         *,
         message_content: bool,
         sync_commands: bool = True,
+        gateway_from_api: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -65,6 +67,7 @@ class PracticeClient(EngineClient):
         self.engine = engine
         self.message_content = message_content
         self.sync_commands = sync_commands
+        self.gateway_from_api = gateway_from_api  # DISCORD_API_URL: its /gateway/bot says where
         self.ready = asyncio.Event()
         # Called on every new gateway session (not on a resume, which replays what it missed).
         self.on_session: Callable[[], None] | None = None
@@ -77,6 +80,8 @@ class PracticeClient(EngineClient):
         )  # fmt: skip
 
     async def setup_hook(self) -> None:
+        if self.gateway_from_api:
+            await use_gateway_of(self)
         if self.sync_commands:
             await sync_if_changed(self.tree, self.engine)
 
@@ -100,3 +105,17 @@ class PracticeClient(EngineClient):
     async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent) -> None:
         for message_id in event.message_ids:
             await events.message_deleted(self.engine, message_id)
+
+
+class ShardedPracticeClient(PracticeClient, discord.AutoShardedClient):
+    """The same client over several shards (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS): one
+    gateway connection per shard, each bringing only its servers' events."""
+
+
+async def use_gateway_of(client: discord.Client) -> None:
+    """Connect to the gateway the REST API names (`GET /gateway/bot`): discord.py asks it
+    only for an AutoShardedClient without a shard count, and otherwise opens
+    `DiscordWebSocket.DEFAULT_GATEWAY`, which a session reset also falls back to."""
+    _, url, _ = await client.http.get_bot_gateway()
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    log.info("Discord gateway: %s", url)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import discord
 
-from bot.adapters.discord import render
+from bot.adapters.discord import delivery_keys, render
 from bot.adapters.discord.client import PracticeClient
 from bot.adapters.discord.limits import CONTENT_LIMIT, clip, fit_embed, fit_embeds
 from bot.adapters.discord.permissions import SEND_IN_THREADS, missing_to_post, needs_sentence
@@ -24,6 +26,7 @@ from bot.adapters.discord.recap import recap_message
 from bot.adapters.discord.replies import NO_MENTIONS
 from bot.adapters.discord.views import round_view
 from bot.core.errors import PublishError, PublishFailure
+from bot.core.models import Subscription
 from bot.core.ports import (
     FeedbackPost,
     NoticePost,
@@ -68,21 +71,38 @@ class DiscordPublisher:
             # The delivery's nonce: discord.py sends it with enforce_nonce, so Discord returns
             # the first message instead of creating a second for a repeat within its window.
             message = await channel.send(
-                embed=fit_embed(embed), view=round_view(), allowed_mentions=NO_MENTIONS,
-                nonce=_nonce(post.delivery_id),
+                embed=fit_embed(embed), view=round_view(post.delivery_id),
+                allowed_mentions=NO_MENTIONS, nonce=_nonce(post.delivery_id),
             )  # fmt: skip
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise _failure(error, channel, ["Send Messages", "Embed Links"]) from error
-        try:
-            thread = await message.create_thread(
-                name=render.thread_name(post.question, post.round.local_date),
-                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-            )
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            # A question without its thread cannot take answers: take it back, report why.
-            await _withdraw(message)
-            raise _failure(error, channel, ["Create Public Threads"]) from error
-        return PostedRef(message_id=str(message.id), thread_id=str(thread.id))
+        name = render.thread_name(post.question, post.round.local_date)
+        return await _open_thread(message, name, channel)
+
+    async def find_delivery(
+        self,
+        subscription: Subscription,
+        delivery_id: int,
+        thread_id: str | None,
+        since: datetime,
+    ) -> PostedRef | None:
+        """A delivery in doubt after a crash, looked for in the channel's (a reveal: the
+        thread's) history with one call (`delivery_keys`). A post found without its thread
+        gets it now; a reveal found takes the Answer button off its post, as a sent one does."""
+        client = self._connected()
+        found = await delivery_keys.find(client, subscription, delivery_id, thread_id, since)
+        if found is None:
+            return None
+        channel_id = int(subscription.channel.channel_id)
+        if thread_id is not None:
+            await _close_answers(client, channel_id, int(thread_id))  # the post's id, on Discord
+            return PostedRef(message_id=str(found.id), thread_id=thread_id)
+        if found.flags.has_thread:  # a thread started from a message has the message's id
+            return PostedRef(message_id=str(found.id), thread_id=str(found.id))
+        channel = await self._channel(client, channel_id)
+        question = found.embeds[0].description if found.embeds else None
+        day = found.created_at.astimezone(ZoneInfo(subscription.schedule.timezone)).date()
+        return await _open_thread(found, render.thread_title(question or "", day), channel)
 
     async def post_recap(self, recap: RecapPost) -> PostedRef:
         """The weekly recap: a message of its own in the channel, before the question."""
@@ -148,6 +168,19 @@ class DiscordPublisher:
         return channel
 
 
+async def _open_thread(message: discord.Message, name: str, channel: Postable) -> PostedRef:
+    """The round's thread, started from its post."""
+    try:
+        thread = await message.create_thread(
+            name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES
+        )
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        # A question without its thread cannot take answers: take it back, report why.
+        await _withdraw(message)
+        raise _failure(error, channel, ["Create Public Threads"]) from error
+    return PostedRef(message_id=str(message.id), thread_id=str(thread.id))
+
+
 async def _send_recap(client: PracticeClient, recap: RecapPost) -> PostedRef:
     channel = client.get_partial_messageable(
         int(recap.subscription.channel.channel_id), guild_id=int(recap.subscription.channel.space_id)
@@ -184,10 +217,12 @@ async def _send_all(
     delivery_id: int | None = None,
 ) -> None:
     for number, embeds in enumerate(messages, 1):
-        view = last_view if number == len(messages) and last_view else discord.utils.MISSING
+        last = number == len(messages)
+        view = last_view if last and last_view else discord.utils.MISSING
+        fitted = fit_embeds(embeds)
         await target.send(
-            embeds=fit_embeds(embeds), view=view, allowed_mentions=NO_MENTIONS,
-            nonce=_nonce(delivery_id, number),
+            embeds=delivery_keys.mark_reveal(fitted, delivery_id) if last else fitted,
+            view=view, allowed_mentions=NO_MENTIONS, nonce=_nonce(delivery_id, number),
         )  # fmt: skip
 
 

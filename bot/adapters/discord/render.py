@@ -135,7 +135,12 @@ def round_embed(post: RoundPost, *, message_content: bool) -> discord.Embed:
 
 
 def thread_name(question: Question, day: date) -> str:
-    return clip(f"{day:%d %b} · {first_line(question.text)}", THREAD_NAME_LIMIT)
+    return thread_title(question.text, day)
+
+
+def thread_title(question_text: str, day: date) -> str:
+    """A round's thread name from its question's text (as its post's embed shows it)."""
+    return clip(f"{day:%d %b} · {first_line(question_text)}", THREAD_NAME_LIMIT)
 
 
 def _sections(sections: tuple[Section, ...]) -> str:

@@ -17,7 +17,7 @@ from bot.core.results import AnswerResult, IncomingMessage
 from bot.present import daily, quiz, receipts
 
 log = logging.getLogger(__name__)
-ANSWER_ID = "practicebot:answer"
+ANSWER_ID = "practicebot:answer"  # posts from before the outbox carry only this
 LOST_QUESTION = "This button has lost its question: try the thread."
 MODAL_TIMEOUT_S = 3600.0  # time to write an answer; a modal left open longer is forgotten
 
@@ -40,15 +40,24 @@ def engine_of(interaction: Interaction) -> Engine:
 # -- the daily round's Answer button --------------------------------------------------------
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.escape(ANSWER_ID)):
+def answer_id(delivery_id: int | None) -> str:
+    """The Answer button's custom id: it names the post's delivery, so that a post in doubt
+    after a crash can be recognised in the channel's history (which returns no nonces)."""
+    return ANSWER_ID if delivery_id is None else f"{ANSWER_ID}:{delivery_id}"
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=re.escape(ANSWER_ID) + r"(:(?P<delivery>[0-9]+))?",
+):
     """On every daily post: opens a modal, for answers nobody sees before the reveal."""
 
-    def __init__(self) -> None:
+    def __init__(self, delivery_id: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=daily.ANSWER_LABEL,
                 style=discord.ButtonStyle.primary,
-                custom_id=ANSWER_ID,
+                custom_id=answer_id(delivery_id),
                 emoji="✍️",
             )
         )
@@ -57,7 +66,8 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.e
     async def from_custom_id(
         cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> AnswerButton:
-        return cls()
+        delivery = match["delivery"]
+        return cls(int(delivery) if delivery else None)
 
     async def callback(self, interaction: Interaction) -> None:
         if interaction.message is None:
@@ -111,7 +121,7 @@ def modal_reply(result: AnswerResult, limit: int) -> str:
     return render.show(receipts.with_truncation(receipt, limit if result.truncated else None))
 
 
-def round_view() -> discord.ui.View:
+def round_view(delivery_id: int | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton())
+    view.add_item(AnswerButton(delivery_id))
     return view

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
 from bot.store.base import to_ts
-from bot.store.deliveries import DELIVERY_COLUMNS, delivery_of
+from bot.store.deliveries import DELIVERY_COLUMNS, delivery_of, owned_filter
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
@@ -74,6 +75,7 @@ class PgDeliveries(PgBase):
         lease: timedelta,
         limit: int,
         subscription_id: int | None = None,
+        owned: Ownership = EVERYTHING,
         *,
         claimed_by: str | None = None,
     ) -> list[Delivery]:
@@ -82,14 +84,15 @@ class PgDeliveries(PgBase):
         params: list[Any] = [moment, moment]
         if subscription_id is not None:
             params.append(subscription_id)
-        params += [limit, to_ts(now + lease), claimed_by, moment]
+        spaces, owned_params = owned_filter(owned)
+        params += [*owned_params, limit, to_ts(now + lease), claimed_by, moment]
         # One statement: the due rows no other transaction holds, locked, then claimed; each
         # row comes back with the status it had (a claimed one past its lease is in doubt).
         sql = f"""
             WITH picked AS (
                 SELECT id, status AS was FROM deliveries
                 WHERE ((status = 'pending' AND due_at <= ?)
-                   OR (status = 'claimed' AND lease_until < ?)) {channel}
+                   OR (status = 'claimed' AND lease_until < ?)) {channel} {spaces}
                 ORDER BY due_at, id LIMIT ?
                 FOR UPDATE SKIP LOCKED
             )
