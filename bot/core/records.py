@@ -273,5 +273,6 @@ class Delivery:
     message_id: str | None
     thread_id: str | None
     error: str | None
+    claimed_by: str | None = None  # the process holding (or last holding) its claim
     # Claimed again after an expired lease: an earlier attempt may have reached the platform.
     in_doubt: bool = False

@@ -17,7 +17,7 @@ from bot.store.base import Row, StoreBase, at, from_ts, to_ts
 
 DELIVERY_COLUMNS = (
     "id, kind, subscription_id, round_id, body, status, due_at, not_after, attempts, "
-    "first_claimed_at, message_id, thread_id, error"
+    "first_claimed_at, message_id, thread_id, error, claimed_by"
 )
 
 
@@ -37,6 +37,7 @@ def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
         message_id=row["message_id"],
         thread_id=row["thread_id"],
         error=row["error"],
+        claimed_by=row["claimed_by"],
         in_doubt=in_doubt,
     )
 
@@ -106,6 +107,8 @@ class Deliveries(StoreBase):
         limit: int,
         subscription_id: int | None = None,
         owned: Ownership = EVERYTHING,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
@@ -130,11 +133,11 @@ class Deliveries(StoreBase):
             for row in rows:
                 db.execute(
                     """
-                    UPDATE deliveries SET status = 'claimed', lease_until = ?,
+                    UPDATE deliveries SET status = 'claimed', lease_until = ?, claimed_by = ?,
                         attempts = attempts + 1, first_claimed_at = COALESCE(first_claimed_at, ?)
                     WHERE id = ?
                     """,
-                    (to_ts(now + lease), moment, row["id"]),
+                    (to_ts(now + lease), claimed_by, moment, row["id"]),
                 )
                 fresh = one(db, row["id"])
                 assert fresh is not None

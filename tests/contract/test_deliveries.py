@@ -180,3 +180,14 @@ async def test_round_answerers_are_what_the_reveal_returned(store: Store) -> Non
     assert revealed is not None and [a.user_id for a in revealed] == ["u2", "u1"]
     assert await store.round_answerers(posted.id) == revealed
     assert await store.round_answerers(999) == []
+
+
+async def test_a_claim_names_its_process_and_a_takeover_renames_it(store: Store) -> None:
+    subscription = await subscribe(store)
+    notice = await store.add_notice(subscription.id, "Hello.", NOW)
+    [taken] = await store.claim_deliveries(NOW, LEASE, 10, claimed_by="bot-a")
+    assert taken.claimed_by == "bot-a"
+    stored = await store.delivery(notice.id)
+    assert stored is not None and stored.claimed_by == "bot-a"
+    [doubted] = await store.claim_deliveries(NOW + LEASE * 2, LEASE, 10, claimed_by="bot-b")
+    assert doubted.in_doubt and doubted.claimed_by == "bot-b"  # the survivor took it over

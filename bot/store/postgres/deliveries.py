@@ -76,6 +76,8 @@ class PgDeliveries(PgBase):
         limit: int,
         subscription_id: int | None = None,
         owned: Ownership = EVERYTHING,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
@@ -83,7 +85,7 @@ class PgDeliveries(PgBase):
         if subscription_id is not None:
             params.append(subscription_id)
         spaces, owned_params = owned_filter(owned)
-        params += [*owned_params, limit, to_ts(now + lease), moment]
+        params += [*owned_params, limit, to_ts(now + lease), claimed_by, moment]
         # One statement: the due rows no other transaction holds, locked, then claimed; each
         # row comes back with the status it had (a claimed one past its lease is in doubt).
         sql = f"""
@@ -94,7 +96,7 @@ class PgDeliveries(PgBase):
                 ORDER BY due_at, id LIMIT ?
                 FOR UPDATE SKIP LOCKED
             )
-            UPDATE deliveries d SET status = 'claimed', lease_until = ?,
+            UPDATE deliveries d SET status = 'claimed', lease_until = ?, claimed_by = ?,
                 attempts = d.attempts + 1, first_claimed_at = COALESCE(d.first_claimed_at, ?)
             FROM picked WHERE d.id = picked.id
             RETURNING {_COLUMNS_D}, picked.was
