@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: install run test test-feedback clean
+.PHONY: install run test soak test-feedback clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy bot tests bench
+
+# The kill test at length: the real bot stopped at random points, more seeds and more days.
+soak: $(STAMP_TEST)
+	PRACTICEBOT_SOAK=1 $(BIN)/python -m pytest -q -s tests/kill
 
 # The embedding grader needs torch and a model: its own venv keeps `make test` light.
 FEEDBACK_VENV := .venv-feedback

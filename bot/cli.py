@@ -221,7 +221,9 @@ def _configure_logging(args: argparse.Namespace, settings: Settings) -> None:
         args.command == "run" and not configured_platforms_names(settings.env.values)
     )
     level = settings.log_level if chosen or not quiet else "WARNING"
-    logs.configure(level, settings.log_format, secret_values(settings.env))
+    logs.configure(
+        level, settings.log_format, secret_values(settings.env), process=settings.process_name
+    )
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -229,8 +231,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _console(args, settings)
     if args.command == "health":
         healthy, lines = health.check(
-            settings.db_path, database=settings.db if is_postgres(settings.db) else None
-        )
+            settings.db_path, database=settings.db if is_postgres(settings.db) else None,
+            process=settings.env.get("PRACTICEBOT_PROCESS_NAME") or None,
+        )  # fmt: skip
         print("\n".join(lines))
         return 0 if healthy else 1
     if args.command == "questions":
@@ -283,6 +286,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         questions_dir=settings.questions_dir,
         timezone=timezone,
         catch_up_grace=settings.catch_up_grace,
+        process_name=settings.process_name,
         manual_start=start,
         clock_speed=speed,
         clock_origin=origin,

@@ -55,6 +55,7 @@ class Options:
     grader: str = "auto"  # feedback on written answers: auto, lexical, embedding or llm
     llm: LlmSettings | None = None  # the llm grader's endpoint, when configured
     db: str | None = None  # a postgresql:// URL (or any location open_store takes); None: db_path
+    process_name: str = ""  # in delivery claims and, on PostgreSQL, the heartbeat's file name
 
     @property
     def location(self) -> str | Path:
@@ -91,8 +92,9 @@ async def open_app(options: Options) -> AsyncIterator[App]:
         scheduler: Scheduler | None = None
         try:
             settings = EngineSettings(
-                catch_up_grace=options.catch_up_grace, default_timezone=options.timezone
-            )
+                catch_up_grace=options.catch_up_grace, default_timezone=options.timezone,
+                process_name=options.process_name,
+            )  # fmt: skip
             clock: Clock
             if options.manual_start is not None and options.clock_speed is not None:
                 clock = ManualClock(options.manual_start)
@@ -137,8 +139,10 @@ async def _operations(app: App, options: Options, probes: dict[str, Probe]) -> A
             "backup", options.backup_time.hour, options.backup_time.minute, backup
         )
     options.db_path.parent.mkdir(parents=True, exist_ok=True)
+    # PostgreSQL: several processes may share a state folder, each with its own heartbeat.
+    beat = heartbeat_path(options.db_path, options.process_name if options.postgres else None)
     heartbeat = asyncio.create_task(
-        write_heartbeats(heartbeat_path(options.db_path), app.store.ping, probes)
+        write_heartbeats(beat, app.store.ping, probes, process=options.process_name)
     )
     try:
         yield

@@ -85,6 +85,24 @@ async def test_after_a_stop_nothing_fires(tmp_path: Path) -> None:
         await world.close()
 
 
+async def test_an_origin_in_the_past_starts_where_the_time_has_run_to(tmp_path: Path) -> None:
+    """A restart given the same --start and --origin continues the same simulated time: what
+    fell due while it was down is caught up at once."""
+    clock = ManualClock(START)  # 08:00 in Berlin at wall time 0
+    world = await World.open(tmp_path / "bot.db", clock=clock, start=False)
+    try:
+        await world.engine.subscribe(CHANNEL, post_time="08:30", timezone="Europe/Berlin")
+        wall = Wall()
+        wall.seconds = 6.0  # an hour later at 600 times
+        scheduler = FastScheduler(world.engine, clock, speed=600, origin=0.0, wall=wall)
+        await scheduler.start()
+        assert clock.now() == START + timedelta(hours=1)
+        await until(lambda: _count(world.publisher.posts, 1))  # caught up, within the grace
+        assert await scheduler.stop(2)
+    finally:
+        await world.close()
+
+
 def test_the_lease_lasts_on_the_wall_clock() -> None:
     assert fast_lease(1, DELIVERY_LEASE) == DELIVERY_LEASE
     assert fast_lease(600, DELIVERY_LEASE) == timedelta(seconds=LEASE_WALL_S * 600)

@@ -331,3 +331,32 @@ async def test_sigterm_during_a_fan_out_leaves_no_half_written_round(tmp_path: P
 def _restore_logging() -> object:
     yield
     logging.getLogger().handlers.clear()
+
+
+def test_the_postgresql_compose_variant() -> None:
+    """docker-compose.postgres.yml: the official postgres image with a healthcheck and a
+    volume, and two bot processes that wait for it, on one database, one Discord shard each."""
+    compose = yaml.safe_load((ROOT / "docker-compose.postgres.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    database = services["postgres"]
+    assert database["image"].split(":")[0] == "postgres", "the official image"
+    assert "pg_isready" in " ".join(database["healthcheck"]["test"])
+    volume, _ = database["volumes"][0].split(":")
+    assert volume in compose["volumes"], "a named volume"
+    bots = [s for name, s in services.items() if name.startswith("practicebot")]
+    assert len(bots) == 2
+    declared = {v.name for v in VARIABLES}
+    shards = set()
+    for bot in bots:
+        assert bot["depends_on"]["postgres"]["condition"] == "service_healthy"
+        env = bot["environment"]
+        assert env["PRACTICEBOT_DB"].startswith("postgresql://")
+        assert "@postgres:5432/" in env["PRACTICEBOT_DB"]
+        assert set(env) <= declared, "only variables the bot knows"
+        assert env["DISCORD_SHARD_COUNT"] == "2"
+        shards.add(env["DISCORD_SHARD_IDS"])
+    assert shards == {"0", "1"}, "each process its own shard, together every shard"
+    names = {bot["environment"]["PRACTICEBOT_PROCESS_NAME"] for bot in bots}
+    assert len(names) == 2, "logs and claims tell the processes apart"
+    second = services["practicebot-1"]["extends"]
+    assert second == {"service": "practicebot", "file": "docker-compose.yml"}

@@ -96,8 +96,9 @@ class Outbox:
         channel and round the caller has just read (saves reading them again)."""
         now = self._w.clock.now()
         claimed = await self._w.store.claim_deliveries(
-            now, self._w.settings.delivery_lease, limit, subscription_id, self._w.owned
-        )
+            now, self._w.settings.delivery_lease, limit, subscription_id, self._w.owned,
+            claimed_by=self._w.settings.process_name or None,
+        )  # fmt: skip
         if not claimed:
             return []
         channels: dict[int, list[Delivery]] = {}

@@ -86,6 +86,7 @@ class DueClaim:
     # The claimer sends the post itself: its delivery is written claimed, leased for this
     # long (no second unit of work to take the lease). None: written pending, for the worker.
     lease: timedelta | None = None
+    claimed_by: str | None = None  # the claimer's process name, in its leased post
 
 
 COMMUNITY_PACK = "community"  # a space's approved suggestions, as a pack of its own
@@ -143,6 +144,7 @@ class DuePlan:
     catch_up_grace: timedelta
     pool: QuestionPool
     lease: timedelta | None = None  # as `DueClaim.lease`, for a channel in `owned` only
+    claimed_by: str | None = None  # as `DueClaim.claimed_by`
     # The spaces this process serves: another process's channel gets its post written pending,
     # for the owner's worker to send.
     owned: Ownership = EVERYTHING
@@ -292,5 +294,6 @@ class Delivery:
     message_id: str | None
     thread_id: str | None
     error: str | None
+    claimed_by: str | None = None  # the process holding (or last holding) its claim
     # Claimed again after an expired lease: an earlier attempt may have reached the platform.
     in_doubt: bool = False

@@ -62,7 +62,8 @@ class Rounds:
         pool = QuestionPool(self._w.bank.ids_by_pack)  # the space's community: read in the claim
         plan = DuePlan(
             now, self._w.settings.catch_up_grace, pool, self._w.settings.delivery_lease,
-            owned=self._w.owned, community_in_claim=True,
+            claimed_by=self._w.settings.process_name or None, owned=self._w.owned,
+            community_in_claim=True,
         )  # fmt: skip
 
         # Reading the subscription and its space's community pack, deciding, claiming, and
@@ -90,6 +91,7 @@ class Rounds:
         due = DueClaim(
             day, kind, now, now + subscription.schedule.reveal_after,
             await self._choice(subscription), subscription.schedule.timezone, lease=lease,
+            claimed_by=self._w.settings.process_name or None,
         )  # fmt: skip
         claimed, post = await self._w.store.claim_next_round(subscription.id, due)
         if post is None and claimed.status is RoundStatus.CLAIMED and kind == "manual":

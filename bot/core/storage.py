@@ -312,12 +312,14 @@ class DeliveryStore(Protocol):
         limit: int,
         subscription_id: int | None = None,
         owned: Ownership = EVERYTHING,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         """Take up to `limit` deliveries to send (of one channel, or all), in (due, id) order:
         pending ones due by `now`, and claimed ones whose lease has expired (returned with
-        `in_doubt`). Each is claimed until `now + lease`, its attempts counted, its first
-        claim time kept. Only deliveries of channels `owned.owns` are taken (a shard's
-        process leaves the other shards' spaces alone)."""
+        `in_doubt`). Each is claimed until `now + lease` by `claimed_by` (a process name), its
+        attempts counted, its first claim time kept. Only deliveries of channels `owned.owns`
+        are taken (a shard's process leaves the other shards' spaces alone)."""
         ...
 
     async def mark_delivered(

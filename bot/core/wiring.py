@@ -27,6 +27,7 @@ class EngineSettings:
     # How long a claimed delivery is held before it counts as in doubt: longer than any one
     # send (slack_sdk and discord.py time out); a fast clock stretches it (simulated time).
     delivery_lease: timedelta = DELIVERY_LEASE
+    process_name: str = ""  # this process, in the delivery claims it makes (several processes)
 
 
 class NoSchedule:

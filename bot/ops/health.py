@@ -23,8 +23,20 @@ STALE_AFTER_S = 45.0
 Probe = Callable[[], tuple[bool, str]]
 
 
-def heartbeat_path(db_path: Path) -> Path:
+def heartbeat_path(db_path: Path, process: str | None = None) -> Path:
+    """Beside the database (SQLite), or in the state folder, per process (PostgreSQL)."""
+    if process:
+        return db_path.with_name(f"{db_path.name}.{process}.heartbeat")
     return db_path.with_name(db_path.name + ".heartbeat")
+
+
+def heartbeat_files(db_path: Path) -> list[Path]:
+    """Every process's heartbeat in the state folder (one per process on PostgreSQL)."""
+    if not db_path.parent.is_dir():
+        return []
+    found = set(db_path.parent.glob(f"{db_path.name}.*.heartbeat"))
+    found |= {p for p in [heartbeat_path(db_path)] if p.exists()}
+    return sorted(found)
 
 
 async def write_heartbeats(
@@ -33,6 +45,7 @@ async def write_heartbeats(
     probes: dict[str, Probe],
     *,
     interval_s: float = INTERVAL_S,
+    process: str = "",
 ) -> None:
     """Write the heartbeat now and every `interval_s` until cancelled; remove it on the way out."""
     try:
@@ -51,6 +64,7 @@ async def write_heartbeats(
                 platforms[name] = {"live": live, "detail": detail}
             beat = {
                 "pid": os.getpid(),
+                "process": process,
                 "written_at": time.time(),
                 "database_ok": db_ok,
                 "platforms": platforms,
@@ -78,11 +92,34 @@ def _pid_alive(pid: int) -> bool:
 
 
 def check(
-    db_path: Path, *, now: float | None = None, database: str | None = None
+    db_path: Path,
+    *,
+    now: float | None = None,
+    database: str | None = None,
+    process: str | None = None,
 ) -> tuple[bool, list[str]]:
     """(healthy, lines to print) for the bot serving from `db_path`; `database`: the
-    PostgreSQL URL the bot serves from (its heartbeat is then at `db_path`)."""
-    beat_file = heartbeat_path(db_path)
+    PostgreSQL URL the bot serves from (its heartbeats are then at `db_path`, one per
+    process: that of `process`, or every one found, each reported on its own)."""
+    if database is None:
+        return _check_one(heartbeat_path(db_path), db_path, now, None)
+    files = [heartbeat_path(db_path, process)] if process else heartbeat_files(db_path)
+    if not files:
+        return False, [f"not running: no heartbeat in {db_path.parent}"]
+    problem = _postgres_problem(database)
+    healthy, lines = problem is None, [] if problem is None else [problem]
+    for beat_file in files:
+        ok, said = _check_one(beat_file, db_path, now, database)
+        name = beat_file.name.removeprefix(db_path.name + ".").removesuffix(".heartbeat")
+        healthy = healthy and ok
+        lines += [f"{name}: {line}" for line in said] if len(files) > 1 or process else said
+    return healthy, lines
+
+
+def _check_one(
+    beat_file: Path, db_path: Path, now: float | None, database: str | None
+) -> tuple[bool, list[str]]:
+    """One process's heartbeat; `database` set: PostgreSQL (checked once, by the caller)."""
     try:
         beat = json.loads(beat_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -98,11 +135,7 @@ def check(
         problems.append(f"process {beat.get('pid')} is not running")
     if not beat.get("database_ok"):
         problems.append("the bot reported its database is not answering")
-    if database is not None:
-        problem = _postgres_problem(database)
-        if problem:
-            problems.append(problem)
-    else:
+    if database is None:
         try:
             with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=2) as conn:
                 conn.execute("SELECT 1").fetchone()

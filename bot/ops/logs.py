@@ -36,7 +36,12 @@ class _Redacting(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (and the traceback, if any)."""
+    """One JSON object per line: time, level, logger, message (and the traceback, if any), and
+    the process's name when it has one."""
+
+    def __init__(self, process: str | None = None) -> None:
+        super().__init__()
+        self._process = process
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -45,6 +50,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if self._process:
+            entry["process"] = self._process
         if record.exc_info:
             entry["traceback"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -55,11 +62,13 @@ def _not_about_voice(record: logging.LogRecord) -> bool:
     return not (record.name == "discord.client" and "voice will NOT be supported" in str(record.msg))
 
 
-def configure(level: str, fmt: str, secrets: Iterable[str]) -> None:
+def configure(level: str, fmt: str, secrets: Iterable[str], process: str | None = None) -> None:
+    """`process`: this process's name, in every line (several processes on one database)."""
+    named = f"[{process}] " if process else ""  # the name is letters, digits and ._- only
     inner: logging.Formatter = (
-        JsonFormatter()
+        JsonFormatter(process)
         if fmt.lower() == "json"
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        else logging.Formatter(f"%(asctime)s %(levelname)s {named}%(name)s: %(message)s")
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Redacting(inner, secrets))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
+import socket
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -39,6 +41,16 @@ FLAGS = {"db": "PRACTICEBOT_DB", "questions": "PRACTICEBOT_QUESTIONS", "log_leve
 def _grace(value: str) -> None:
     if parse_duration(value).total_seconds() > 12 * 3600:
         raise InputError(f"must be 12h at most (got '{value}')")
+
+
+def _process_name(value: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", value):
+        raise InputError("must be 1 to 64 letters, digits, dots, dashes or underscores, like bot-1")
+
+
+def default_process_name() -> str:
+    """host-pid: unique among the processes on one database, and readable in a log."""
+    return f"{socket.gethostname() or 'host'}-{os.getpid()}"
 
 
 def _timezone(value: str) -> None:
@@ -89,6 +101,8 @@ BOT_VARIABLES: tuple[Variable, ...] = (
              "data/practicebot.db", check=_database),
     Variable("PRACTICEBOT_STATE_DIR", "with PostgreSQL: this process's local files (heartbeat, pictures)",
              "data"),
+    Variable("PRACTICEBOT_PROCESS_NAME", "this process's name in its logs, its delivery claims and its heartbeat",
+             "host-pid", check=_process_name),
     Variable("PRACTICEBOT_QUESTIONS", "question bank folder", "the bundled bank"),
     Variable("PRACTICEBOT_TZ", "timezone of the console channel and of new subscriptions without one",
              "this machine's", check=_timezone),
@@ -194,6 +208,7 @@ class Settings:
     backup_time: time
     grader: str
     env: Environment  # every set variable, for the platform adapters' own settings
+    process_name: str = ""  # PRACTICEBOT_PROCESS_NAME, or host-pid
 
 
 def read_settings(env: Environment) -> Settings:
@@ -218,6 +233,7 @@ def read_settings(env: Environment) -> Settings:
         backup_time=parse_post_time(env.get("PRACTICEBOT_BACKUP_TIME", "03:30")),
         grader=env.get("PRACTICEBOT_GRADER", "auto").lower(),
         env=env,
+        process_name=env.get("PRACTICEBOT_PROCESS_NAME") or default_process_name(),
     )
 
 

@@ -69,6 +69,7 @@ class FastScheduler:
         self._triggers = PostTriggers()
         self._wall = wall
         self._origin = origin
+        self._begun = clock.now()  # what the clock reads at `origin`
         # (when, order, job id, generation): reveals (0) before posts (1) at the same instant.
         self._heap: list[tuple[datetime, int, str, int]] = []
         self._armed: dict[str, tuple[int, Any, int]] = {}  # job id -> (generation, trigger, id)
@@ -85,10 +86,13 @@ class FastScheduler:
         raise NotImplementedError("a fast clock moves by itself")
 
     async def start(self) -> None:
+        if self._origin is None:
+            self._origin = self._wall()
+        self._move()  # an origin in the past: the time has run since (start-up, or downtime)
         await rebuild_jobs(self.engine, self)
         self._catch_up = asyncio.create_task(self._jobs.catch_up())
         self._tasks = [
-            asyncio.create_task(self._tick(self._origin, self.clock.now())),
+            asyncio.create_task(self._tick()),
             asyncio.create_task(self._every(DELIVERY_STEP_S, self._jobs.deliver, wait=True)),
             asyncio.create_task(self._every(LEADERBOARD_UPKEEP_S, self._upkeep)),
         ]
@@ -96,12 +100,15 @@ class FastScheduler:
             "fast clock: %s, %g times the wall clock", self.clock.now().isoformat(), self.speed
         )
 
-    async def _tick(self, origin: float | None, begun: datetime) -> None:
-        origin = self._wall() if origin is None else origin
+    def _move(self) -> None:
+        assert self._origin is not None
+        simulated = self._begun + timedelta(seconds=(self._wall() - self._origin) * self.speed)
+        self.clock.set(max(simulated, self.clock.now()))
+
+    async def _tick(self) -> None:
         while not self._jobs.stopping:
             await asyncio.sleep(TICK_S)  # a job fired after a stop begins nothing (Jobs)
-            simulated = begun + timedelta(seconds=(self._wall() - origin) * self.speed)
-            self.clock.set(max(simulated, self.clock.now()))
+            self._move()
             self._fire_due()
 
     def _fire_due(self) -> None:

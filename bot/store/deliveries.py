@@ -19,7 +19,7 @@ from bot.store.base import ROUND_COLUMNS, Row, StoreBase, at, from_ts, round_of,
 
 DELIVERY_COLUMNS = (
     "id, kind, subscription_id, round_id, body, status, due_at, not_after, attempts, "
-    "first_claimed_at, message_id, thread_id, error"
+    "first_claimed_at, message_id, thread_id, error, claimed_by"
 )
 
 
@@ -39,6 +39,7 @@ def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
         message_id=row["message_id"],
         thread_id=row["thread_id"],
         error=row["error"],
+        claimed_by=row["claimed_by"],
         in_doubt=in_doubt,
     )
 
@@ -46,8 +47,8 @@ def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
 # A delivery written already claimed by its writer (`lease_until` given), or pending.
 ADD_SQL = """
     INSERT INTO deliveries (kind, subscription_id, round_id, body, due_at, not_after,
-        created_at, status, lease_until, attempts, first_claimed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        created_at, status, lease_until, attempts, first_claimed_at, claimed_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING
 """
 
@@ -60,11 +61,13 @@ def add_params(
     body: str,
     not_after: int | None,
     lease_until: int | None,
+    claimed_by: str | None = None,
 ) -> tuple[object, ...]:
     leased = lease_until is not None
     return (
         kind.value, subscription_id, round_id, body, now, not_after, now,
         "claimed" if leased else "pending", lease_until, int(leased), now if leased else None,
+        claimed_by if leased else None,
     )  # fmt: skip
 
 
@@ -72,13 +75,15 @@ def add_params(
 # as if written so, for the worker to send after the recap.
 UNLEASE_SQL = (
     "UPDATE deliveries SET status = 'pending', lease_until = NULL, attempts = 0, "
-    "first_claimed_at = NULL WHERE id = ? AND status = 'claimed'"
+    "first_claimed_at = NULL, claimed_by = NULL WHERE id = ? AND status = 'claimed'"
 )
 
 
 def unleased(post: Delivery) -> Delivery:
     """`post` as UNLEASE_SQL leaves it."""
-    return replace(post, status=DeliveryStatus.PENDING, attempts=0, first_claimed_at=None)
+    return replace(
+        post, status=DeliveryStatus.PENDING, attempts=0, first_claimed_at=None, claimed_by=None
+    )
 
 
 def unlease(db: sqlite3.Connection, post: Delivery) -> Delivery:
@@ -113,6 +118,7 @@ def add(
     body: str = "",
     not_after: int | None = None,
     lease_until: int | None = None,
+    claimed_by: str | None = None,
 ) -> int | None:
     """Write a delivery, due now; None when the round has one of that kind already.
 
@@ -120,7 +126,8 @@ def add(
     sends it at once (as if it had claimed it with `claim_deliveries`).
     """
     inserted = db.execute(
-        ADD_SQL, add_params(kind, subscription_id, round_id, now, body, not_after, lease_until)
+        ADD_SQL,
+        add_params(kind, subscription_id, round_id, now, body, not_after, lease_until, claimed_by),
     )
     return cast(int, inserted.lastrowid) if inserted.rowcount == 1 else None
 
@@ -134,6 +141,7 @@ def written(
     *,
     not_after: int | None = None,
     lease_until: int | None = None,
+    claimed_by: str | None = None,
 ) -> Delivery:
     """The delivery `add` has just written (no need to read it back)."""
     leased = lease_until is not None
@@ -142,7 +150,7 @@ def written(
         status=DeliveryStatus.CLAIMED if leased else DeliveryStatus.PENDING, due_at=at(now),
         not_after=from_ts(not_after), attempts=int(leased),
         first_claimed_at=at(now) if leased else None, message_id=None, thread_id=None,
-        error=None,
+        error=None, claimed_by=claimed_by if leased else None,
     )  # fmt: skip
 
 
@@ -181,6 +189,8 @@ class Deliveries(StoreBase):
         limit: int,
         subscription_id: int | None = None,
         owned: Ownership = EVERYTHING,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
@@ -205,11 +215,11 @@ class Deliveries(StoreBase):
             for row in rows:
                 db.execute(
                     """
-                    UPDATE deliveries SET status = 'claimed', lease_until = ?,
+                    UPDATE deliveries SET status = 'claimed', lease_until = ?, claimed_by = ?,
                         attempts = attempts + 1, first_claimed_at = COALESCE(first_claimed_at, ?)
                     WHERE id = ?
                     """,
-                    (to_ts(now + lease), moment, row["id"]),
+                    (to_ts(now + lease), claimed_by, moment, row["id"]),
                 )
                 fresh = one(db, row["id"])
                 assert fresh is not None

@@ -68,6 +68,7 @@ def claim(
     reveal_at: datetime,
     deliver_until: datetime | None = None,
     lease: timedelta | None = None,
+    claimed_by: str | None = None,
 ) -> tuple[Round, Delivery] | None:
     """Insert a claim and its post delivery (of no use after `deliver_until`, else the reveal;
     leased to the claimer for `lease`, else pending)."""
@@ -88,7 +89,7 @@ def claim(
     lease_until = None if lease is None else to_ts(now + lease)
     post = deliveries.add(
         db, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
-        lease_until=lease_until,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
     assert post is not None  # a new round has no delivery yet
     return Round(
@@ -98,7 +99,7 @@ def claim(
         message_id=None, thread_id=None,
     ), deliveries.written(
         post, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
-        lease_until=lease_until,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
 
 
@@ -138,7 +139,7 @@ def claim_next(
     pick = next_pick(due.choice, cycle_state(db, subscription_id))
     claimed = claim(
         db, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
-        due.reveal_at, due.deliver_until, due.lease,
+        due.reveal_at, due.deliver_until, due.lease, due.claimed_by,
     )  # fmt: skip
     assert claimed is not None  # the date was free inside this same transaction
     return claimed

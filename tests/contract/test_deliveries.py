@@ -48,22 +48,29 @@ async def test_a_claim_writes_its_post_delivery(store: Store) -> None:
 async def test_a_claim_with_a_lease_writes_its_post_claimed_by_the_claimer(store: Store) -> None:
     subscription = await subscribe(store)
     due = DueClaim(DAY, "manual", NOW, REVEAL, QuestionChoice(("q1",), CHANNEL.key), "UTC",
-                   lease=LEASE)  # fmt: skip
+                   lease=LEASE, claimed_by="bot-a")  # fmt: skip
     claimed, post = await store.claim_next_round(subscription.id, due)
     assert post is not None and post == await store.delivery(post.id)
     assert (post.round_id, post.status, post.attempts, post.first_claimed_at, post.in_doubt) == (
         claimed.id, DeliveryStatus.CLAIMED, 1, NOW, False,
     )  # fmt: skip
+    assert post.claimed_by == "bot-a"  # the claimer's name, as a worker's claim would carry
     assert await store.claim_deliveries(NOW + LEASE, LEASE, 10) == []  # the claimer holds it
     # A claimer that died before marking it leaves it in doubt, for the lookup.
-    [doubted] = await store.claim_deliveries(NOW + LEASE + timedelta(seconds=1), LEASE, 10)
+    [doubted] = await store.claim_deliveries(
+        NOW + LEASE + timedelta(seconds=1), LEASE, 10, claimed_by="bot-b"
+    )
     assert (doubted.id, doubted.in_doubt, doubted.attempts) == (post.id, True, 2)
+    assert doubted.claimed_by == "bot-b"
     assert doubted.first_claimed_at == NOW
-    plan = DuePlan(NOW, timedelta(hours=2), QuestionPool.of([("alpha", ["a1"])]), LEASE)
+    plan = DuePlan(
+        NOW, timedelta(hours=2), QuestionPool.of([("alpha", ["a1"])]), LEASE, claimed_by="bot-a"
+    )
     other = await subscribe(store, OTHER_CHANNEL)
     _, due_round, due_post = await store.claim_due_round(other.id, plan)
     assert due_round is not None and due_post is not None
     assert (due_post.round_id, due_post.status) == (due_round.id, DeliveryStatus.CLAIMED)
+    assert due_post == await store.delivery(due_post.id) and due_post.claimed_by == "bot-a"
     assert due_post.not_after == NOW + timedelta(hours=2)
 
 
@@ -204,3 +211,14 @@ async def test_round_answerers_are_what_the_reveal_returned(store: Store) -> Non
     assert revealed is not None and [a.user_id for a in revealed] == ["u2", "u1"]
     assert await store.round_answerers(posted.id) == revealed
     assert await store.round_answerers(999) == []
+
+
+async def test_a_claim_names_its_process_and_a_takeover_renames_it(store: Store) -> None:
+    subscription = await subscribe(store)
+    notice = await store.add_notice(subscription.id, "Hello.", NOW)
+    [taken] = await store.claim_deliveries(NOW, LEASE, 10, claimed_by="bot-a")
+    assert taken.claimed_by == "bot-a"
+    stored = await store.delivery(notice.id)
+    assert stored is not None and stored.claimed_by == "bot-a"
+    [doubted] = await store.claim_deliveries(NOW + LEASE * 2, LEASE, 10, claimed_by="bot-b")
+    assert doubted.in_doubt and doubted.claimed_by == "bot-b"  # the survivor took it over

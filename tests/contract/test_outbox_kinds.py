@@ -83,10 +83,12 @@ async def test_a_claim_that_writes_a_recap_leaves_its_post_for_the_worker(store:
     await store.set_channel_setting(
         CHANNEL.platform, CHANNEL.space_id, CHANNEL.channel_id, "weekly-recap", "on", "admin", NOW
     )
-    plan = DuePlan(MONDAY, GRACE, POOL, timedelta(seconds=60))
+    plan = DuePlan(MONDAY, GRACE, POOL, timedelta(seconds=60), claimed_by="bot-a")
     _, claimed, post = await store.claim_due_round(opted.id, plan)
     assert claimed is not None and post is not None
-    assert (post.status, post.attempts, post.first_claimed_at) == (DeliveryStatus.PENDING, 0, None)
+    assert (post.status, post.attempts, post.first_claimed_at, post.claimed_by) == (
+        DeliveryStatus.PENDING, 0, None, None,
+    )  # fmt: skip
     stored = {d.kind: d for d in await store.deliveries(opted.id) if d.round_id == claimed.id}
     assert stored[DeliveryKind.POST] == post
     taken = await store.claim_deliveries(MONDAY, timedelta(seconds=60), 10, opted.id)
@@ -94,6 +96,7 @@ async def test_a_claim_that_writes_a_recap_leaves_its_post_for_the_worker(store:
     # No recap: the post comes back leased to its claimer.
     _, _, leased = await store.claim_due_round(plain.id, plan)
     assert leased is not None and leased.status is DeliveryStatus.CLAIMED
+    assert leased.claimed_by == "bot-a"
     assert await store.claim_deliveries(MONDAY, timedelta(seconds=60), 10, plain.id) == []
 
 

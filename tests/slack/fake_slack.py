@@ -18,6 +18,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,13 @@ class FakeSlack:
     files: dict[str, FakeFile] = field(default_factory=dict)  # by file id
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published Home view
     installs: FakeInstalls = field(default_factory=FakeInstalls)  # workspaces and their tokens
+    # Where a new message's `ts` comes from: None, a counter; else a clock of seconds (Slack
+    # stamps a message with its own time; a test whose bot runs a fast clock passes its time).
+    ts_clock: Callable[[], float] | None = None
+    # Called with each message chat.postMessage stored, before the answer goes back (a test
+    # may stop the bot there: the message is in Slack, its `ts` never reached the bot).
+    on_posted: Callable[[str, dict[str, Any]], None] | None = None
+    _last_ts: float = 0.0
 
     def __post_init__(self) -> None:
         self.installs.add(FakeWorkspace(TEAM, "Acme", BOT_TOKEN, BOT_USER, BOT_ID))
@@ -304,6 +312,8 @@ class FakeSlack:
             if params.get("thread_ts"):
                 message["thread_ts"] = str(params["thread_ts"])
             self._store(str(channel), message)
+            if self.on_posted is not None:
+                self.on_posted(str(channel), message)
             return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
         if method == "chat.update":
             stored = self.message(str(channel), str(params.get("ts")))
@@ -424,8 +434,15 @@ class FakeSlack:
         return web.Response(status=200, text=f"OK - {len(found.data)}")
 
     def _next_ts(self) -> str:
+        if self.ts_clock is not None:  # unique and increasing, as Slack's are in a channel
+            self._last_ts = max(self._last_ts + 0.000001, round(self.ts_clock(), 6))
+            return f"{self._last_ts:.6f}"
         n = next(self._ts)
         return f"{1764576000 + n}.{n:06d}"
+
+    def new_ts(self) -> str:
+        """A `ts` for a message someone writes now (from `ts_clock` when set)."""
+        return self._next_ts()
 
     def _bot_message(self, params: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {

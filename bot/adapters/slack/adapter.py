@@ -73,7 +73,7 @@ class SlackAdapter:
         engine: Engine,
         config: SlackConfig,
         *,
-        process_before_response: bool = False,
+        process_before_response: bool = True,
         catch_up_sleep: Sleep = asyncio.sleep,  # tests: a sleep that moves a manual clock
     ) -> None:
         self.config = config

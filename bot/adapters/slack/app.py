@@ -35,12 +35,17 @@ class BuiltApp:
 
 
 def build_app(
-    engine: Engine, config: SlackConfig, *, process_before_response: bool = False
+    engine: Engine, config: SlackConfig, *, process_before_response: bool = True
 ) -> BuiltApp:
     """The Bolt app, with every listener registered.
 
-    `process_before_response=True` finishes each listener before Slack gets its answer (tests);
-    the default acknowledges at once and does the work afterwards.
+    `process_before_response=True` (the default, in HTTP and Socket Mode) finishes each
+    listener before Slack gets its answer: an answer, an edit, a delete, a modal submission or
+    a rating is acknowledged only after its transaction committed (with False, Bolt
+    acknowledges an event before its listener runs, and a crash then loses it: Slack never
+    resends an acknowledged event). Slash commands and buttons are answered after their
+    listener too: each is a few database trips and at most one reply to Slack, well within
+    Slack's 3 s. False is kept for tests of the acknowledge-first timing.
     """
     installations: DatabaseInstallationStore | None = None
     if config.oauth is None:

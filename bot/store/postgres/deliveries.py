@@ -43,12 +43,13 @@ async def add(
     body: str = "",
     not_after: int | None = None,
     lease_until: int | None = None,
+    claimed_by: str | None = None,
 ) -> int | None:
     """Write a delivery, due now; None when the round has one of that kind already (leased
     to its writer with `lease_until`, as `bot.store.deliveries.add`)."""
     new_id = await tx.value(
         ADD_SQL + " RETURNING id",
-        add_params(kind, subscription_id, round_id, now, body, not_after, lease_until),
+        add_params(kind, subscription_id, round_id, now, body, not_after, lease_until, claimed_by),
     )
     return None if new_id is None else int(new_id)
 
@@ -96,6 +97,8 @@ class PgDeliveries(PgBase):
         limit: int,
         subscription_id: int | None = None,
         owned: Ownership = EVERYTHING,
+        *,
+        claimed_by: str | None = None,
     ) -> list[Delivery]:
         moment = to_ts(now)
         channel = "" if subscription_id is None else "AND subscription_id = ?"
@@ -103,7 +106,7 @@ class PgDeliveries(PgBase):
         if subscription_id is not None:
             params.append(subscription_id)
         spaces, owned_params = owned_filter(owned)
-        params += [*owned_params, limit, to_ts(now + lease), moment]
+        params += [*owned_params, limit, to_ts(now + lease), claimed_by, moment]
         # One statement: the due rows no other transaction holds, locked, then claimed; each
         # row comes back with the status it had (a claimed one past its lease is in doubt).
         sql = f"""
@@ -114,7 +117,7 @@ class PgDeliveries(PgBase):
                 ORDER BY due_at, id LIMIT ?
                 FOR UPDATE SKIP LOCKED
             )
-            UPDATE deliveries d SET status = 'claimed', lease_until = ?,
+            UPDATE deliveries d SET status = 'claimed', lease_until = ?, claimed_by = ?,
                 attempts = d.attempts + 1, first_claimed_at = COALESCE(d.first_claimed_at, ?)
             FROM picked WHERE d.id = picked.id
             RETURNING {_COLUMNS_D}, picked.was

@@ -64,6 +64,7 @@ async def claim(
     reveal_at: datetime,
     deliver_until: datetime | None = None,
     lease: timedelta | None = None,
+    claimed_by: str | None = None,
 ) -> tuple[Round, Delivery] | None:
     """Insert a claim and its post delivery, as `bot.store.rounds.claim`."""
     new_id = await tx.value(
@@ -83,7 +84,7 @@ async def claim(
     lease_until = None if lease is None else to_ts(now + lease)
     post = await deliveries.add(
         tx, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
-        lease_until=lease_until,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
     assert post is not None  # a new round has no delivery yet
     return Round(
@@ -93,7 +94,7 @@ async def claim(
         message_id=None, thread_id=None,
     ), written(
         post, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
-        lease_until=lease_until,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
 
 
@@ -135,7 +136,7 @@ async def claim_next(
     pick = next_pick(due.choice, await cycle_state(tx, subscription_id))
     claimed = await claim(
         tx, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
-        due.reveal_at, due.deliver_until, due.lease,
+        due.reveal_at, due.deliver_until, due.lease, due.claimed_by,
     )  # fmt: skip
     assert claimed is not None  # the date was free, and the channel is locked
     return claimed

@@ -2,7 +2,8 @@
 
 A reply is a message whose `thread_ts` is set and differs from its own `ts` (the
 `message_replied` subtype is not reliably sent). Slack redelivers events, so each call passes
-Slack's `event_id` and a message key the engine dedupes on. Events are acknowledged by Bolt.
+Slack's `event_id` and a message key the engine dedupes on. Bolt acknowledges an event
+only once its listener returned (`process_before_response`): after the answer is stored.
 """
 
 from __future__ import annotations
