@@ -11,6 +11,7 @@ default settings (fsync on): the same server the baselines talk to.
   in SQLite, moved with `practicebot db copy` (timed), and every board timed through
   `Engine.leaderboard` on PostgreSQL; the baseline is one indexed `SELECT … ORDER BY … LIMIT
   10` over 100k rows through asyncpg.
+- The daily fan-out split across two processes on one database (`bench.pg_fanout`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bench import ingest, leaderboard
+from bench import ingest, leaderboard, pg_fanout
 from bench.common import Figures, Scale, median, now_s, percentile, real_bank
 from bench.world import PLATFORM, START, Bot, NoopPublisher
 from bot.clock import ManualClock
@@ -191,6 +192,12 @@ async def run(scale: Scale, workdir: Path) -> Figures:
         uri = server.get_uri()
         figures = await _ingest(scale, uri)
         figures.update(await _boards(scale, uri, workdir))
+        figures.update(
+            await pg_fanout.run(
+                scale, workdir, await _database(uri, "bench_fanout"),
+                await _database(uri, "bench_fanout_baseline"),
+            )
+        )  # fmt: skip
     finally:
         server.cleanup()
     figures["pg_server_start_s"] = started_s

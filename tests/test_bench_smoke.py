@@ -30,6 +30,8 @@ REQUIRED = (
     "grading_lexical_p95_ms",
     "pg_ingest_cost_ratio",
     "pg_leaderboard_p95_ms",
+    "pg_fanout_channels_per_s",
+    "pg_fanout_cost_ratio",
 )
 
 
@@ -84,6 +86,19 @@ def test_every_channel_posted_and_the_limit_kept(quick_run: tuple[dict[str, Any]
     assert results["fanout_ratio_to_discord_limit"] == pytest.approx(
         results["fanout_channels_per_s"] / 50
     )
+
+
+def test_two_processes_on_postgresql_post_every_channel_once(
+    quick_run: tuple[dict[str, Any], str],
+) -> None:
+    results, _ = quick_run
+    channels = results["pg_fanout_channels"]
+    assert results["pg_fanout_processes"] == 2 and channels > 0
+    # Counted at both processes' publishers, and in the database.
+    assert results["pg_fanout_channels_posted"] == channels
+    assert results["pg_fanout_duplicates"] == 0 == results["pg_fanout_baseline_duplicates"]
+    assert results["pg_fanout_rounds_posted"] == channels
+    assert results["pg_fanout_deliveries_delivered"] == channels
 
 
 def test_footprint_measured_in_fresh_processes(quick_run: tuple[dict[str, Any], str]) -> None:

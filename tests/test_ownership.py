@@ -71,3 +71,25 @@ async def test_a_shard_reads_back_only_its_threads(tmp_path: Path) -> None:
         assert await world.engine.space_of_round(round) == ON_1.space_id
     finally:
         await world.close()
+
+
+async def test_a_scheduled_post_of_another_shards_channel_waits_for_its_process(
+    tmp_path: Path,
+) -> None:
+    """The claimer of a post sends it at once only in a space it owns: a post job that ran for
+    another shard's channel writes the post pending, for that shard's process to send."""
+    world = await World.open(tmp_path / "bot.db", start=False)  # 07:00 UTC
+    try:
+        await world.engine.subscribe(ON_1, post_time="06:30", timezone="UTC", reveal_after="1h")
+        theirs = await world.engine.subscription(ON_1)
+        assert theirs is not None
+        world.engine.serve_shards(shard(0))
+        queued = await world.engine.post_due(theirs.id)
+        assert queued.status is PostStatus.QUEUED and world.publisher.posts == []
+        assert await world.engine.deliver_due() == 0
+
+        world.engine.serve_shards(shard(1))
+        assert await world.engine.deliver_due() == 1
+        assert [p.subscription.channel for p in world.publisher.posts] == [ON_1]
+    finally:
+        await world.close()

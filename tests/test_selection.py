@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.selection import next_question
+from bot.core.selection import cycle_order, next_question
 
 QUESTIONS = [f"q{i}" for i in range(7)]
 
@@ -39,3 +41,11 @@ def test_a_new_cycle_never_opens_with_the_last_question(used: list[str], last: s
     pick = next_question(QUESTIONS, "chan", 0, set(QUESTIONS), last)
     assert pick.cycle == 1
     assert pick.question_id != last
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), unique=True, max_size=300), st.text(),
+       st.integers(0, 50))  # fmt: skip
+def test_the_cycle_order_is_the_seeded_shuffle(ids: list[str], channel: str, cycle: int) -> None:
+    expected = sorted(ids)
+    random.Random(f"{channel}#{cycle}").shuffle(expected)  # orders already drawn stay the same
+    assert cycle_order(ids, channel, cycle) == expected

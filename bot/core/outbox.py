@@ -1,10 +1,12 @@
 """The delivery worker: sends what the outbox holds, exactly once on the platform where it can.
 
 Every delivery was written with the state change that caused it (`ports.DeliveryStore`). The
-worker claims due deliveries under a lease, sends each through its platform's publisher with
+worker claims due deliveries under a lease (a fresh post's claim takes the lease itself, and
+its claimer sends it at once with `deliver`), sends each through its platform's publisher with
 the delivery's key (Slack message metadata, a Discord nonce), and records the result:
 
-- sent: `mark_delivered` (a post's round becomes posted in that same transaction);
+- sent: `mark_delivered` (a post's round becomes posted in that same transaction, and comes
+  back with it);
 - in doubt (claimed before, its lease expired: the process died mid-send): first looked up on
   the platform (`ports.DeliveryFinder`, one call), marked delivered when found;
 - 429: due again after Retry-After; 5xx, timeouts, resets: exponential backoff with jitter
@@ -164,25 +166,30 @@ class Outbox:
             return await self._retry(
                 delivery, subscription, round, backoff(delivery.attempts, self._rng), repr(error)
             )
-        done = await store.mark_delivered(
+        marked = await store.mark_delivered(
             delivery.id, ref.message_id, ref.thread_id, self._w.clock.now()
         )
-        if done is None:
+        if marked is None:
             return Sent(delivery, Outcome.GONE)
-        posted = (
-            await store.round(round.id)
-            if round is not None and delivery.kind is DeliveryKind.POST
-            else round
-        )
+        done, posted_round = marked  # a post's round comes back posted: no second read
+        posted = posted_round if delivery.kind is DeliveryKind.POST else round
         if subscription.problem and delivery.kind in CHANNEL_KINDS:
             await store.set_subscription_state(
                 subscription.id, active=True, problem=None, now=self._w.clock.now()
             )
-        log.info(
-            "delivered %s channel=%s delivery=%s round=%s%s",
-            delivery.kind.value, subscription.channel.key, delivery.id, delivery.round_id,
-            " (found after a crash: not sent again)" if found else "",
-        )  # fmt: skip
+        again = " (found after a crash: not sent again)" if found else ""
+        if delivery.kind is DeliveryKind.POST and posted is not None:  # one line a post
+            log.info(
+                "posted channel=%s round=%s question=%s kind=%s delivery=%s%s",
+                subscription.channel.key, posted.id, posted.question_id, posted.kind,
+                delivery.id, again,
+            )  # fmt: skip
+        else:
+            log.info(
+                "delivered %s channel=%s delivery=%s round=%s%s",
+                delivery.kind.value, subscription.channel.key, delivery.id, delivery.round_id,
+                again,
+            )  # fmt: skip
         if delivery.kind is DeliveryKind.POST and posted is not None:
             self._w.listener.round_posted(posted)
         return Sent(done, Outcome.FOUND if found else Outcome.DELIVERED, round=posted)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from itertools import chain
 from typing import Literal, cast
 
+from bot.core.ownership import EVERYTHING, Ownership
 from bot.grading.base import Feedback, KeyPointVerdict, Rating
 
 
@@ -81,6 +83,10 @@ class DueClaim:
     # The claim's post delivery is of no use after this (a scheduled post: its catch-up
     # grace); None: until the reveal time.
     deliver_until: datetime | None = None
+    # The claimer sends the post itself: its delivery is written claimed, leased for this
+    # long (no second unit of work to take the lease). None: written pending, for the worker.
+    lease: timedelta | None = None
+    claimed_by: str | None = None  # the claimer's process name, in its leased post
 
 
 COMMUNITY_PACK = "community"  # a space's approved suggestions, as a pack of its own
@@ -126,7 +132,7 @@ class QuestionPool:
             chosen = tuple(q for name, ids in self.packs if name in names for q in ids)
             if chosen or community:
                 return chosen + community
-        return tuple(q for _, ids in self.packs for q in ids) + community
+        return tuple(chain.from_iterable(ids for _, ids in self.packs)) + community
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,21 @@ class DuePlan:
     now: datetime
     catch_up_grace: timedelta
     pool: QuestionPool
+    lease: timedelta | None = None  # as `DueClaim.lease`, for a channel in `owned` only
+    claimed_by: str | None = None  # as `DueClaim.claimed_by`
+    # The spaces this process serves: another process's channel gets its post written pending,
+    # for the owner's worker to send.
+    owned: Ownership = EVERYTHING
+    # The store reads the channel's space's community pack itself, in the claim's transaction
+    # (`pool.community` is then not used): a read fewer per post at a busy minute.
+    community_in_claim: bool = False
+
+    def with_community(self, space: tuple[str, str], suggestion_ids: Sequence[int]) -> DuePlan:
+        """This plan with `space`'s community pack as the store has read it."""
+        ids = tuple(community_question_id(i) for i in suggestion_ids)
+        return replace(
+            self, pool=QuestionPool(self.pool.packs, ((space, ids),)), community_in_claim=False
+        )
 
 
 class SuggestionStatus(StrEnum):

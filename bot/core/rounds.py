@@ -14,6 +14,7 @@ from bot.core.errors import NotFoundError, PublishFailure
 from bot.core.models import ChannelRef, Round, RoundStatus, Subscription
 from bot.core.outbox import Outbox, Outcome, Sent
 from bot.core.records import (
+    Delivery,
     DeliveryKind,
     DeliveryStatus,
     DueClaim,
@@ -58,40 +59,50 @@ class Rounds:
     async def post_due(self, subscription_id: int) -> PostResult:
         """The scheduled job: post today's round if it is due and not yet posted."""
         now = self._w.clock.now()
-        plan = DuePlan(now, self._w.settings.catch_up_grace, await self._pool())
+        pool = QuestionPool(self._w.bank.ids_by_pack)  # the space's community: read in the claim
+        plan = DuePlan(
+            now, self._w.settings.catch_up_grace, pool, self._w.settings.delivery_lease,
+            claimed_by=self._w.settings.process_name or None, owned=self._w.owned,
+            community_in_claim=True,
+        )  # fmt: skip
 
-        # Reading the subscription, deciding, and claiming: one transaction, one trip (at a
-        # busy minute thousands of these run at once).
-        subscription, claimed, fresh = await self._w.store.claim_due_round(subscription_id, plan)
+        # Reading the subscription and its space's community pack, deciding, claiming, and
+        # taking the post's lease: one transaction, one trip (at a busy minute thousands of
+        # these run at once).
+        subscription, claimed, post = await self._w.store.claim_due_round(subscription_id, plan)
         if subscription is None or not subscription.active:
             return PostResult(PostStatus.NOT_SUBSCRIBED)
         if claimed is None:
             log.info("skipped post channel=%s: outside its post window", subscription.channel.key)
             return PostResult(PostStatus.ALREADY)
-        if not fresh:
+        if post is None:
             question = await self._w.question(claimed.question_id)
             return PostResult(PostStatus.ALREADY, claimed, question)
-        return await self._publish(subscription, claimed)  # its recap first, when it has one
+        return await self._publish(subscription, claimed, post)  # its recap first, when it has one
 
     async def _post(
         self, subscription: Subscription, day: date, kind: Literal["scheduled", "manual"]
     ) -> PostResult:
         now = self._w.clock.now()
-        # Whether the date is free, the cycle, and the claim: one transaction, one trip.
+        # Whether the date is free, the cycle, and the claim: one transaction, one trip. The
+        # post is leased to us to send at once, unless another process owns the channel (an
+        # admin's post-now can arrive anywhere): then it is written pending, for the owner.
+        lease = self._w.settings.delivery_lease if self._w.owned.owns(subscription.channel) else None
         due = DueClaim(
             day, kind, now, now + subscription.schedule.reveal_after,
-            await self._choice(subscription), subscription.schedule.timezone,
+            await self._choice(subscription), subscription.schedule.timezone, lease=lease,
+            claimed_by=self._w.settings.process_name or None,
         )  # fmt: skip
-        claimed, fresh = await self._w.store.claim_next_round(subscription.id, due)
-        if not fresh and claimed.status is RoundStatus.CLAIMED and kind == "manual":
+        claimed, post = await self._w.store.claim_next_round(subscription.id, due)
+        if post is None and claimed.status is RoundStatus.CLAIMED and kind == "manual":
             # Today's post waits in the outbox (parked, or due again later): by hand, the
             # parked one goes again now; one waiting for a retry says when.
             await self._outbox.resume(subscription.id)
             return await self._queued_post(subscription, claimed)
-        if not fresh:
+        if post is None:
             question = await self._w.question(claimed.question_id)
             return PostResult(PostStatus.ALREADY, claimed, question)
-        return await self._publish(subscription, claimed)
+        return await self._publish(subscription, claimed, post)
 
     async def _choice(self, subscription: Subscription) -> QuestionChoice:
         """How the channel's next question is chosen from its cycle (plain data the store applies)."""
@@ -117,19 +128,22 @@ class Rounds:
             raise NotFoundError(f"Question '{question_id}' is no longer in the bank.")
         return question
 
-    async def _publish(self, subscription: Subscription, claimed: Round) -> PostResult:
-        """Send a fresh claim's post delivery now (the claim wrote it), and say what happened."""
+    async def _publish(
+        self, subscription: Subscription, claimed: Round, post: Delivery | None = None
+    ) -> PostResult:
+        """Send a claim's post delivery now, and say what happened. `post`: the delivery a fresh
+        claim wrote; leased to us, it is sent as it is. Else (written pending: a recap goes
+        first, or another process owns the channel) whatever of the channel is due, in order."""
         question = await self._question(claimed.question_id)
-        sent = await self._deliver(subscription, claimed, DeliveryKind.POST)
+        sent = (
+            await self._outbox.deliver(post, (subscription, claimed))
+            if post is not None and post.status is DeliveryStatus.CLAIMED
+            else await self._deliver(subscription, claimed, DeliveryKind.POST)
+        )
         if sent is None:  # the worker holds it (leased): it goes out from there
             return PostResult(PostStatus.QUEUED, claimed, question, None, "it is being sent")
-        if sent.outcome in (Outcome.DELIVERED, Outcome.FOUND):
-            posted = sent.round or claimed
-            log.info(
-                "posted channel=%s round=%s question=%s kind=%s",
-                subscription.channel.key, posted.id, posted.question_id, posted.kind,
-            )  # fmt: skip
-            return PostResult(PostStatus.POSTED, posted, question)
+        if sent.outcome in (Outcome.DELIVERED, Outcome.FOUND):  # (the outbox logged it)
+            return PostResult(PostStatus.POSTED, sent.round or claimed, question)
         if sent.outcome is Outcome.RETRYING:
             return PostResult(PostStatus.QUEUED, claimed, question, sent.failure, sent.detail or "")
         return PostResult(

@@ -49,4 +49,5 @@ def due_claim(subscription: Subscription, plan: DuePlan) -> DueClaim | None:
         ),
         subscription.schedule.timezone,
         schedule.post_moment(subscription.schedule, day) + plan.catch_up_grace,
+        plan.lease if plan.owned.owns(subscription.channel) else None, plan.claimed_by,
     )  # fmt: skip

@@ -92,24 +92,28 @@ class RoundStore(Protocol):
         """Take a channel's local date for a given question; None when the date is taken."""
         ...
 
-    async def claim_next_round(self, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
+    async def claim_next_round(
+        self, subscription_id: int, due: DueClaim
+    ) -> tuple[Round, Delivery | None]:
         """Claim `due.local_date` for the channel's next question, in one transaction.
 
         The question is `rules.next_pick(due.choice, the channel's cycle state)`. A day is held
         by its own round, or by a round that went out on that local day before the channel's
-        timezone changed (`schedule.day_is_free`). Returns (the claimed round, True), or (the
-        round that holds the day, False).
+        timezone changed (`schedule.day_is_free`). Returns (the claimed round, its post
+        delivery: claimed by the caller until `due.now + due.lease` when `due.lease` is set,
+        else pending), or (the round that holds the day, None).
         """
         ...
 
     async def claim_due_round(
         self, subscription_id: int, plan: DuePlan
-    ) -> tuple[Subscription | None, Round | None, bool]:
+    ) -> tuple[Subscription | None, Round | None, Delivery | None]:
         """A scheduled post's database side, in one transaction: read the subscription, then
         claim what `rules.due_claim(subscription, plan)` says is due, as `claim_next_round`.
 
         Returns the subscription (None: there is none), the round (claimed now, or already
-        holding the date; None when nothing was due) and whether it was claimed now.
+        holding the date; None when nothing was due) and, when claimed now, its post delivery
+        (leased to the caller when `plan.lease` is set).
         """
         ...
 
@@ -272,7 +276,7 @@ class DeliveryStore(Protocol):
     """The outbox (issue 18): outbound messages, written with the state change that causes them.
 
     A fresh claim (`claim_next_round`, `claim_due_round`, `claim_round`) writes its round's
-    post delivery, due at once and of no use after `DueClaim.deliver_until` (else the round's
+    post delivery (leased to the claimer when its plan has a lease), due at once and of no use after `DueClaim.deliver_until` (else the round's
     reveal time); `reveal_round` writes the round's reveal delivery, due at once and kept until
     delivered; `release_claim` removes a claim's deliveries with it. At most one post and one
     reveal per round. The worker claims what is due, sends it, and records the result.
@@ -320,10 +324,11 @@ class DeliveryStore(Protocol):
 
     async def mark_delivered(
         self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
-    ) -> Delivery | None:
+    ) -> tuple[Delivery, Round | None] | None:
         """Record where a delivery went. A post's round becomes posted in the same transaction
-        (its reveal time moved on by the delay since the claim). None when the delivery is
-        gone (its claim was released); a delivered one is returned unchanged."""
+        (its reveal time moved on by the delay since the claim). Returns the delivery and, for
+        a post, its round as it is now; None when the delivery is gone (its claim was
+        released); a delivered one is returned unchanged."""
         ...
 
     async def retry_delivery(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from bot.core.models import Round
 from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
-from bot.store.base import Row, StoreBase, at, from_ts, to_ts
+from bot.store.base import ROUND_COLUMNS, Row, StoreBase, at, from_ts, round_of, to_ts
 
 DELIVERY_COLUMNS = (
     "id, kind, subscription_id, round_id, body, status, due_at, not_after, attempts, "
@@ -42,6 +44,53 @@ def delivery_of(row: Row, *, in_doubt: bool = False) -> Delivery:
     )
 
 
+# A delivery written already claimed by its writer (`lease_until` given), or pending.
+ADD_SQL = """
+    INSERT INTO deliveries (kind, subscription_id, round_id, body, due_at, not_after,
+        created_at, status, lease_until, attempts, first_claimed_at, claimed_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def add_params(
+    kind: DeliveryKind,
+    subscription_id: int,
+    round_id: int | None,
+    now: int,
+    body: str,
+    not_after: int | None,
+    lease_until: int | None,
+    claimed_by: str | None = None,
+) -> tuple[object, ...]:
+    leased = lease_until is not None
+    return (
+        kind.value, subscription_id, round_id, body, now, not_after, now,
+        "claimed" if leased else "pending", lease_until, int(leased), now if leased else None,
+        claimed_by if leased else None,
+    )  # fmt: skip
+
+
+# A post written leased to its claimer that must wait its turn (a recap goes first): pending,
+# as if written so, for the worker to send after the recap.
+UNLEASE_SQL = (
+    "UPDATE deliveries SET status = 'pending', lease_until = NULL, attempts = 0, "
+    "first_claimed_at = NULL, claimed_by = NULL WHERE id = ? AND status = 'claimed'"
+)
+
+
+def unleased(post: Delivery) -> Delivery:
+    """`post` as UNLEASE_SQL leaves it."""
+    return replace(
+        post, status=DeliveryStatus.PENDING, attempts=0, first_claimed_at=None, claimed_by=None
+    )
+
+
+def unlease(db: sqlite3.Connection, post: Delivery) -> Delivery:
+    db.execute(UNLEASE_SQL, (post.id,))
+    return unleased(post)
+
+
 def owned_filter(owned: Ownership) -> tuple[str, list[Any]]:
     """`AND …` keeping the deliveries whose channel is in an owned space (`Ownership.owns`),
     for SQLite and PostgreSQL alike; nothing when everything is owned. A sharded platform's
@@ -68,18 +117,51 @@ def add(
     *,
     body: str = "",
     not_after: int | None = None,
+    lease_until: int | None = None,
+    claimed_by: str | None = None,
 ) -> int | None:
-    """Write a delivery, due now; None when the round has one of that kind already."""
+    """Write a delivery, due now; None when the round has one of that kind already.
+
+    With `lease_until` it is written claimed until then, its first attempt begun: the writer
+    sends it at once (as if it had claimed it with `claim_deliveries`).
+    """
     inserted = db.execute(
-        """
-        INSERT INTO deliveries (kind, subscription_id, round_id, body, due_at, not_after,
-            created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT DO NOTHING
-        """,
-        (kind.value, subscription_id, round_id, body, now, not_after, now),
+        ADD_SQL,
+        add_params(kind, subscription_id, round_id, now, body, not_after, lease_until, claimed_by),
     )
     return cast(int, inserted.lastrowid) if inserted.rowcount == 1 else None
+
+
+def written(
+    delivery_id: int,
+    kind: DeliveryKind,
+    subscription_id: int,
+    round_id: int | None,
+    now: int,
+    *,
+    not_after: int | None = None,
+    lease_until: int | None = None,
+    claimed_by: str | None = None,
+) -> Delivery:
+    """The delivery `add` has just written (no need to read it back)."""
+    leased = lease_until is not None
+    return Delivery(
+        id=delivery_id, kind=kind, subscription_id=subscription_id, round_id=round_id, body="",
+        status=DeliveryStatus.CLAIMED if leased else DeliveryStatus.PENDING, due_at=at(now),
+        not_after=from_ts(not_after), attempts=int(leased),
+        first_claimed_at=at(now) if leased else None, message_id=None, thread_id=None,
+        error=None, claimed_by=claimed_by if leased else None,
+    )  # fmt: skip
+
+
+def post_round(db: sqlite3.Connection, delivery: Delivery) -> Round | None:
+    """A post's round as stored (None for other kinds)."""
+    if delivery.kind is not DeliveryKind.POST or delivery.round_id is None:
+        return None
+    row = db.execute(
+        f"SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?", (delivery.round_id,)
+    ).fetchone()
+    return round_of(row) if row else None
 
 
 def one(db: sqlite3.Connection, delivery_id: int) -> Delivery | None:
@@ -150,28 +232,31 @@ class Deliveries(StoreBase):
 
     async def mark_delivered(
         self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
-    ) -> Delivery | None:
+    ) -> tuple[Delivery, Round | None] | None:
         moment = to_ts(now)
 
-        def unit(db: sqlite3.Connection) -> Delivery | None:
-            found = one(db, delivery_id)
-            if found is None or found.status is DeliveryStatus.DELIVERED:
-                return found
-            db.execute(
+        def unit(db: sqlite3.Connection) -> tuple[Delivery, Round | None] | None:
+            row = db.execute(
                 "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
-                "delivered_at = ?, lease_until = NULL, error = NULL WHERE id = ?",
+                "delivered_at = ?, lease_until = NULL, error = NULL "
+                f"WHERE id = ? AND status != 'delivered' RETURNING {DELIVERY_COLUMNS}",
                 (message_id, thread_id, moment, delivery_id),
-            )
-            if found.kind is DeliveryKind.POST and found.round_id is not None:
-                db.execute(
-                    """
-                    UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?,
-                        posted_at = ?, reveal_at = reveal_at + MAX(0, ? - claimed_at)
-                    WHERE id = ? AND status = 'claimed'
-                    """,
-                    (message_id, thread_id or message_id, moment, moment, found.round_id),
-                )
-            return one(db, delivery_id)
+            ).fetchone()
+            if row is None:  # gone, or delivered before: as it is
+                found = one(db, delivery_id)
+                return None if found is None else (found, post_round(db, found))
+            done = delivery_of(row)
+            if done.kind is not DeliveryKind.POST or done.round_id is None:
+                return done, None
+            posted = db.execute(
+                f"""
+                UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?,
+                    posted_at = ?, reveal_at = reveal_at + MAX(0, ? - claimed_at)
+                WHERE id = ? AND status = 'claimed' RETURNING {ROUND_COLUMNS}
+                """,
+                (message_id, thread_id or message_id, moment, moment, done.round_id),
+            ).fetchone()
+            return done, round_of(posted) if posted else post_round(db, done)
 
         return await self._run(unit)
 

@@ -7,11 +7,18 @@ The claims run as one unit each: whether the day is free, where the channel is i
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
 
 from bot.core.models import Round, RoundStatus, Subscription
-from bot.core.records import CycleState, DeliveryKind, DueClaim, DuePlan
+from bot.core.records import (
+    CycleState,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DueClaim,
+    DuePlan,
+)
 from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import day_is_free
 from bot.store import deliveries
@@ -25,6 +32,12 @@ from bot.store.base import (
     to_ts,
 )
 from bot.store.outbox_kinds import add_recap
+
+# A space's community pack (its approved suggestions), for a claim that reads it itself.
+COMMUNITY_SQL = (
+    "SELECT id FROM suggestions WHERE platform = ? AND space_id = ? AND status = 'approved' "
+    "ORDER BY id"
+)
 
 
 def cycle_state(db: sqlite3.Connection, subscription_id: int) -> CycleState:
@@ -54,8 +67,11 @@ def claim(
     now: datetime,
     reveal_at: datetime,
     deliver_until: datetime | None = None,
-) -> Round | None:
-    """Insert a claim and its post delivery (of no use after `deliver_until`, else the reveal)."""
+    lease: timedelta | None = None,
+    claimed_by: str | None = None,
+) -> tuple[Round, Delivery] | None:
+    """Insert a claim and its post delivery (of no use after `deliver_until`, else the reveal;
+    leased to the claimer for `lease`, else pending)."""
     inserted = db.execute(
         """
         INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
@@ -69,15 +85,21 @@ def claim(
     if inserted.rowcount != 1:
         return None
     round_id = cast(int, inserted.lastrowid)
-    deliveries.add(
-        db, DeliveryKind.POST, subscription_id, round_id, to_ts(now),
-        not_after=to_ts(deliver_until or reveal_at),
+    moment, not_after = to_ts(now), to_ts(deliver_until or reveal_at)
+    lease_until = None if lease is None else to_ts(now + lease)
+    post = deliveries.add(
+        db, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
+    assert post is not None  # a new round has no delivery yet
     return Round(
         id=round_id, subscription_id=subscription_id, local_date=local_date,
         question_id=question_id, cycle=cycle, kind=kind, status=RoundStatus.CLAIMED,
         reveal_at=cast(datetime, from_ts(to_ts(reveal_at))), posted_at=None, revealed_at=None,
         message_id=None, thread_id=None,
+    ), deliveries.written(
+        post, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
 
 
@@ -94,16 +116,18 @@ def round_marks(
     return last_date, from_ts(row["last_claimed"])
 
 
-def claim_next(db: sqlite3.Connection, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
-    """Claim a date for the channel's next question: (round, True), or (the round that holds
-    the day, False). A day is held by its own round, or by a round that went out on that local
-    day before the channel's timezone changed (see `day_is_free`)."""
+def claim_next(
+    db: sqlite3.Connection, subscription_id: int, due: DueClaim
+) -> tuple[Round, Delivery | None]:
+    """Claim a date for the channel's next question: (round, its post delivery), or (the round
+    that holds the day, None). A day is held by its own round, or by a round that went out on
+    that local day before the channel's timezone changed (see `day_is_free`)."""
     taken = db.execute(
         f"SELECT {ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
         (subscription_id, due.local_date.isoformat()),
     ).fetchone()
     if taken is not None:
-        return round_of(taken), False
+        return round_of(taken), None
     last_date, last_posted = round_marks(db, subscription_id)
     if not day_is_free(due.local_date, due.timezone, last_date, last_posted):
         latest = db.execute(
@@ -111,14 +135,23 @@ def claim_next(db: sqlite3.Connection, subscription_id: int, due: DueClaim) -> t
             "ORDER BY claimed_at DESC, id DESC LIMIT 1",
             (subscription_id,),
         ).fetchone()
-        return round_of(latest), False
+        return round_of(latest), None
     pick = next_pick(due.choice, cycle_state(db, subscription_id))
     claimed = claim(
         db, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
-        due.reveal_at, due.deliver_until,
+        due.reveal_at, due.deliver_until, due.lease, due.claimed_by,
     )  # fmt: skip
     assert claimed is not None  # the date was free inside this same transaction
-    return claimed, True
+    return claimed
+
+
+def with_community(db: sqlite3.Connection, subscription: Subscription, plan: DuePlan) -> DuePlan:
+    """The plan, with the channel's space's community pack read here when it asks for that."""
+    if not plan.community_in_claim:
+        return plan
+    space = subscription.channel.space
+    rows = db.execute(COMMUNITY_SQL, space).fetchall()
+    return plan.with_community(space, [r["id"] for r in rows])
 
 
 class Rounds(StoreBase):
@@ -133,36 +166,44 @@ class Rounds(StoreBase):
         reveal_at: datetime,
     ) -> Round | None:
         """Take a channel's local date for a round; None when the date is already taken."""
-        return await self._run(
-            lambda db: claim(
+        def unit(db: sqlite3.Connection) -> Round | None:
+            claimed = claim(
                 db, subscription_id, local_date, question_id, cycle, kind, now, reveal_at
             )
-        )
+            return None if claimed is None else claimed[0]
 
-    async def claim_next_round(self, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
+        return await self._run(unit)
+
+    async def claim_next_round(
+        self, subscription_id: int, due: DueClaim
+    ) -> tuple[Round, Delivery | None]:
         return await self._run(lambda db: claim_next(db, subscription_id, due))
 
     async def claim_due_round(
         self, subscription_id: int, plan: DuePlan
-    ) -> tuple[Subscription | None, Round | None, bool]:
-        def unit(db: sqlite3.Connection) -> tuple[Subscription | None, Round | None, bool]:
+    ) -> tuple[Subscription | None, Round | None, Delivery | None]:
+        def unit(
+            db: sqlite3.Connection,
+        ) -> tuple[Subscription | None, Round | None, Delivery | None]:
             row = db.execute(
                 f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?",
                 (subscription_id,),
             ).fetchone()
             if row is None:
-                return None, None, False
+                return None, None, None
             subscription = subscription_of(row)
-            due = due_claim(subscription, plan)
+            due = due_claim(subscription, with_community(db, subscription, plan))
             if due is None:
-                return subscription, None, False
-            claimed, fresh = claim_next(db, subscription_id, due)
-            if fresh:  # the week's first scheduled round brings its recap (when opted in)
-                add_recap(
+                return subscription, None, None
+            claimed, post = claim_next(db, subscription_id, due)
+            if post is not None:  # the week's first scheduled round brings its recap (opted in)
+                recap = add_recap(
                     db, subscription, claimed, to_ts(due.now),
                     to_ts(due.deliver_until or due.reveal_at),
                 )  # fmt: skip
-            return subscription, claimed, fresh
+                if recap is not None and post.status is DeliveryStatus.CLAIMED:
+                    post = deliveries.unlease(db, post)  # the worker's order: recap, then post
+            return subscription, claimed, post
 
         return await self._run(unit)
 

@@ -35,15 +35,43 @@ async def test_a_claim_writes_its_post_delivery(store: Store) -> None:
     due = DueClaim(DAY, "scheduled", NOW, REVEAL, QuestionChoice(("q1",), CHANNEL.key), "UTC",
                    until)  # fmt: skip
     claimed, fresh = await store.claim_next_round(subscription.id, due)
-    assert fresh
     post = await store.round_delivery(claimed.id, DeliveryKind.POST)
-    assert post is not None
+    assert post is not None and fresh == post  # the claim returns what it wrote
     assert (post.status, post.subscription_id, post.due_at, post.not_after, post.attempts) == (
         DeliveryStatus.PENDING, subscription.id, NOW, until, 0,
     )  # fmt: skip
     again, fresh_again = await store.claim_next_round(subscription.id, due)
     assert not fresh_again and again.id == claimed.id
     assert [d.id for d in await store.deliveries(subscription.id)] == [post.id]  # one post
+
+
+async def test_a_claim_with_a_lease_writes_its_post_claimed_by_the_claimer(store: Store) -> None:
+    subscription = await subscribe(store)
+    due = DueClaim(DAY, "manual", NOW, REVEAL, QuestionChoice(("q1",), CHANNEL.key), "UTC",
+                   lease=LEASE, claimed_by="bot-a")  # fmt: skip
+    claimed, post = await store.claim_next_round(subscription.id, due)
+    assert post is not None and post == await store.delivery(post.id)
+    assert (post.round_id, post.status, post.attempts, post.first_claimed_at, post.in_doubt) == (
+        claimed.id, DeliveryStatus.CLAIMED, 1, NOW, False,
+    )  # fmt: skip
+    assert post.claimed_by == "bot-a"  # the claimer's name, as a worker's claim would carry
+    assert await store.claim_deliveries(NOW + LEASE, LEASE, 10) == []  # the claimer holds it
+    # A claimer that died before marking it leaves it in doubt, for the lookup.
+    [doubted] = await store.claim_deliveries(
+        NOW + LEASE + timedelta(seconds=1), LEASE, 10, claimed_by="bot-b"
+    )
+    assert (doubted.id, doubted.in_doubt, doubted.attempts) == (post.id, True, 2)
+    assert doubted.claimed_by == "bot-b"
+    assert doubted.first_claimed_at == NOW
+    plan = DuePlan(
+        NOW, timedelta(hours=2), QuestionPool.of([("alpha", ["a1"])]), LEASE, claimed_by="bot-a"
+    )
+    other = await subscribe(store, OTHER_CHANNEL)
+    _, due_round, due_post = await store.claim_due_round(other.id, plan)
+    assert due_round is not None and due_post is not None
+    assert (due_post.round_id, due_post.status) == (due_round.id, DeliveryStatus.CLAIMED)
+    assert due_post == await store.delivery(due_post.id) and due_post.claimed_by == "bot-a"
+    assert due_post.not_after == NOW + timedelta(hours=2)
 
 
 async def test_a_manual_claim_posts_until_the_reveal_and_release_removes_it(store: Store) -> None:
@@ -96,15 +124,18 @@ async def test_delivering_a_post_posts_its_round_once(store: Store) -> None:
     assert claimed is not None
     [post] = await store.claim_deliveries(NOW, LEASE, 10)
     sent = NOW + timedelta(minutes=5)
-    done = await store.mark_delivered(post.id, "msg-1", "thread-1", sent)
-    assert done is not None and done.status is DeliveryStatus.DELIVERED
+    marked = await store.mark_delivered(post.id, "msg-1", "thread-1", sent)
+    assert marked is not None
+    done, returned = marked
+    assert done.status is DeliveryStatus.DELIVERED
     assert (done.message_id, done.thread_id) == ("msg-1", "thread-1")
     posted = await store.round(claimed.id)
     assert posted is not None and posted.status is RoundStatus.POSTED
+    assert returned == posted  # the post's round comes back as stored
     assert (posted.message_id, posted.thread_id, posted.posted_at) == ("msg-1", "thread-1", sent)
     assert posted.reveal_at == REVEAL + timedelta(minutes=5)  # moved on by the delay
     again = await store.mark_delivered(post.id, "msg-2", "thread-2", sent)
-    assert again == done  # a second result changes nothing
+    assert again == (done, posted)  # a second result changes nothing
     assert await store.claim_deliveries(sent + LEASE * 2, LEASE, 10) == []
     await store.release_claim(claimed.id)  # a posted round is never given back
     assert await store.delivery(post.id) == done
@@ -132,7 +163,7 @@ async def test_a_reveal_writes_its_reveal_delivery_once(store: Store) -> None:
     [taken] = await store.claim_deliveries(at, LEASE, 10)
     assert taken.id == reveal.id
     done = await store.mark_delivered(reveal.id, "reveal-msg", None, at)
-    assert done is not None and done.thread_id is None
+    assert done is not None and done[0].thread_id is None and done[1] is None
     revealed = await store.round(posted.id)
     assert revealed is not None and revealed.message_id == posted.message_id  # round unchanged
 

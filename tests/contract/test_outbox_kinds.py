@@ -73,6 +73,33 @@ async def test_the_weeks_first_scheduled_claim_writes_the_recap(store: Store) ->
     assert await recaps(store, opted.id) == []
 
 
+async def test_a_claim_that_writes_a_recap_leaves_its_post_for_the_worker(store: Store) -> None:
+    """The claimer sends a leased post at once; with a recap to go first, the post is written
+    pending instead, and the worker claims the two together (recap, then post)."""
+    opted = await subscribe(store, CHANNEL)
+    plain = await subscribe(store, OTHER_CHANNEL)
+    for subscription in (opted, plain):
+        await posted_round(store, subscription, DAY)
+    await store.set_channel_setting(
+        CHANNEL.platform, CHANNEL.space_id, CHANNEL.channel_id, "weekly-recap", "on", "admin", NOW
+    )
+    plan = DuePlan(MONDAY, GRACE, POOL, timedelta(seconds=60), claimed_by="bot-a")
+    _, claimed, post = await store.claim_due_round(opted.id, plan)
+    assert claimed is not None and post is not None
+    assert (post.status, post.attempts, post.first_claimed_at, post.claimed_by) == (
+        DeliveryStatus.PENDING, 0, None, None,
+    )  # fmt: skip
+    stored = {d.kind: d for d in await store.deliveries(opted.id) if d.round_id == claimed.id}
+    assert stored[DeliveryKind.POST] == post
+    taken = await store.claim_deliveries(MONDAY, timedelta(seconds=60), 10, opted.id)
+    assert {d.kind for d in taken} == {DeliveryKind.RECAP, DeliveryKind.POST}
+    # No recap: the post comes back leased to its claimer.
+    _, _, leased = await store.claim_due_round(plain.id, plan)
+    assert leased is not None and leased.status is DeliveryStatus.CLAIMED
+    assert leased.claimed_by == "bot-a"
+    assert await store.claim_deliveries(MONDAY, timedelta(seconds=60), 10, plain.id) == []
+
+
 async def test_a_reveal_writes_feedback_for_the_answerers_who_asked(store: Store) -> None:
     subscription = await subscribe(store)
     round = await posted_round(store, subscription)

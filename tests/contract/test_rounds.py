@@ -12,6 +12,9 @@ from bot.core.records import (
     DuePlan,
     QuestionChoice,
     QuestionPool,
+    SuggestionFields,
+    SuggestionStatus,
+    community_question_id,
 )
 from bot.core.selection import cycle_order
 from tests.contract.builders import (
@@ -51,7 +54,7 @@ async def test_claim_next_round_walks_the_cycle_and_holds_the_day(store: Store) 
         claimed, fresh = await store.claim_next_round(subscription.id, due)
         assert fresh and claimed.local_date == day
         again, fresh_again = await store.claim_next_round(subscription.id, due)
-        assert (again, fresh_again) == (claimed, False)  # the day is held by that round
+        assert (again, fresh_again) == (claimed, None)  # the day is held by that round
         picked.append((claimed.question_id, claimed.cycle))
     assert [q for q, _ in picked[:3]] == cycle_order(choice.eligible, CHANNEL.key, 0)
     assert [c for _, c in picked] == [0, 0, 0, 1]  # no repeat before every question was used
@@ -62,18 +65,18 @@ async def test_claim_due_round_reads_decides_and_claims(store: Store) -> None:
     assert await store.claim_due_round(999, DuePlan(NOW, timedelta(hours=2), POOL)) == (
         None,
         None,
-        False,
+        None,
     )
     subscription = await subscribe(store)
     early = DuePlan(NOW - timedelta(hours=1), timedelta(hours=2), POOL)  # before 09:00
-    assert await store.claim_due_round(subscription.id, early) == (subscription, None, False)
+    assert await store.claim_due_round(subscription.id, early) == (subscription, None, None)
     plan = DuePlan(NOW + timedelta(minutes=1), timedelta(hours=2), POOL)
     found, claimed, fresh = await store.claim_due_round(subscription.id, plan)
     assert found == subscription and fresh and claimed is not None
     assert claimed.kind == "scheduled" and claimed.local_date == DAY
     assert claimed.question_id in ("a1", "a2", "b1")
     assert claimed.reveal_at == plan.now + subscription.schedule.reveal_after
-    assert await store.claim_due_round(subscription.id, plan) == (subscription, claimed, False)
+    assert await store.claim_due_round(subscription.id, plan) == (subscription, claimed, None)
     await store.set_subscription_state(subscription.id, active=False, problem=None, now=NOW)
     tomorrow = DuePlan(NOW + timedelta(days=1), timedelta(hours=2), POOL)
     paused, nothing, _ = await store.claim_due_round(subscription.id, tomorrow)
@@ -98,6 +101,21 @@ async def test_the_claim_takes_the_channels_space_community_pack(store: Store) -
     mine = await store.save_subscription(CHANNEL, EVERY_DAY, [COMMUNITY_PACK], None, NOW)
     _, claimed, _ = await store.claim_due_round(mine.id, DuePlan(NOW, timedelta(hours=2), pool))
     assert claimed is not None and claimed.question_id == "community:7"
+
+
+async def test_a_claim_can_read_the_spaces_community_pack_itself(store: Store) -> None:
+    fields = SuggestionFields("What does a bloom filter trade away?", pack="data")
+    theirs = await store.add_suggestion(OTHER_CHANNEL.platform, "elsewhere", None, "U1", "Ann",
+                                        fields, NOW, status=SuggestionStatus.APPROVED)  # fmt: skip
+    ours = await store.add_suggestion(CHANNEL.platform, CHANNEL.space_id, None, "U1", "Ann",
+                                      fields, NOW, status=SuggestionStatus.APPROVED)  # fmt: skip
+    pending = await store.add_suggestion(CHANNEL.platform, CHANNEL.space_id, None, "U2", "Bo",
+                                         fields, NOW)  # fmt: skip
+    assert theirs is not None and ours is not None and pending is not None
+    mine = await store.save_subscription(CHANNEL, EVERY_DAY, [COMMUNITY_PACK], None, NOW)
+    plan = DuePlan(NOW, timedelta(hours=2), POOL, community_in_claim=True)
+    _, claimed, _ = await store.claim_due_round(mine.id, plan)
+    assert claimed is not None and claimed.question_id == community_question_id(ours.id)
 
 
 async def test_posting_and_releasing(store: Store) -> None:

@@ -14,10 +14,19 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.models import Round
 from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
-from bot.store.base import to_ts
-from bot.store.deliveries import DELIVERY_COLUMNS, delivery_of, owned_filter
+from bot.store.base import ROUND_COLUMNS, round_of, to_ts
+from bot.store.deliveries import (
+    ADD_SQL,
+    DELIVERY_COLUMNS,
+    UNLEASE_SQL,
+    add_params,
+    delivery_of,
+    owned_filter,
+    unleased,
+)
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
@@ -33,18 +42,22 @@ async def add(
     *,
     body: str = "",
     not_after: int | None = None,
+    lease_until: int | None = None,
+    claimed_by: str | None = None,
 ) -> int | None:
-    """Write a delivery, due now; None when the round has one of that kind already."""
+    """Write a delivery, due now; None when the round has one of that kind already (leased
+    to its writer with `lease_until`, as `bot.store.deliveries.add`)."""
     new_id = await tx.value(
-        """
-        INSERT INTO deliveries (kind, subscription_id, round_id, body, due_at, not_after,
-            created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT DO NOTHING RETURNING id
-        """,
-        (kind.value, subscription_id, round_id, body, now, not_after, now),
+        ADD_SQL + " RETURNING id",
+        add_params(kind, subscription_id, round_id, now, body, not_after, lease_until, claimed_by),
     )
     return None if new_id is None else int(new_id)
+
+
+async def unlease(tx: Tx, post: Delivery) -> Delivery:
+    """A post written leased that must wait for its recap: pending (`deliveries.UNLEASE_SQL`)."""
+    await tx.execute(UNLEASE_SQL, (post.id,))
+    return unleased(post)
 
 
 async def one(tx: Tx, delivery_id: int, *, lock: bool = False) -> Delivery | None:
@@ -54,6 +67,14 @@ async def one(tx: Tx, delivery_id: int, *, lock: bool = False) -> Delivery | Non
         (delivery_id,),
     )
     return delivery_of(row) if row else None
+
+
+async def post_round(tx: Tx, delivery: Delivery) -> Round | None:
+    """A post's round as stored (None for other kinds)."""
+    if delivery.kind is not DeliveryKind.POST or delivery.round_id is None:
+        return None
+    row = await tx.one(f"SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?", (delivery.round_id,))
+    return round_of(row) if row else None
 
 
 class PgDeliveries(PgBase):
@@ -107,34 +128,39 @@ class PgDeliveries(PgBase):
 
     async def mark_delivered(
         self, delivery_id: int, message_id: str, thread_id: str | None, now: datetime
-    ) -> Delivery | None:
+    ) -> tuple[Delivery, Round | None] | None:
         moment = to_ts(now)
 
-        async def unit(tx: Tx) -> Delivery | None:
-            seen = await one(tx, delivery_id)  # its kind and round never change
-            if seen is None or seen.status is DeliveryStatus.DELIVERED:
-                return seen
-            post_of = seen.round_id if seen.kind is DeliveryKind.POST else None
-            if post_of is not None:  # the round first, as release_claim and mark_posted
-                await tx.execute("SELECT 1 FROM rounds WHERE id = ? FOR UPDATE", (post_of,))
-            found = await one(tx, delivery_id, lock=True)
-            if found is None or found.status is DeliveryStatus.DELIVERED:
-                return found
-            await tx.execute(
+        async def unit(tx: Tx) -> tuple[Delivery, Round | None] | None:
+            # A post's round is locked first, as release_claim and mark_posted lock them (a
+            # delivery's kind and round never change); the update then waits for the
+            # delivery's row and checks its status again once it has it.
+            post_of = await tx.value(
+                "SELECT r.id FROM rounds r JOIN deliveries d ON d.round_id = r.id "
+                "WHERE d.id = ? AND d.kind = 'post' FOR UPDATE OF r",
+                (delivery_id,),
+            )
+            row = await tx.one(
                 "UPDATE deliveries SET status = 'delivered', message_id = ?, thread_id = ?, "
-                "delivered_at = ?, lease_until = NULL, error = NULL WHERE id = ?",
+                "delivered_at = ?, lease_until = NULL, error = NULL "
+                f"WHERE id = ? AND status != 'delivered' RETURNING {DELIVERY_COLUMNS}",
                 (message_id, thread_id, moment, delivery_id),
             )
-            if post_of is not None:
-                await tx.execute(
-                    """
-                    UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?,
-                        posted_at = ?, reveal_at = reveal_at + GREATEST(0, ?::bigint - claimed_at)
-                    WHERE id = ? AND status = 'claimed'
-                    """,
-                    (message_id, thread_id or message_id, moment, moment, post_of),
-                )
-            return await one(tx, delivery_id)
+            if row is None:  # gone, or delivered meanwhile: as it is
+                found = await one(tx, delivery_id)
+                return None if found is None else (found, await post_round(tx, found))
+            done = delivery_of(row)
+            if post_of is None:
+                return done, None
+            posted = await tx.one(
+                f"""
+                UPDATE rounds SET status = 'posted', message_id = ?, thread_id = ?,
+                    posted_at = ?, reveal_at = reveal_at + GREATEST(0, ?::bigint - claimed_at)
+                WHERE id = ? AND status = 'claimed' RETURNING {ROUND_COLUMNS}
+                """,
+                (message_id, thread_id or message_id, moment, moment, post_of),
+            )
+            return done, round_of(posted) if posted else await post_round(tx, done)
 
         return await self._run(unit)
 

@@ -6,11 +6,18 @@ the same channel's day take turns: the second finds the day held.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
 
 from bot.core.models import Round, RoundStatus, Subscription
-from bot.core.records import CycleState, DeliveryKind, DueClaim, DuePlan
+from bot.core.records import (
+    CycleState,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DueClaim,
+    DuePlan,
+)
 from bot.core.rules import due_claim, next_pick
 from bot.core.schedule import day_is_free
 from bot.store.base import (
@@ -21,10 +28,12 @@ from bot.store.base import (
     subscription_of,
     to_ts,
 )
+from bot.store.deliveries import written
 from bot.store.postgres import deliveries
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.outbox_kinds import add_recap
 from bot.store.postgres.tx import Tx
+from bot.store.rounds import COMMUNITY_SQL
 
 
 async def cycle_state(tx: Tx, subscription_id: int) -> CycleState:
@@ -54,8 +63,10 @@ async def claim(
     now: datetime,
     reveal_at: datetime,
     deliver_until: datetime | None = None,
-) -> Round | None:
-    """Insert a claim and its post delivery (of no use after `deliver_until`, else the reveal)."""
+    lease: timedelta | None = None,
+    claimed_by: str | None = None,
+) -> tuple[Round, Delivery] | None:
+    """Insert a claim and its post delivery, as `bot.store.rounds.claim`."""
     new_id = await tx.value(
         """
         INSERT INTO rounds (subscription_id, local_date, question_id, cycle, kind, status,
@@ -69,15 +80,21 @@ async def claim(
     if new_id is None:
         return None
     round_id = int(new_id)
-    await deliveries.add(
-        tx, DeliveryKind.POST, subscription_id, round_id, to_ts(now),
-        not_after=to_ts(deliver_until or reveal_at),
+    moment, not_after = to_ts(now), to_ts(deliver_until or reveal_at)
+    lease_until = None if lease is None else to_ts(now + lease)
+    post = await deliveries.add(
+        tx, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
+    assert post is not None  # a new round has no delivery yet
     return Round(
         id=round_id, subscription_id=subscription_id, local_date=local_date,
         question_id=question_id, cycle=cycle, kind=kind, status=RoundStatus.CLAIMED,
         reveal_at=cast(datetime, from_ts(to_ts(reveal_at))), posted_at=None, revealed_at=None,
         message_id=None, thread_id=None,
+    ), written(
+        post, DeliveryKind.POST, subscription_id, round_id, moment, not_after=not_after,
+        lease_until=lease_until, claimed_by=claimed_by,
     )  # fmt: skip
 
 
@@ -92,15 +109,21 @@ async def round_marks(tx: Tx, subscription_id: int) -> tuple[date | None, dateti
     return last_date, from_ts(row["last_claimed"])
 
 
-async def claim_next(tx: Tx, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
-    """As `bot.store.rounds.claim_next`, with the channel's row locked for the transaction."""
-    await tx.execute("SELECT 1 FROM subscriptions WHERE id = ? FOR UPDATE", (subscription_id,))
+async def claim_next(
+    tx: Tx, subscription_id: int, due: DueClaim, *, locked: bool = False
+) -> tuple[Round, Delivery | None]:
+    """As `bot.store.rounds.claim_next`, with the channel's row locked for the transaction
+    (`locked`: the caller has locked it already)."""
+    if not locked:
+        await tx.execute(
+            "SELECT 1 FROM subscriptions WHERE id = ? FOR UPDATE", (subscription_id,)
+        )
     taken = await tx.one(
         f"SELECT {ROUND_COLUMNS} FROM rounds WHERE subscription_id = ? AND local_date = ?",
         (subscription_id, due.local_date.isoformat()),
     )
     if taken is not None:
-        return round_of(taken), False
+        return round_of(taken), None
     last_date, last_posted = await round_marks(tx, subscription_id)
     if not day_is_free(due.local_date, due.timezone, last_date, last_posted):
         latest = await tx.one(
@@ -109,14 +132,14 @@ async def claim_next(tx: Tx, subscription_id: int, due: DueClaim) -> tuple[Round
             (subscription_id,),
         )
         assert latest is not None
-        return round_of(latest), False
+        return round_of(latest), None
     pick = next_pick(due.choice, await cycle_state(tx, subscription_id))
     claimed = await claim(
         tx, subscription_id, due.local_date, pick.question_id, pick.cycle, due.kind, due.now,
-        due.reveal_at, due.deliver_until,
+        due.reveal_at, due.deliver_until, due.lease, due.claimed_by,
     )  # fmt: skip
     assert claimed is not None  # the date was free, and the channel is locked
-    return claimed, True
+    return claimed
 
 
 class PgRounds(PgBase):
@@ -130,36 +153,52 @@ class PgRounds(PgBase):
         now: datetime,
         reveal_at: datetime,
     ) -> Round | None:
-        return await self._run(
-            lambda tx: claim(
+        async def unit(tx: Tx) -> Round | None:
+            claimed = await claim(
                 tx, subscription_id, local_date, question_id, cycle, kind, now, reveal_at
             )
-        )
+            return None if claimed is None else claimed[0]
 
-    async def claim_next_round(self, subscription_id: int, due: DueClaim) -> tuple[Round, bool]:
+        return await self._run(unit)
+
+    async def claim_next_round(
+        self, subscription_id: int, due: DueClaim
+    ) -> tuple[Round, Delivery | None]:
         return await self._run(lambda tx: claim_next(tx, subscription_id, due))
 
     async def claim_due_round(
         self, subscription_id: int, plan: DuePlan
-    ) -> tuple[Subscription | None, Round | None, bool]:
-        async def unit(tx: Tx) -> tuple[Subscription | None, Round | None, bool]:
+    ) -> tuple[Subscription | None, Round | None, Delivery | None]:
+        async def unit(tx: Tx) -> tuple[Subscription | None, Round | None, Delivery | None]:
             row = await tx.one(
                 f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ? FOR UPDATE",
                 (subscription_id,),
             )
             if row is None:
-                return None, None, False
+                return None, None, None
             subscription = subscription_of(row)
-            due = due_claim(subscription, plan)
-            if due is None:
-                return subscription, None, False
-            claimed, fresh = await claim_next(tx, subscription_id, due)
-            if fresh:  # the week's first scheduled round brings its recap (when opted in)
-                await add_recap(
-                    tx, subscription, claimed, to_ts(due.now),
-                    to_ts(due.deliver_until or due.reveal_at),
-                )  # fmt: skip
-            return subscription, claimed, fresh
+            asked = plan
+            if asked.community_in_claim:  # the space's community pack, read here
+                space = subscription.channel.space
+                rows = await tx.all(COMMUNITY_SQL, space)
+                asked = asked.with_community(space, [r["id"] for r in rows])
+            due = due_claim(subscription, asked)
+            claimed = None
+            if due is not None:
+                claimed, post = await claim_next(tx, subscription_id, due, locked=True)
+                if post is not None:  # the week's first scheduled round brings its recap
+                    recap = await add_recap(
+                        tx, subscription, claimed, to_ts(due.now),
+                        to_ts(due.deliver_until or due.reveal_at),
+                    )  # fmt: skip
+                    if recap is not None and post.status is DeliveryStatus.CLAIMED:
+                        post = await deliveries.unlease(tx, post)  # the worker's order: recap first
+                    return subscription, claimed, post
+            # Nothing written but the channel's row lock (another process claimed the day, or
+            # none is due): nothing to lose in a crash, so no wait for the WAL flush. At a busy
+            # minute every process but one takes this way for every channel.
+            await tx.execute("SET LOCAL synchronous_commit = off")
+            return subscription, claimed, None
 
         return await self._run(unit)
 
