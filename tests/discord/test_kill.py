@@ -292,7 +292,11 @@ async def test_stopped_in_an_answer_burst_every_answer_counts_once(
             sent_reveals = lambda: len(accepted(fake, channels, inside=False))  # noqa: E731
             await killed_in(bot, sent_reveals, rng, signum)
         ids = {m["id"] for m in written}  # the last start's catch-up reads them all (paced)
-        await eventually(lambda: ids <= stored_messages(db), WITHIN_S, interval=0.1)
+        try:
+            await eventually(lambda: ids <= stored_messages(db), WITHIN_S, interval=0.1)
+        except TimeoutError:
+            lost = len(ids - stored_messages(db))
+            raise AssertionError(f"{lost} answers never stored; {bot.logs()}") from None
         await settled(bot, channels, 1)
     finally:
         if bot.process is not None and bot.process.returncode is None:
@@ -316,6 +320,9 @@ async def test_stopped_in_an_answer_burst_every_answer_counts_once(
             assert round is not None and round.status is RoundStatus.REVEALED
             rounds[int(str(round.thread_id))] = round
             assert len(await store.round_answerers(round.id)) == len(MEMBERS)
+            for member in MEMBERS:  # the streak counts it too, read before the reveal or after
+                streak = await store.streak(subscription.id, str(member.id))
+                assert (streak.current, streak.answers) == (1, 1), (member, streak)
         for message in written:  # each answer counted once, in time (before the reveal)
             round, user = rounds[int(message["channel_id"])], message["author"]["id"]
             assert await store.thread_messages(round.id, user) == [message["id"]], message
