@@ -32,7 +32,7 @@ test: $(STAMP_TEST)
 
 # The kill test at length: the real bot stopped at random points, more seeds and more days.
 soak: $(STAMP_TEST)
-	PRACTICEBOT_SOAK=1 $(BIN)/python -m pytest -q -s tests/kill
+	PRACTICEBOT_SOAK=1 $(BIN)/python -m pytest -q -s tests/kill tests/discord/test_kill.py
 
 # The embedding grader needs torch and a model: its own venv keeps `make test` light.
 FEEDBACK_VENV := .venv-feedback

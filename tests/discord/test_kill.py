@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import signal
 import sqlite3
 import sys
 import time
@@ -30,7 +31,7 @@ from bot.core.models import ChannelRef, RoundStatus
 from bot.core.records import DeliveryStatus
 from bot.core.schedule import Schedule
 from bot.store import SqliteStore
-from tests.discord.fake_discord import Call, FakeDiscord, Json, eventually
+from tests.discord.fake_discord import Call, FakeDiscord, FakeUser, Json, eventually
 from tests.discord.harness import token_for
 from tests.helpers import FIXTURE_BANK
 
@@ -40,6 +41,7 @@ START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # every channel's post time: du
 SCHEDULE = Schedule(clock_time(8, 0), "UTC", frozenset(range(7)), timedelta(minutes=5))
 WITHIN_S = 60.0  # guards against a hang; not a timing figure
 MARK = REVEAL_MARK.split("{}")[0]
+SOAK = os.environ.get("PRACTICEBOT_SOAK") == "1"  # `make soak`: more seeds
 
 
 class Bot:
@@ -83,10 +85,11 @@ class Bot:
         self.process.kill()  # SIGKILL: nothing after it runs
         await asyncio.wait_for(self.process.wait(), WITHIN_S)
 
-    async def stop(self) -> int:
+    async def stop(self, signum: signal.Signals = signal.SIGTERM) -> int:
+        """Signal the process (SIGTERM: a graceful stop) and wait for it to end."""
         assert self.process is not None
         if self.process.returncode is None:
-            self.process.terminate()
+            self.process.send_signal(signum)
         return await asyncio.wait_for(self.process.wait(), WITHIN_S)
 
     def logs(self) -> str:
@@ -129,11 +132,16 @@ def revealed(fake: FakeDiscord, channels: set[int], days: int) -> bool:
     )
 
 
-async def killed_in(bot: Bot, count: Callable[[], int], rng: random.Random) -> None:
-    """SIGKILL once `count()` reaches a random point of a burst of CHANNELS, then start again."""
+async def killed_in(
+    bot: Bot, count: Callable[[], int], rng: random.Random, signum: signal.Signals = signal.SIGKILL
+) -> None:
+    """Stop (SIGKILL: kill) once `count()` reaches a random point of a burst of CHANNELS, then
+    start again; a SIGTERM must end in a clean exit."""
     kill_at = rng.randint(1, CHANNELS - 1)
     await bot.fake.wait_until(lambda: count() >= kill_at, WITHIN_S)
-    await bot.kill()
+    code = await bot.stop(signum)
+    if signum is signal.SIGTERM:
+        assert code == 0 and "Traceback" not in bot.logs(), bot.logs()
     await bot.start()
 
 
@@ -148,20 +156,27 @@ async def settled(bot: Bot, channels: set[int], days: int) -> None:
     assert await bot.stop() == 0, bot.logs()
 
 
-@pytest.mark.parametrize(("seed", "days"), [(3, 1), (11, 2)])
+async def subscribed(
+    fake: FakeDiscord, channels: set[int], folder: Path, schedule: Schedule
+) -> Path:
+    """The channels, subscribed before the process first starts; the database's path."""
+    db = folder / "bot.db"
+    store = await SqliteStore.open(db)
+    for channel in channels:
+        ref = ChannelRef("discord", str(fake.guild_id), str(channel))
+        await store.save_subscription(ref, schedule, None, "admin", START)
+    await store.close()
+    return db
+
+
+@pytest.mark.parametrize(("seed", "days"), [(3, 1), (11, 2)] if SOAK else [(11, 2)])
 async def test_sigkill_in_a_busy_minute_and_a_reveal_burst(
     fake: FakeDiscord, tmp_path: Path, seed: int, days: int
 ) -> None:
     rng = random.Random(seed)
     fake.nonce_window = 0.0
     channels = {fake.add_channel(f"practice-{n}") for n in range(CHANNELS)}
-    db = tmp_path / "bot.db"
-    store = await SqliteStore.open(db)
-    for channel in channels:
-        ref = ChannelRef("discord", str(fake.guild_id), str(channel))
-        await store.save_subscription(ref, SCHEDULE, None, "admin", START)
-    await store.close()
-
+    db = await subscribed(fake, channels, tmp_path, SCHEDULE)
     bot = Bot(fake, db, tmp_path)
     fake.message_time = bot.now
     try:
@@ -195,5 +210,122 @@ async def test_sigkill_in_a_busy_minute_and_a_reveal_burst(
             assert last.local_date == (START + timedelta(days=days - 1)).date()
             deliveries = await store.deliveries(subscription.id)
             assert [d.status for d in deliveries] == [DeliveryStatus.DELIVERED] * 2 * days
+    finally:
+        await store.close()
+
+
+# -- an answer burst ------------------------------------------------------------------------
+
+MEMBERS = [FakeUser(700_000_000_000_000_001 + n, f"member{n}") for n in range(3)]
+SLOW_REVEAL = Schedule(clock_time(8, 0), "UTC", frozenset(range(7)), timedelta(hours=1))
+ANSWER_SEEDS = list(range(1, 9)) if SOAK else [5]
+
+
+def stored_messages(db: Path) -> set[str]:
+    """The ids of the thread messages the bot has committed, read beside it."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        found = {str(r[0]) for r in conn.execute("SELECT message_id FROM messages")}
+    conn.close()
+    return found
+
+
+def thread_of(fake: FakeDiscord, channel: int) -> int:
+    [post] = bot_messages(fake, channel)
+    assert post.get("thread"), "the post has its thread"
+    return int(post["id"])  # a thread started from a message shares its id
+
+
+@pytest.mark.parametrize("seed", ANSWER_SEEDS)
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_stopped_in_an_answer_burst_every_answer_counts_once(
+    fake: FakeDiscord, tmp_path: Path, seed: int, signum: signal.Signals
+) -> None:
+    """Two members answer in every thread, the events dispatched one after another; the
+    process is stopped at a random answer of the burst. The rest of the burst, and a third
+    member in every thread, are written while it is down (stored by Discord, sent to no
+    session). After the restart's catch-up every answer is counted exactly once: those
+    committed before the stop, those dispatched but not yet committed (no acknowledgement
+    exists on Discord: the read-back is the guarantee) and those written meanwhile. With
+    SIGTERM the restart is stopped again in the reveal burst. Each round has one reveal and
+    each channel one post."""
+    rng = random.Random(f"{seed}-{signum.name}")
+    fake.nonce_window = 0.0
+    channels = {fake.add_channel(f"practice-{n}") for n in range(CHANNELS)}
+    db = await subscribed(fake, channels, tmp_path, SLOW_REVEAL)
+    bot = Bot(fake, db, tmp_path)
+    fake.message_time = bot.now  # the ids say when each answer was written, as on Discord
+    written: list[Json] = []
+    try:
+        await bot.start()
+        await fake.wait_until(lambda: all(bot_messages(fake, c) for c in channels), WITHIN_S)
+        await eventually(lambda: undelivered(db) == 0, WITHIN_S, interval=0.1)
+        threads = {c: thread_of(fake, c) for c in sorted(channels)}
+
+        burst = [(t, m) for t in threads.values() for m in MEMBERS[:2]]
+        rng.shuffle(burst)
+        stop_at = rng.randint(1, len(burst))
+        sent: list[str] = []  # dispatched to the running process
+        code = -1
+        for n, (thread, member) in enumerate(burst, start=1):
+            message = fake.message_payload(thread, member, f"answer {n}: weight decay")
+            written.append(message)
+            alive = bot.process is not None and bot.process.returncode is None
+            if await fake.member_writes(message) and alive:
+                sent.append(message["id"])
+            if n == stop_at:
+                code = await bot.stop(signum)
+            await asyncio.sleep(0.01)  # members write one after another, not all at once
+        if signum is signal.SIGTERM:
+            assert code == 0 and "Traceback" not in bot.logs(), bot.logs()
+        await eventually(lambda: fake.sessions() == 0, WITHIN_S)  # the fake saw it go
+        for thread in threads.values():  # one more in each thread, while nobody listens
+            message = fake.message_payload(thread, MEMBERS[2], "away: early stopping")
+            written.append(message)
+            assert not await fake.member_writes(message)
+        in_doubt = [m for m in sent if m not in stored_messages(db)]
+
+        # A new session, just before the reveals: only the read-back finds what it missed,
+        # before or after the reveal (an answer written before it counts even if read after).
+        bot.day(START + timedelta(minutes=59))
+        await bot.start()
+        if signum is signal.SIGTERM:  # (SIGKILL in a reveal burst: the test above)
+            sent_reveals = lambda: len(accepted(fake, channels, inside=False))  # noqa: E731
+            await killed_in(bot, sent_reveals, rng, signum)
+        ids = {m["id"] for m in written}  # the last start's catch-up reads them all (paced)
+        try:
+            await eventually(lambda: ids <= stored_messages(db), WITHIN_S, interval=0.1)
+        except TimeoutError:
+            lost = len(ids - stored_messages(db))
+            raise AssertionError(f"{lost} answers never stored; {bot.logs()}") from None
+        await settled(bot, channels, 1)
+    finally:
+        if bot.process is not None and bot.process.returncode is None:
+            await bot.kill()
+    print(
+        f"seed {seed} {signum.name} at answer {stop_at}/{len(burst)}: {len(sent)} dispatched, "
+        f"{len(in_doubt)} of them not committed before the stop, "
+        f"{len(written) - len(sent)} written while down; {bot.starts} starts"
+    )
+
+    assert set(in_doubt) <= stored_messages(db), "dispatched, not committed, never read back"
+    for channel, thread in threads.items():  # one post, one reveal, whatever was stopped
+        assert len(bot_messages(fake, channel)) == 1, (channel, bot.logs())
+        reveals = bot_messages(fake, thread)
+        assert len(reveals) == 1 and marked(reveals[0]), (channel, bot.logs())
+    store = await SqliteStore.open(db)
+    try:
+        rounds = {}
+        for subscription in await store.subscriptions():
+            round = await store.latest_round(subscription.id)
+            assert round is not None and round.status is RoundStatus.REVEALED
+            rounds[int(str(round.thread_id))] = round
+            assert len(await store.round_answerers(round.id)) == len(MEMBERS)
+            for member in MEMBERS:  # the streak counts it too, read before the reveal or after
+                streak = await store.streak(subscription.id, str(member.id))
+                assert (streak.current, streak.answers) == (1, 1), (member, streak)
+        for message in written:  # each answer counted once, in time (before the reveal)
+            round, user = rounds[int(message["channel_id"])], message["author"]["id"]
+            assert await store.thread_messages(round.id, user) == [message["id"]], message
+            assert await store.answer_text(round.id, user) == message["content"]
     finally:
         await store.close()

@@ -100,6 +100,24 @@ class Gateway(Payloads, Recorder):
             self.messages.pop(int(data.get("id", 0)), None)
         await socket.send_json({"op": 0, "t": name, "s": self._seq, "d": data})
 
+    def sessions(self) -> int:
+        """The gateway connections open now (a killed client's is gone once its socket is)."""
+        return sum(not socket.closed for socket in self._shards)
+
+    async def member_writes(self, data: Json) -> bool:
+        """A member's message as Discord takes it: stored first (the history has it whatever
+        happens), then sent as MESSAGE_CREATE to the session of its shard, if one is connected;
+        with none, nobody is told (a new session is not sent it later). True if it was sent."""
+        self.messages[int(data["id"])] = data
+        socket = self._socket_for(data)
+        if socket is None or socket.closed:
+            return False
+        try:
+            await self.dispatch("MESSAGE_CREATE", data, socket)
+        except (ConnectionError, RuntimeError):  # the client went away meanwhile
+            return False
+        return True
+
     async def ask_to_reconnect(self) -> None:
         """Gateway op 7: the client closes, reconnects and RESUMEs (then gets the replay)."""
         socket = self._socket
