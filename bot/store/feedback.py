@@ -1,12 +1,14 @@
 """Feedback on graded answers (`HomeStore`): one row per graded answer, the latest shown on the
-person's home view."""
+person's home view. One statement a call: the same class serves both stores
+(`bot.store.statements`)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from bot.core.records import FeedbackRecord, feedback_from_json, feedback_json
-from bot.store.base import Row, StoreBase, at, to_ts
+from bot.store.base import Row, at, to_ts
+from bot.store.statements import Statements
 
 FEEDBACK_COLUMNS = (
     "platform, user_id, source, ref_id, question_id, verdicts, suggested_rating, graded_at"
@@ -48,16 +50,19 @@ def feedback_of(row: Row) -> FeedbackRecord:
     )
 
 
-class Feedbacks(StoreBase):
-    async def save_feedback(self, record: FeedbackRecord) -> None:
+class Feedbacks:
+    async def save_feedback(self: Statements, record: FeedbackRecord) -> None:
         await self._write(SAVE_FEEDBACK, feedback_row(record))
 
     async def feedback_given(
-        self, platform: str, user_id: str, source: Literal["quiz", "daily"], ref_id: int
+        self: Statements, platform: str, user_id: str, source: Literal["quiz", "daily"],
+        ref_id: int,
     ) -> FeedbackRecord | None:
         row = await self._one(GIVEN, (platform, user_id, source, ref_id))
         return feedback_of(row) if row else None
 
-    async def latest_feedback(self, platform: str, user_id: str) -> FeedbackRecord | None:
+    async def latest_feedback(
+        self: Statements, platform: str, user_id: str
+    ) -> FeedbackRecord | None:
         row = await self._one(LATEST, (platform, user_id))
         return feedback_of(row) if row else None

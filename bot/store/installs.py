@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.storage_installs import InstallationRecord, InstallKind
 from bot.store.base import Row, StoreBase, at, to_ts
+from bot.store.statements import Statements
 
 INSTALLATION_COLUMNS = "platform, kind, enterprise_id, team_id, user_id, data, installed_at"
 KEY = "platform = ? AND kind = ? AND enterprise_id = ? AND team_id = ? AND user_id = ?"
@@ -47,21 +48,11 @@ def find_filter(
     return " AND ".join(where), params
 
 
-class Installs(StoreBase):
-    async def save_installations(self, records: Sequence[InstallationRecord]) -> None:
-        def unit(db: sqlite3.Connection) -> None:
-            for record in records:
-                # Delete and insert: the saved row gets the highest id, the newest of its team.
-                db.execute(f"DELETE FROM installations WHERE {KEY}", installation_key(record))
-                db.execute(
-                    f"INSERT INTO installations ({INSTALLATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (*installation_key(record), record.data, to_ts(record.installed_at)),
-                )
-
-        await self._run(unit)
+class InstallationLookups:
+    """The one-statement calls, the same on both stores (`bot.store.statements`)."""
 
     async def find_installation(
-        self, platform: str, kind: InstallKind, enterprise_id: str, team_id: str,
+        self: Statements, platform: str, kind: InstallKind, enterprise_id: str, team_id: str,
         user_id: str | None = None,
     ) -> InstallationRecord | None:  # fmt: skip
         where, params = find_filter(platform, enterprise_id, team_id, kind, user_id)
@@ -73,11 +64,25 @@ class Installs(StoreBase):
         return installation_of(row) if row else None
 
     async def delete_installations(
-        self, platform: str, enterprise_id: str, team_id: str, *,
+        self: Statements, platform: str, enterprise_id: str, team_id: str, *,
         kind: InstallKind | None = None, user_id: str | None = None,
     ) -> int:  # fmt: skip
         where, params = find_filter(platform, enterprise_id, team_id, kind, user_id)
         return await self._write(f"DELETE FROM installations WHERE {where}", params)
+
+
+class Installs(InstallationLookups, StoreBase):
+    async def save_installations(self, records: Sequence[InstallationRecord]) -> None:
+        def unit(db: sqlite3.Connection) -> None:
+            for record in records:
+                # Delete and insert: the saved row gets the highest id, the newest of its team.
+                db.execute(f"DELETE FROM installations WHERE {KEY}", installation_key(record))
+                db.execute(
+                    f"INSERT INTO installations ({INSTALLATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (*installation_key(record), record.data, to_ts(record.installed_at)),
+                )
+
+        await self._run(unit)
 
     async def issue_oauth_state(
         self, platform: str, state: str, expires_at: datetime, now: datetime

@@ -1,11 +1,12 @@
 """Per-space and per-channel settings (`SpaceStore`): one row per setting that differs from its
-default."""
+default. One statement a call, so the same class serves both stores (`bot.store.statements`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.base import StoreBase, to_ts
+from bot.store.base import to_ts
+from bot.store.statements import Statements
 
 SET_CHANNEL_SETTING = (
     "INSERT INTO channel_settings (platform, space_id, channel_id, key, value, updated_by, "
@@ -15,8 +16,10 @@ SET_CHANNEL_SETTING = (
 )
 
 
-class Spaces(StoreBase):
-    async def space_settings(self, platform: str, space_id: str) -> dict[str, str]:
+class Spaces:
+    async def space_settings(
+        self: Statements, platform: str, space_id: str
+    ) -> dict[str, str]:
         """The settings of a space that differ from their defaults, as stored text."""
         rows = await self._all(
             "SELECT key, value FROM space_settings WHERE platform = ? AND space_id = ?",
@@ -25,8 +28,8 @@ class Spaces(StoreBase):
         return {r["key"]: r["value"] for r in rows}
 
     async def set_space_setting(
-        self, platform: str, space_id: str, key: str, value: str | None, by: str | None,
-        now: datetime,
+        self: Statements, platform: str, space_id: str, key: str, value: str | None,
+        by: str | None, now: datetime,
     ) -> None:  # fmt: skip
         """Store one setting's text; None removes it (the default applies again)."""
         if value is None:
@@ -44,7 +47,7 @@ class Spaces(StoreBase):
         )  # fmt: skip
 
     async def channel_settings(
-        self, platform: str, space_id: str, channel_id: str
+        self: Statements, platform: str, space_id: str, channel_id: str
     ) -> dict[str, str]:
         rows = await self._all(
             "SELECT key, value FROM channel_settings "
@@ -54,8 +57,8 @@ class Spaces(StoreBase):
         return {r["key"]: r["value"] for r in rows}
 
     async def set_channel_setting(
-        self, platform: str, space_id: str, channel_id: str, key: str, value: str | None,
-        by: str | None, now: datetime,
+        self: Statements, platform: str, space_id: str, channel_id: str, key: str,
+        value: str | None, by: str | None, now: datetime,
     ) -> None:  # fmt: skip
         if value is None:
             await self._write(

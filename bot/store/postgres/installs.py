@@ -6,20 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.storage_installs import InstallationRecord, InstallKind
+from bot.core.storage_installs import InstallationRecord
 from bot.store.base import to_ts
 from bot.store.installs import (
     INSTALLATION_COLUMNS,
     KEY,
-    find_filter,
+    InstallationLookups,
     installation_key,
-    installation_of,
 )
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
 
 
-class PgInstalls(PgBase):
+class PgInstalls(InstallationLookups, PgBase):
     async def save_installations(self, records: Sequence[InstallationRecord]) -> None:
         async def unit(tx: Tx) -> None:
             for record in records:
@@ -30,25 +29,6 @@ class PgInstalls(PgBase):
                 )
 
         await self._run(unit)
-
-    async def find_installation(
-        self, platform: str, kind: InstallKind, enterprise_id: str, team_id: str,
-        user_id: str | None = None,
-    ) -> InstallationRecord | None:  # fmt: skip
-        where, params = find_filter(platform, enterprise_id, team_id, kind, user_id)
-        row = await self._one(
-            f"SELECT {INSTALLATION_COLUMNS} FROM installations WHERE {where} "
-            "ORDER BY id DESC LIMIT 1",
-            params,
-        )
-        return installation_of(row) if row else None
-
-    async def delete_installations(
-        self, platform: str, enterprise_id: str, team_id: str, *,
-        kind: InstallKind | None = None, user_id: str | None = None,
-    ) -> int:  # fmt: skip
-        where, params = find_filter(platform, enterprise_id, team_id, kind, user_id)
-        return await self._write(f"DELETE FROM installations WHERE {where}", params)
 
     async def issue_oauth_state(
         self, platform: str, state: str, expires_at: datetime, now: datetime

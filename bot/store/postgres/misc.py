@@ -11,7 +11,7 @@ from bot.store.base import to_ts
 from bot.store.postgres import standings
 from bot.store.postgres.base import PgBase
 from bot.store.postgres.tx import Tx
-from bot.store.spaces import SET_CHANNEL_SETTING
+from bot.store.spaces import Spaces
 
 
 class PgState(PgBase):
@@ -35,56 +35,8 @@ class PgState(PgBase):
         return row is not None and row["one"] == 1
 
 
-class PgSpaces(PgBase):
-    async def space_settings(self, platform: str, space_id: str) -> dict[str, str]:
-        rows = await self._all(
-            "SELECT key, value FROM space_settings WHERE platform = ? AND space_id = ?",
-            (platform, space_id),
-        )
-        return {r["key"]: r["value"] for r in rows}
-
-    async def set_space_setting(
-        self, platform: str, space_id: str, key: str, value: str | None, by: str | None,
-        now: datetime,
-    ) -> None:  # fmt: skip
-        if value is None:
-            await self._write(
-                "DELETE FROM space_settings WHERE platform = ? AND space_id = ? AND key = ?",
-                (platform, space_id, key),
-            )
-            return
-        await self._write(
-            "INSERT INTO space_settings (platform, space_id, key, value, updated_by, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, space_id, key) DO UPDATE SET "
-            "value = excluded.value, updated_by = excluded.updated_by, "
-            "updated_at = excluded.updated_at",
-            (platform, space_id, key, value, by, to_ts(now)),
-        )  # fmt: skip
-
-    async def channel_settings(
-        self, platform: str, space_id: str, channel_id: str
-    ) -> dict[str, str]:
-        rows = await self._all(
-            "SELECT key, value FROM channel_settings "
-            "WHERE platform = ? AND space_id = ? AND channel_id = ?",
-            (platform, space_id, channel_id),
-        )
-        return {r["key"]: r["value"] for r in rows}
-
-    async def set_channel_setting(
-        self, platform: str, space_id: str, channel_id: str, key: str, value: str | None,
-        by: str | None, now: datetime,
-    ) -> None:  # fmt: skip
-        if value is None:
-            await self._write(
-                "DELETE FROM channel_settings "
-                "WHERE platform = ? AND space_id = ? AND channel_id = ? AND key = ?",
-                (platform, space_id, channel_id, key),
-            )
-            return
-        await self._write(
-            SET_CHANNEL_SETTING, (platform, space_id, channel_id, key, value, by, to_ts(now))
-        )
+class PgSpaces(Spaces, PgBase):
+    """`bot.store.spaces`' statements, on PostgreSQL."""
 
 
 class PgHistory(PgBase):
