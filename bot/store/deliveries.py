@@ -16,6 +16,7 @@ from bot.core.models import Round
 from bot.core.ownership import EVERYTHING, Ownership
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
 from bot.store.base import ROUND_COLUMNS, Row, StoreBase, at, from_ts, round_of, to_ts
+from bot.store.statements import Statements
 
 DELIVERY_COLUMNS = (
     "id, kind, subscription_id, round_id, body, status, due_at, not_after, attempts, "
@@ -171,7 +172,39 @@ def one(db: sqlite3.Connection, delivery_id: int) -> Delivery | None:
     return delivery_of(row) if row else None
 
 
-class Deliveries(StoreBase):
+class DeliveryUpdates:
+    """A delivery's one-statement moves, the same on both stores (`bot.store.statements`)."""
+
+    async def retry_delivery(
+        self: Statements, delivery_id: int, due_at: datetime, error: str, now: datetime
+    ) -> None:
+        await self._write(
+            "UPDATE deliveries SET status = 'pending', due_at = ?, error = ?, lease_until = NULL "
+            "WHERE id = ? AND status = 'claimed'",
+            (to_ts(due_at), error, delivery_id),
+        )
+
+    async def park_delivery(
+        self: Statements, delivery_id: int, error: str, now: datetime
+    ) -> bool:
+        changed = await self._write(
+            "UPDATE deliveries SET status = 'parked', error = ?, lease_until = NULL "
+            "WHERE id = ? AND status IN ('pending', 'claimed')",
+            (error, delivery_id),
+        )
+        return changed == 1
+
+    async def resume_deliveries(
+        self: Statements, subscription_id: int, now: datetime
+    ) -> int:
+        return await self._write(
+            "UPDATE deliveries SET status = 'pending', due_at = ? "
+            "WHERE subscription_id = ? AND status = 'parked'",
+            (to_ts(now), subscription_id),
+        )
+
+
+class Deliveries(DeliveryUpdates, StoreBase):
     async def add_notice(self, subscription_id: int, text: str, now: datetime) -> Delivery:
         def unit(db: sqlite3.Connection) -> Delivery:
             added = add(db, DeliveryKind.NOTICE, subscription_id, None, to_ts(now), body=text)
@@ -259,30 +292,6 @@ class Deliveries(StoreBase):
             return done, round_of(posted) if posted else post_round(db, done)
 
         return await self._run(unit)
-
-    async def retry_delivery(
-        self, delivery_id: int, due_at: datetime, error: str, now: datetime
-    ) -> None:
-        await self._write(
-            "UPDATE deliveries SET status = 'pending', due_at = ?, error = ?, lease_until = NULL "
-            "WHERE id = ? AND status = 'claimed'",
-            (to_ts(due_at), error, delivery_id),
-        )
-
-    async def park_delivery(self, delivery_id: int, error: str, now: datetime) -> bool:
-        changed = await self._write(
-            "UPDATE deliveries SET status = 'parked', error = ?, lease_until = NULL "
-            "WHERE id = ? AND status IN ('pending', 'claimed')",
-            (error, delivery_id),
-        )
-        return changed == 1
-
-    async def resume_deliveries(self, subscription_id: int, now: datetime) -> int:
-        return await self._write(
-            "UPDATE deliveries SET status = 'pending', due_at = ? "
-            "WHERE subscription_id = ? AND status = 'parked'",
-            (to_ts(now), subscription_id),
-        )
 
     async def deliveries(
         self, subscription_id: int, statuses: Sequence[DeliveryStatus] | None = None

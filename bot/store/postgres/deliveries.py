@@ -22,6 +22,7 @@ from bot.store.deliveries import (
     ADD_SQL,
     DELIVERY_COLUMNS,
     UNLEASE_SQL,
+    DeliveryUpdates,
     add_params,
     delivery_of,
     owned_filter,
@@ -77,7 +78,7 @@ async def post_round(tx: Tx, delivery: Delivery) -> Round | None:
     return round_of(row) if row else None
 
 
-class PgDeliveries(PgBase):
+class PgDeliveries(DeliveryUpdates, PgBase):
     async def add_notice(self, subscription_id: int, text: str, now: datetime) -> Delivery:
         async def unit(tx: Tx) -> Delivery:
             added = await add(
@@ -163,30 +164,6 @@ class PgDeliveries(PgBase):
             return done, round_of(posted) if posted else await post_round(tx, done)
 
         return await self._run(unit)
-
-    async def retry_delivery(
-        self, delivery_id: int, due_at: datetime, error: str, now: datetime
-    ) -> None:
-        await self._write(
-            "UPDATE deliveries SET status = 'pending', due_at = ?, error = ?, lease_until = NULL "
-            "WHERE id = ? AND status = 'claimed'",
-            (to_ts(due_at), error, delivery_id),
-        )
-
-    async def park_delivery(self, delivery_id: int, error: str, now: datetime) -> bool:
-        changed = await self._write(
-            "UPDATE deliveries SET status = 'parked', error = ?, lease_until = NULL "
-            "WHERE id = ? AND status IN ('pending', 'claimed')",
-            (error, delivery_id),
-        )
-        return changed == 1
-
-    async def resume_deliveries(self, subscription_id: int, now: datetime) -> int:
-        return await self._write(
-            "UPDATE deliveries SET status = 'pending', due_at = ? "
-            "WHERE subscription_id = ? AND status = 'parked'",
-            (to_ts(now), subscription_id),
-        )
 
     async def deliveries(
         self, subscription_id: int, statuses: Sequence[DeliveryStatus] | None = None
